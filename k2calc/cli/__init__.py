@@ -1,0 +1,67 @@
+"""The ``k2calc`` command: a thin typer layer over the library. Heavy imports stay lazy."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from k2calc import __version__
+from k2calc.cli import calc
+
+HELP = """Vitamin K2 (menaquinones) in your food, by form: MK-4, MK-7 and the others.
+
+Totals a day's food against a target of 45-200 mcg K2 a day from a cited food table
+(USDA SR28 and published studies). A form nobody measured is shown as not measured,
+never as zero, and a total that rests on one is a lower bound.
+
+Not medical advice. If you take warfarin or another vitamin K antagonist, keep your
+vitamin K intake steady and talk to your clinician before changing it.
+
+\b
+Examples:
+  k2calc total "30 g natto" "2 eggs" "1 oz gouda"
+  k2calc foods cheese --sort total --limit 10
+  k2calc show natto
+"""
+
+app = typer.Typer(
+    name="k2calc",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"k2calc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Vitamin K2 calculator."""
+
+
+calc.register(app)
+
+
+def main() -> None:
+    """Entry point of the console script and ``python -m k2calc``."""
+    try:
+        app()
+    except BrokenPipeError:  # e.g. `k2calc foods | head`
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,172 @@
+"""Commands of the core calculator: ``total``, ``foods``, ``show``."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from k2calc.cli.common import (
+    EXIT_OUTSIDE_TARGET,
+    CheckOpt,
+    FoodsOpt,
+    Format,
+    FormatOpt,
+    MaxOpt,
+    MinOpt,
+    read_items,
+    user_errors,
+)
+from k2calc.errors import K2Error
+from k2calc.foods import Food, load_table
+from k2calc.intake import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN
+
+
+class SortKey(str, Enum):
+    """Columns ``foods`` can sort by."""
+
+    name = "name"
+    mk4 = "mk4"
+    mk7 = "mk7"
+    other = "other"
+    total = "total"
+
+
+def sort_foods(foods: list[Food], key: SortKey) -> list[Food]:
+    """Sort by name, or by a form per 100 g from high to low with not measured last."""
+    if key is SortKey.name:
+        return sorted(foods, key=lambda f: f.name)
+    index = {SortKey.mk4: 0, SortKey.mk7: 1, SortKey.other: 2}
+
+    def value(food: Food) -> float | None:
+        if key is SortKey.total:
+            return food.total_mcg_per_100g
+        return food.forms_mcg_per_100g[index[key]]
+
+    return sorted(foods, key=lambda f: (value(f) is None, -(value(f) or 0.0), f.name))
+
+
+@user_errors
+def total(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ITEM...",
+            help="AMOUNT [UNIT] FOOD, e.g. '30 g natto', '2 eggs', '1/2 cup sauerkraut', "
+            "'100 mcg mk-7'. A lone - reads items from stdin, one a line.",
+        ),
+    ],
+    fmt: FormatOpt = Format.table,
+    foods_file: FoodsOpt = None,
+    min_mcg: MinOpt = DEFAULT_MIN_MCG,
+    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    check: CheckOpt = False,
+) -> None:
+    """Total the K2 in the items given, by form, against the daily target.
+
+    One row per item and a total row; the low-high band where sources give a range or
+    disagree; the status below / within / above the target (45 and 200 are within).
+    A value marked * rests on forms nobody measured for that food: a lower bound.
+
+    \b
+    Examples:
+      k2calc total "30 g natto" "2 eggs" "1 oz gouda"
+      k2calc total "1.5 cups whole milk" "2 tbsp butter" --format json
+      printf '30g natto\\n1 egg yolk\\n' | k2calc total - --check
+    """
+    from k2calc.intake import Target
+    from k2calc.intake import total as compute_total
+    from k2calc.render import TOTAL_CSV_COLUMNS, total_rows, total_table, write_csv, write_json
+
+    target = Target(min_mcg, max_mcg)
+    result = compute_total(read_items(items), load_table(foods_file), target)
+    if fmt is Format.json:
+        write_json(result.as_dict(), sys.stdout)
+    elif fmt is Format.csv:
+        write_csv(total_rows(result), TOTAL_CSV_COLUMNS, sys.stdout)
+    else:
+        total_table(result, sys.stdout)
+    if check and result.status != WITHIN:
+        raise typer.Exit(EXIT_OUTSIDE_TARGET)
+
+
+@user_errors
+def foods(
+    query: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[QUERY]", help="Words to find in names, aliases or categories."),
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help="Only foods of this category.")
+    ] = None,
+    sort: Annotated[
+        SortKey, typer.Option("--sort", "-s", help="Sort by name, or by a form (high first).")
+    ] = SortKey.name,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many foods.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    foods_file: FoodsOpt = None,
+) -> None:
+    """List or search the food table: K2 by form per 100 g.
+
+    \b
+    Examples:
+      k2calc foods gouda
+      k2calc foods --category cheese --sort total --limit 10
+      k2calc foods chicken --format csv
+    """
+    from k2calc.render import FOOD_CSV_COLUMNS, food_rows, foods_table, write_csv, write_json
+
+    table = load_table(foods_file)
+    text = " ".join(query or [])
+    if category is not None and category.lower() not in table.categories + ["supplement"]:
+        raise K2Error(
+            f"unknown category '{category}'; categories: {', '.join(table.categories)}"
+        )
+    found = sort_foods(table.search(text, category), sort)[:limit]
+    if not found:
+        raise K2Error(f"no food matches '{text}'" + (f" in category {category}" if category else ""))
+    if fmt is Format.json:
+        write_json(food_rows(found), sys.stdout)
+    elif fmt is Format.csv:
+        write_csv(food_rows(found), FOOD_CSV_COLUMNS, sys.stdout)
+    else:
+        title = f"{len(found)} food{'s' if len(found) != 1 else ''}" + (
+            f" matching '{text}'" if text else ""
+        )
+        foods_table(found, sys.stdout, title)
+
+
+@user_errors
+def show(
+    food: Annotated[list[str], typer.Argument(metavar="FOOD", help="A food name or alias.")],
+    fmt: FormatOpt = Format.table,
+    foods_file: FoodsOpt = None,
+) -> None:
+    """Show one food: every form per 100 g, its range, the units it knows, its sources.
+
+    \b
+    Examples:
+      k2calc show natto
+      k2calc show egg yolk --format json
+    """
+    from k2calc.render import FOOD_CSV_COLUMNS, food_card, food_rows, write_csv, write_json
+
+    found = load_table(foods_file).find(" ".join(food))
+    if fmt is Format.json:
+        write_json(found.as_dict(), sys.stdout)
+    elif fmt is Format.csv:
+        write_csv(food_rows([found]), FOOD_CSV_COLUMNS, sys.stdout)
+    else:
+        food_card(found, sys.stdout)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    # Items may start with '-' ("-3 g natto"): let them through to get a clear error.
+    app.command(context_settings={"ignore_unknown_options": True})(total)
+    app.command("foods")(foods)
+    app.command()(show)

@@ -1,0 +1,92 @@
+"""What every command shares: options, the error translation, reading items from stdin."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from k2calc.errors import K2Error, UsageError
+
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+EXIT_OUTSIDE_TARGET = 3
+
+
+class Format(str, Enum):
+    """Output formats every data command accepts."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output: a table for people, csv or json for programs."),
+]
+FoodsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--foods",
+        envvar="K2CALC_FOODS",
+        help="Your own foods CSV (same columns as foods.csv); its foods override built-in "
+        "ones of the same name.",
+        dir_okay=False,
+    ),
+]
+MinOpt = Annotated[
+    float, typer.Option("--min", help="Lower end of the daily target in mcg (>= 0).")
+]
+MaxOpt = Annotated[
+    float, typer.Option("--max", help="Upper end of the daily target in mcg (>= --min).")
+]
+CheckOpt = Annotated[
+    bool,
+    typer.Option("--check", help="Exit with status 3 when the total is outside the target."),
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print one line on stderr and exit with ``code``."""
+    typer.echo(f"k2calc: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def user_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn k2calc's own errors into one line on stderr and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except UsageError as exc:
+            fail(str(exc), EXIT_USAGE)
+        except K2Error as exc:
+            fail(str(exc), EXIT_BAD_INPUT)
+
+    return wrapper
+
+
+def read_items(items: list[str]) -> list[str]:
+    """The items given, or, for a lone ``-``, one per line of stdin (blank and # lines skipped)."""
+    if items != ["-"]:
+        if "-" in items:
+            raise UsageError("'-' (read items from stdin) must be the only item")
+        for item in items:
+            if item.startswith("--"):
+                raise UsageError(f"no such option: {item.split('=')[0]} (see --help)")
+        return items
+    lines = [line.strip() for line in sys.stdin]
+    read = [line for line in lines if line and not line.startswith("#")]
+    if not read:
+        raise K2Error("no items on stdin; give one item a line, e.g. '30 g natto'")
+    return read

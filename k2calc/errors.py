@@ -1,0 +1,48 @@
+"""The errors k2calc raises for a user's mistakes; the CLI turns each into one line on stderr."""
+
+from __future__ import annotations
+
+
+class K2Error(Exception):
+    """Base of every error caused by the user's input or files (exit code 1)."""
+
+
+class ItemParseError(K2Error):
+    """An item such as ``"30 g natto"`` could not be read."""
+
+
+class UnitError(K2Error):
+    """A unit is unknown, or cannot be converted to grams for the food given."""
+
+
+class UnknownFoodError(K2Error):
+    """No food of that name; carries up to three close matches."""
+
+    def __init__(self, query: str, suggestions: list[str]) -> None:
+        self.query = query
+        self.suggestions = suggestions
+        hint = (
+            "did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
+            if suggestions
+            else f"try: k2calc foods {query.split()[0] if query.split() else ''}".rstrip()
+        )
+        super().__init__(f"unknown food '{query}' — {hint}")
+
+
+class AmbiguousFoodError(K2Error):
+    """A name that fits several foods; carries the closest few."""
+
+    def __init__(self, query: str, candidates: list[str], more: int) -> None:
+        self.query = query
+        self.candidates = candidates
+        listed = ", ".join(f"'{c}'" for c in candidates)
+        extra = f" (and {more} more: k2calc foods '{query}')" if more else ""
+        super().__init__(f"'{query}' fits several foods: {listed}{extra}; name one")
+
+
+class FoodTableError(K2Error):
+    """A food table (built-in or the user's own) is malformed."""
+
+
+class UsageError(K2Error):
+    """Options that contradict each other (exit code 2)."""

@@ -1,0 +1,365 @@
+"""The food table: load and validate it, find a food by name, search it."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from k2calc.errors import AmbiguousFoodError, FoodTableError, UnknownFoodError
+
+FORM_COLUMNS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
+NUMBER_COLUMNS = (*FORM_COLUMNS, "total_mcg_per_100g", "low_mcg_per_100g", "high_mcg_per_100g")
+TABLE_COLUMNS = (
+    "name",
+    "aliases",
+    "category",
+    "ndb_no",
+    *NUMBER_COLUMNS,
+    "measures",
+    "sources",
+    "note",
+)
+REQUIRED_COLUMNS = ("name", *FORM_COLUMNS)
+SUPPLEMENT_CATEGORY = "supplement"
+MAX_AMBIGUOUS_LISTED = 5
+
+
+@dataclass(frozen=True)
+class Food:
+    """One food: K2 by form per 100 g (``None`` = not measured), its band, measures, sources."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    category: str = ""
+    ndb_no: str = ""
+    mk4_mcg_per_100g: float | None = None
+    mk7_mcg_per_100g: float | None = None
+    other_mk_mcg_per_100g: float | None = None
+    unsplit_total_mcg_per_100g: float | None = None
+    band_low_mcg_per_100g: float | None = None
+    band_high_mcg_per_100g: float | None = None
+    measures: dict[str, float] = field(default_factory=dict, hash=False)
+    sources: tuple[str, ...] = ()
+    note: str = ""
+    origin: str = "built-in"
+
+    @property
+    def forms_mcg_per_100g(self) -> tuple[float | None, float | None, float | None]:
+        """MK-4, MK-7 and other menaquinones per 100 g, ``None`` where not measured."""
+        return (self.mk4_mcg_per_100g, self.mk7_mcg_per_100g, self.other_mk_mcg_per_100g)
+
+    @property
+    def total_mcg_per_100g(self) -> float:
+        """The source's unsplit total, else the sum of the forms that were measured."""
+        if self.unsplit_total_mcg_per_100g is not None:
+            return self.unsplit_total_mcg_per_100g
+        return sum(v for v in self.forms_mcg_per_100g if v is not None)
+
+    @property
+    def partial(self) -> bool:
+        """True when some form was not measured, so the total is a lower bound."""
+        return self.unsplit_total_mcg_per_100g is None and None in self.forms_mcg_per_100g
+
+    @property
+    def low_mcg_per_100g(self) -> float:
+        """Low end of the band (the point total where no source gives one)."""
+        if self.band_low_mcg_per_100g is None:
+            return min(self.total_mcg_per_100g, self.high_mcg_per_100g)
+        return self.band_low_mcg_per_100g
+
+    @property
+    def high_mcg_per_100g(self) -> float:
+        """High end of the band (the point total where no source gives one)."""
+        if self.band_high_mcg_per_100g is None:
+            return self.total_mcg_per_100g
+        return max(self.band_high_mcg_per_100g, self.total_mcg_per_100g)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shape used by ``foods`` and ``show``."""
+        return {
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "category": self.category,
+            "ndb_no": self.ndb_no or None,
+            "mk4_mcg_per_100g": self.mk4_mcg_per_100g,
+            "mk7_mcg_per_100g": self.mk7_mcg_per_100g,
+            "other_mk_mcg_per_100g": self.other_mk_mcg_per_100g,
+            "total_mcg_per_100g": self.total_mcg_per_100g,
+            "low_mcg_per_100g": self.low_mcg_per_100g,
+            "high_mcg_per_100g": self.high_mcg_per_100g,
+            "partial": self.partial,
+            "measures": dict(self.measures),
+            "sources": list(self.sources),
+            "note": self.note,
+        }
+
+    @property
+    def is_supplement(self) -> bool:
+        """A supplement's amount is the vitamin itself (``100 mcg mk-7``)."""
+        return self.category == SUPPLEMENT_CATEGORY
+
+
+# Pure menaquinone: 100 g of it is 10^8 mcg, so a mass amount *is* the vitamin.
+SUPPLEMENTS = (
+    Food(
+        name="mk-7",
+        aliases=("mk7", "menaquinone-7", "k2 mk-7", "vitamin k2 mk-7"),
+        category=SUPPLEMENT_CATEGORY,
+        mk4_mcg_per_100g=0.0,
+        mk7_mcg_per_100g=1e8,
+        other_mk_mcg_per_100g=0.0,
+        note="Supplement: the amount given is MK-7 itself.",
+    ),
+    Food(
+        name="mk-4",
+        aliases=("mk4", "menaquinone-4", "menatetrenone", "k2 mk-4", "vitamin k2 mk-4"),
+        category=SUPPLEMENT_CATEGORY,
+        mk4_mcg_per_100g=1e8,
+        mk7_mcg_per_100g=0.0,
+        other_mk_mcg_per_100g=0.0,
+        note="Supplement: the amount given is MK-4 itself.",
+    ),
+)
+
+
+def normalize(text: str) -> str:
+    """Lower-case, strip accents and fold white space: ``'Pâté  '`` → ``'pate'``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.lower().split())
+
+
+def singular(word: str) -> str:
+    """A simple English singular of the last word: eggs → egg, cherries → cherry."""
+    head, _, last = word.rpartition(" ")
+    if len(last) > 3 and last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif len(last) > 3 and last.endswith(("ches", "shes", "xes", "sses", "oes")):
+        last = last[:-2]
+    elif len(last) > 2 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        last = last[:-1]
+    return f"{head} {last}" if head else last
+
+
+def words(text: str) -> list[str]:
+    """The words of a normalized name, each singular."""
+    return [singular(w) for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text)]
+
+
+def _keys(food: Food) -> Iterator[str]:
+    """Every lookup key of a food, once: name and aliases, normalized, and their singulars."""
+    keys = {normalize(label): None for label in (food.name, *food.aliases)}
+    keys.update({singular(key): None for key in list(keys)})
+    yield from keys
+
+
+class FoodTable:
+    """Foods indexed by name, alias and plural; later foods override earlier ones by name."""
+
+    def __init__(self, foods: Iterable[Food]) -> None:
+        self._index: dict[str, Food] = {}
+        for food in foods:
+            self._add(food)
+
+    def _add(self, food: Food) -> None:
+        replaced = {self._index[k].name for k in _keys(food) if k in self._index}
+        if replaced:
+            self._index = {k: f for k, f in self._index.items() if f.name not in replaced}
+        for key in _keys(food):
+            self._index[key] = food
+
+    @property
+    def foods(self) -> list[Food]:
+        """Every food once, in table order."""
+        return list({id(f): f for f in self._index.values()}.values())
+
+    def find(self, query: str) -> Food:
+        """The food a user means by ``query``: exact name, alias or plural, else a unique match.
+
+        Raises ``AmbiguousFoodError`` when the words fit several foods and
+        ``UnknownFoodError`` (with suggestions) when they fit none.
+        """
+        key = normalize(query)
+        for candidate in (key, singular(key)):
+            if candidate in self._index:
+                return self._index[candidate]
+        query_words = set(words(key))
+        matches: dict[str, Food] = {}
+        if query_words:
+            for index_key, food in self._index.items():
+                if query_words <= set(words(index_key)):
+                    matches.setdefault(food.name, food)
+        if len(matches) == 1:
+            return next(iter(matches.values()))
+        if matches:
+            ranked = sorted(matches, key=lambda name: (len(name), name))
+            listed = ranked[:MAX_AMBIGUOUS_LISTED]
+            raise AmbiguousFoodError(query.strip(), listed, len(ranked) - len(listed))
+        close = difflib.get_close_matches(key, list(self._index), n=6, cutoff=0.6)
+        suggestions = list(dict.fromkeys(self._index[k].name for k in close))[:3]
+        raise UnknownFoodError(query.strip(), suggestions)
+
+    def search(self, query: str = "", category: str | None = None) -> list[Food]:
+        """Foods whose name, aliases or category contain every word of ``query``.
+
+        Supplements are left out unless their category is asked for.
+        """
+        needles = normalize(query).split()
+        wanted = normalize(category) if category else None
+        found = []
+        for food in self.foods:
+            if wanted is None and food.is_supplement:
+                continue
+            if wanted is not None and normalize(food.category) != wanted:
+                continue
+            haystack = normalize(" ".join((food.name, *food.aliases, food.category)))
+            if all(n in haystack for n in needles):
+                found.append(food)
+        return found
+
+    @property
+    def categories(self) -> list[str]:
+        """Every category in the table, sorted."""
+        return sorted({f.category for f in self.foods if f.category})
+
+
+def _number(text: str, where: str, column: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise FoodTableError(f"{where}: column {column}: '{text}' is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise FoodTableError(
+            f"{where}: column {column}: {text} must be a finite number >= 0 (leave empty if not measured)"
+        )
+    return value
+
+
+def _measures(text: str, where: str) -> dict[str, float]:
+    measures: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        unit, sep, grams_text = part.partition("=")
+        unit = normalize(unit)
+        grams = _number(grams_text, where, "measures") if sep else None
+        if not unit or grams is None or grams == 0:
+            raise FoodTableError(
+                f"{where}: column measures: '{part}' should be unit=grams, e.g. 'cup=175'"
+            )
+        measures.setdefault(unit, grams)
+    return measures
+
+
+def _split_list(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split(";") if p.strip())
+
+
+def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
+    name = row["name"].strip()
+    if not name:
+        raise FoodTableError(f"{where}: column name: empty")
+    if name[0].isdigit():
+        raise FoodTableError(f"{where}: column name: '{name}' must not start with a digit")
+    values = {c: _number(row.get(c) or "", where, c) for c in NUMBER_COLUMNS}
+    food = Food(
+        name=normalize(name),
+        aliases=tuple(normalize(a) for a in _split_list(row.get("aliases") or "")),
+        category=normalize(row.get("category") or ""),
+        ndb_no=(row.get("ndb_no") or "").strip(),
+        mk4_mcg_per_100g=values["mk4_mcg_per_100g"],
+        mk7_mcg_per_100g=values["mk7_mcg_per_100g"],
+        other_mk_mcg_per_100g=values["other_mk_mcg_per_100g"],
+        unsplit_total_mcg_per_100g=values["total_mcg_per_100g"],
+        band_low_mcg_per_100g=values["low_mcg_per_100g"],
+        band_high_mcg_per_100g=values["high_mcg_per_100g"],
+        measures=_measures(row.get("measures") or "", where),
+        sources=_split_list(row.get("sources") or ""),
+        note=(row.get("note") or "").strip(),
+        origin=origin,
+    )
+    if food.unsplit_total_mcg_per_100g is None and all(
+        v is None for v in food.forms_mcg_per_100g
+    ):
+        raise FoodTableError(
+            f"{where}: food '{name}' has no value: give at least one of "
+            + ", ".join(FORM_COLUMNS)
+            + " (0 for a measured zero)"
+        )
+    low, high = food.band_low_mcg_per_100g, food.band_high_mcg_per_100g
+    if low is not None and high is not None and low > high:
+        raise FoodTableError(f"{where}: low_mcg_per_100g {low:g} is above high_mcg_per_100g {high:g}")
+    return food
+
+
+def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
+    """Parse and validate a food table; errors name ``label``, the line and the column."""
+    reader = csv.DictReader(lines)
+    header = [h.strip() for h in reader.fieldnames or []]
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise FoodTableError(
+            f"{label}: missing column(s) {', '.join(missing)}; a food table needs "
+            + ", ".join(REQUIRED_COLUMNS)
+        )
+    unknown = [c for c in header if c not in TABLE_COLUMNS]
+    if unknown:
+        raise FoodTableError(
+            f"{label}: unknown column(s) {', '.join(unknown)}; known: {', '.join(TABLE_COLUMNS)}"
+        )
+    foods: list[Food] = []
+    seen: dict[str, int] = {}
+    try:
+        for row in reader:
+            where = f"{label}:{reader.line_num}"
+            if None in row:
+                raise FoodTableError(f"{where}: more fields than the header has")
+            food = _food_from_row(row, where, origin)
+            for key in _keys(food):
+                if key in seen:
+                    raise FoodTableError(
+                        f"{where}: '{key}' is already a name or alias on line {seen[key]}"
+                    )
+                seen[key] = reader.line_num
+            foods.append(food)
+    except csv.Error as exc:
+        raise FoodTableError(f"{label}:{reader.line_num}: {exc}") from None
+    return foods
+
+
+@cache
+def builtin_foods() -> tuple[Food, ...]:
+    """The table shipped with k2calc (``foods.csv``)."""
+    resource = resources.files("k2calc") / "data" / "foods.csv"
+    with resource.open(encoding="utf-8", newline="") as handle:
+        return tuple(read_foods(handle, "foods.csv (built-in)", "built-in"))
+
+
+def read_user_foods(path: Path) -> list[Food]:
+    """A user's own foods file, validated the same way as the built-in table."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return read_foods(handle, str(path), str(path))
+    except FileNotFoundError:
+        raise FoodTableError(f"{path}: no such file (given with --foods or K2CALC_FOODS)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FoodTableError(f"{path}: cannot read: {exc}") from None
+
+
+def load_table(user_foods: Path | None = None) -> FoodTable:
+    """Built-in foods and supplements, with the user's foods (if any) overriding by name."""
+    foods: list[Food] = [*builtin_foods(), *SUPPLEMENTS]
+    if user_foods is not None:
+        foods.extend(read_user_foods(user_foods))
+    return FoodTable(foods)

@@ -1,0 +1,166 @@
+"""Compute K2 intake: per item, per day, against the target range."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from k2calc.errors import UsageError
+from k2calc.foods import FoodTable
+from k2calc.parse import Portion, resolve_all
+
+DEFAULT_MIN_MCG = 45.0
+DEFAULT_MAX_MCG = 200.0
+BELOW, WITHIN, ABOVE = "below", "within", "above"
+
+
+@dataclass(frozen=True)
+class Target:
+    """The daily target range in mcg; 45 and 200 themselves are within."""
+
+    min_mcg: float = DEFAULT_MIN_MCG
+    max_mcg: float = DEFAULT_MAX_MCG
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.min_mcg <= self.max_mcg):
+            raise UsageError(
+                f"target --min {self.min_mcg:g} / --max {self.max_mcg:g}: need 0 <= min <= max"
+            )
+
+    def status(self, total_mcg: float) -> str:
+        """``below``, ``within`` or ``above`` the range."""
+        if total_mcg < self.min_mcg:
+            return BELOW
+        return WITHIN if total_mcg <= self.max_mcg else ABOVE
+
+
+@dataclass(frozen=True)
+class Intake:
+    """K2 in one portion of food, by form (``None`` = not measured), with its band."""
+
+    input: str
+    food: str
+    grams: float
+    mk4_mcg: float | None
+    mk7_mcg: float | None
+    other_mk_mcg: float | None
+    total_mcg: float
+    low_mcg: float
+    high_mcg: float
+    partial: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shape (keys end in their unit)."""
+        return {
+            "input": self.input,
+            "food": self.food,
+            "grams": self.grams,
+            "mk4_mcg": self.mk4_mcg,
+            "mk7_mcg": self.mk7_mcg,
+            "other_mk_mcg": self.other_mk_mcg,
+            "total_mcg": self.total_mcg,
+            "low_mcg": self.low_mcg,
+            "high_mcg": self.high_mcg,
+            "partial": self.partial,
+        }
+
+
+def portion_intake(portion: Portion) -> Intake:
+    """K2 in a resolved portion: each per-100 g value times grams / 100."""
+    food, scale = portion.food, portion.grams / 100.0
+    mk4, mk7, other = (None if v is None else v * scale for v in food.forms_mcg_per_100g)
+    return Intake(
+        input=portion.text,
+        food=food.name,
+        grams=portion.grams,
+        mk4_mcg=mk4,
+        mk7_mcg=mk7,
+        other_mk_mcg=other,
+        total_mcg=food.total_mcg_per_100g * scale,
+        low_mcg=food.low_mcg_per_100g * scale,
+        high_mcg=food.high_mcg_per_100g * scale,
+        partial=food.partial,
+    )
+
+
+def _measured_sum(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+@dataclass(frozen=True)
+class Total:
+    """The sum of several intakes against a target."""
+
+    items: tuple[Intake, ...]
+    target: Target
+
+    @property
+    def mk4_mcg(self) -> float | None:
+        """MK-4 summed over the items that measured it (``None`` if none did)."""
+        return _measured_sum(i.mk4_mcg for i in self.items)
+
+    @property
+    def mk7_mcg(self) -> float | None:
+        """MK-7 summed over the items that measured it."""
+        return _measured_sum(i.mk7_mcg for i in self.items)
+
+    @property
+    def other_mk_mcg(self) -> float | None:
+        """Other menaquinones summed over the items that measured them."""
+        return _measured_sum(i.other_mk_mcg for i in self.items)
+
+    @property
+    def total_mcg(self) -> float:
+        """All K2, summed (a lower bound when ``partial``)."""
+        return sum(i.total_mcg for i in self.items)
+
+    @property
+    def low_mcg(self) -> float:
+        """The low end of the band: every item at its low end."""
+        return sum(i.low_mcg for i in self.items)
+
+    @property
+    def high_mcg(self) -> float:
+        """The high end of the band: every item at its high end."""
+        return sum(i.high_mcg for i in self.items)
+
+    @property
+    def partial(self) -> bool:
+        """True when any item rests on forms not measured."""
+        return any(i.partial for i in self.items)
+
+    @property
+    def status(self) -> str:
+        """The total against the target."""
+        return self.target.status(self.total_mcg)
+
+    def sums(self) -> dict[str, Any]:
+        """The summed values and status, without the items."""
+        return {
+            "mk4_mcg": self.mk4_mcg,
+            "mk7_mcg": self.mk7_mcg,
+            "other_mk_mcg": self.other_mk_mcg,
+            "total_mcg": self.total_mcg,
+            "low_mcg": self.low_mcg,
+            "high_mcg": self.high_mcg,
+            "partial": self.partial,
+            "target_min_mcg": self.target.min_mcg,
+            "target_max_mcg": self.target.max_mcg,
+            "status": self.status,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shape of ``k2calc total``."""
+        return {"items": [i.as_dict() for i in self.items], **self.sums()}
+
+
+def total_of(portions: Sequence[Portion], target: Target | None = None) -> Total:
+    """Sum resolved portions against ``target`` (45–200 mcg by default)."""
+    return Total(tuple(portion_intake(p) for p in portions), target or Target())
+
+
+def total(items: Sequence[str], table: FoodTable, target: Target | None = None) -> Total:
+    """The K2 in ``items`` such as ``["30 g natto", "2 eggs"]`` against ``target``."""
+    return total_of(resolve_all(list(items), table), target)

@@ -1,0 +1,173 @@
+"""Read an item such as ``"1 1/2 cups whole milk"`` into a food and its weight in grams."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
+from k2calc.foods import Food, FoodTable, normalize, singular
+from k2calc.units import find_unit, multi_word_units
+
+MAX_AMOUNT = 1_000_000.0
+EACH = "each"
+EXAMPLE = "an item is AMOUNT [UNIT] FOOD, e.g. '30 g natto', '2 eggs', '1/2 cup sauerkraut'"
+
+_UNICODE_FRACTIONS = {
+    "½": Fraction(1, 2), "⅓": Fraction(1, 3), "⅔": Fraction(2, 3), "¼": Fraction(1, 4),
+    "¾": Fraction(3, 4), "⅕": Fraction(1, 5), "⅖": Fraction(2, 5), "⅗": Fraction(3, 5),
+    "⅘": Fraction(4, 5), "⅙": Fraction(1, 6), "⅚": Fraction(5, 6), "⅛": Fraction(1, 8),
+    "⅜": Fraction(3, 8), "⅝": Fraction(5, 8), "⅞": Fraction(7, 8),
+}  # fmt: skip
+_VULGAR = "[" + "".join(_UNICODE_FRACTIONS) + "]"
+_AMOUNT = re.compile(
+    rf"""\s*(?P<amount>
+        (?P<whole>\d+)\s*(?P<vulgar_after>{_VULGAR})       # 1½, 1 ½
+      | (?P<mixed>\d+)\s+(?P<mnum>\d+)/(?P<mden>\d+)       # 1 1/2
+      | (?P<num>\d+)/(?P<den>\d+)                          # 1/2
+      | (?P<vulgar>{_VULGAR})                              # ½
+      | (?P<decimal>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)  # 30, 1.5, .5, 1e3
+    )""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Portion:
+    """An item resolved against the table: what was typed, the food, and its weight."""
+
+    text: str
+    food: Food
+    amount: float
+    unit: str  # the unit word as understood ("gram", "cup", "slice", "each")
+    grams: float
+
+
+def split_amount(text: str) -> tuple[float, str]:
+    """The amount at the start of an item, and the rest of it (unit and food)."""
+    stripped = text.strip()
+    if not stripped:
+        raise ItemParseError(f"empty item; {EXAMPLE}")
+    first = stripped.split()[0]
+    match = _AMOUNT.match(stripped)
+    if match is None:
+        if first[0] in "+-" and _AMOUNT.match(first[1:]):
+            raise ItemParseError(f"amount '{first}' in '{stripped}' must be more than 0")
+        raise ItemParseError(f"'{first}' in '{stripped}' is not an amount; {EXAMPLE}")
+    rest = stripped[match.end() :]
+    if rest and not (rest[0].isspace() or rest[0].isalpha()):
+        raise ItemParseError(
+            f"'{first}' in '{stripped}' is not a plain amount; use digits, a decimal point "
+            "or a fraction such as 1/2"
+        )
+    amount_text = match.group("amount")
+    amount = _amount_value(match)
+    if amount is None or not math.isfinite(amount) or amount > MAX_AMOUNT:
+        raise ItemParseError(
+            f"amount '{amount_text}' in '{stripped}' is out of range (at most {MAX_AMOUNT:,.0f})"
+        )
+    if amount <= 0:
+        raise ItemParseError(f"amount '{amount_text}' in '{stripped}' must be more than 0")
+    return amount, rest.strip()
+
+
+def _amount_value(match: re.Match[str]) -> float | None:
+    groups = match.groupdict()
+    try:
+        if groups["whole"] is not None:
+            return float(int(groups["whole"]) + _UNICODE_FRACTIONS[groups["vulgar_after"]])
+        if groups["mixed"] is not None:
+            return float(int(groups["mixed"]) + Fraction(int(groups["mnum"]), int(groups["mden"])))
+        if groups["num"] is not None:
+            return float(Fraction(int(groups["num"]), int(groups["den"])))
+        if groups["vulgar"] is not None:
+            return float(_UNICODE_FRACTIONS[groups["vulgar"]])
+        return float(groups["decimal"])
+    except (ZeroDivisionError, OverflowError, ValueError):
+        return None
+
+
+def grams_per_unit(food: Food, unit_word: str) -> tuple[str, float]:
+    """Grams of ``food`` in one ``unit_word`` (mass, volume or the food's own count measure).
+
+    Returns the unit's name as understood and the grams; raises ``UnitError`` when the
+    food has no measure that converts.
+    """
+    unit = find_unit(unit_word)
+    if unit is not None and unit.kind == "mass":
+        return unit.name, unit.size
+    if unit is not None:
+        for key, grams in food.measures.items():
+            measure = find_unit(key)
+            if measure is not None and measure.kind == "volume":
+                return unit.name, grams * unit.size / measure.size
+        raise UnitError(f"'{unit_word}' needs a density for {food.name}; {_known_units(food)}")
+    word = singular(normalize(unit_word))
+    if word in food.measures:
+        return word, food.measures[word]
+    if word == EACH:
+        raise UnitError(
+            f"{food.name} has no weight for one piece, so it cannot be counted; {_known_units(food)}"
+        )
+    raise UnitError(f"unknown unit '{unit_word}' for {food.name}; {_known_units(food)}")
+
+
+def _known_units(food: Food) -> str:
+    counts = [f"{k} ({g:g} g)" for k, g in food.measures.items() if find_unit(k) is None]
+    has_volume = any(find_unit(k) is not None for k in food.measures)
+    options = ["a mass (g, oz, lb…)"]
+    if has_volume:
+        options.append("a volume (cup, tbsp, tsp, ml…)")
+    options.extend(counts)
+    if food.is_supplement:
+        return "give the amount in mcg or mg, e.g. '100 mcg mk-7'"
+    return "give " + ", ".join(options[:-1]) + (" or " if len(options) > 1 else "") + options[-1]
+
+
+def resolve(text: str, table: FoodTable) -> Portion:
+    """Read one item against ``table``: its food and grams, or a ``K2Error`` saying what is wrong."""
+    amount, rest = split_amount(text)
+    tokens = rest.split()
+    if not tokens:
+        raise ItemParseError(f"no food in '{text.strip()}'; {EXAMPLE}")
+    for spelling in multi_word_units():
+        size = len(spelling.split())
+        if " ".join(t.lower() for t in tokens[:size]) == spelling:
+            return _portion(text, table, amount, " ".join(tokens[:size]), tokens[size:])
+    if find_unit(tokens[0]) is not None:
+        return _portion(text, table, amount, tokens[0], tokens[1:])
+    try:
+        food = table.find(rest)
+    except UnknownFoodError:
+        if len(tokens) < 2:
+            raise
+        return _portion(text, table, amount, tokens[0], tokens[1:])
+    return _with_unit(text, food, amount, EACH)
+
+
+def _portion(
+    text: str, table: FoodTable, amount: float, unit_word: str, food_tokens: list[str]
+) -> Portion:
+    if not food_tokens:
+        raise ItemParseError(f"no food after '{text.strip()}'; {EXAMPLE}")
+    return _with_unit(text, table.find(" ".join(food_tokens)), amount, unit_word)
+
+
+def _with_unit(text: str, food: Food, amount: float, unit_word: str) -> Portion:
+    unit_name, grams = grams_per_unit(food, unit_word)
+    return Portion(text.strip(), food, amount, unit_name, amount * grams)
+
+
+def resolve_all(texts: list[str], table: FoodTable) -> list[Portion]:
+    """Resolve every item; the first bad one raises, naming its position when there are several."""
+    portions = []
+    for position, text in enumerate(texts, 1):
+        try:
+            portions.append(resolve(text, table))
+        except K2Error as exc:
+            if len(texts) > 1:
+                exc.args = (f"item {position}: {exc}",)
+            raise
+    return portions

@@ -1,0 +1,237 @@
+"""Render results as a rich table, CSV or JSON. The only module that imports rich."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from k2calc.foods import Food
+from k2calc.intake import ABOVE, BELOW, WITHIN, Total
+from k2calc.units import find_unit
+
+NOT_MEASURED = "—"
+NOT_SPLIT = "n/s"
+PARTIAL_MARK = "*"
+STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red"}
+LEGEND = (
+    f"{NOT_MEASURED} not measured · {NOT_SPLIT} measured, but the source gave only the total · "
+    f"{PARTIAL_MARK} some forms not measured: a lower bound"
+)
+FOOD_CSV_COLUMNS = (
+    "name", "aliases", "category", "ndb_no", "mk4_mcg_per_100g", "mk7_mcg_per_100g",
+    "other_mk_mcg_per_100g", "total_mcg_per_100g", "low_mcg_per_100g", "high_mcg_per_100g",
+    "partial", "measures", "sources", "note",
+)  # fmt: skip
+TOTAL_CSV_COLUMNS = (
+    "input", "food", "grams", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg",
+    "high_mcg", "partial", "target_min_mcg", "target_max_mcg", "status",
+)  # fmt: skip
+
+
+def console(file: TextIO) -> Console:
+    """A console for ``file``: colour only on a terminal, and never when NO_COLOR is set."""
+    return Console(file=file, highlight=False, soft_wrap=False)
+
+
+def clean(value: Any) -> Any:
+    """Round floats once, for output (6 decimals hides float noise, keeps micrograms exact)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"non-finite number in output: {value}")
+        rounded = round(value, 6)
+        return 0.0 if rounded == 0 else rounded
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    return value
+
+
+def write_json(data: Any, file: TextIO) -> None:
+    """JSON with numbers as numbers, ``null`` for not measured; NaN fails loudly."""
+    file.write(json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def _csv_cell(value: Any) -> str:
+    value = clean(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return ";".join(f"{k}={_csv_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ";".join(_csv_cell(v) for v in value)
+    return str(value)
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], file: TextIO) -> None:
+    """CSV whose header is the JSON keys; lists and maps are joined with ``;``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+    file.write(buffer.getvalue())
+
+
+def mcg(value: float | None, places: int = 1) -> str:
+    """A microgram figure for a table cell."""
+    return NOT_MEASURED if value is None else f"{value:,.{places}f}"
+
+
+def grams_text(grams: float) -> str:
+    """Grams for a table cell: whole grams when large, more places when tiny."""
+    if grams >= 100:
+        return f"{grams:,.0f}"
+    return f"{grams:.4g}"
+
+
+def _form_cell(value: float | None, unsplit: bool) -> str:
+    return NOT_SPLIT if value is None and unsplit else mcg(value)
+
+
+def _total_cell(value: float, partial: bool) -> str:
+    return mcg(value) + (PARTIAL_MARK if partial else "")
+
+
+def band_text(low: float, high: float, places: int = 1) -> str:
+    """A low–high band, or an empty string when there is no spread."""
+    return "" if math.isclose(low, high) else f"{low:,.{places}f}–{high:,.{places}f}"
+
+
+def total_table(result: Total, file: TextIO) -> None:
+    """The ``total`` view: one row per item, the sum, the band, the target and the status."""
+    out = console(file)
+    table = Table(title="Vitamin K2 by item (mcg)", show_footer=True, title_justify="left")
+    table.add_column("Item", footer="Total", overflow="fold", ratio=2)
+    table.add_column("Food", overflow="fold", ratio=2)
+    table.add_column("Grams", justify="right", no_wrap=True, footer=grams_text(sum(i.grams for i in result.items)))
+    table.add_column("MK-4", justify="right", no_wrap=True, footer=mcg(result.mk4_mcg))
+    table.add_column("MK-7", justify="right", no_wrap=True, footer=mcg(result.mk7_mcg))
+    table.add_column("Other MK", justify="right", no_wrap=True, footer=mcg(result.other_mk_mcg))
+    table.add_column("Total", justify="right", no_wrap=True, footer=_total_cell(result.total_mcg, result.partial))
+    table.add_column("Range", justify="right", no_wrap=True, footer=band_text(result.low_mcg, result.high_mcg))
+    for item in result.items:
+        unsplit = not item.partial and None in (item.mk4_mcg, item.mk7_mcg, item.other_mk_mcg)
+        table.add_row(
+            item.input,
+            item.food,
+            grams_text(item.grams),
+            _form_cell(item.mk4_mcg, unsplit),
+            _form_cell(item.mk7_mcg, unsplit),
+            _form_cell(item.other_mk_mcg, unsplit),
+            _total_cell(item.total_mcg, item.partial),
+            band_text(item.low_mcg, item.high_mcg),
+        )
+    out.print(table)
+    target = result.target
+    status = result.status
+    line = Text("Target ")
+    line.append(f"{target.min_mcg:g}–{target.max_mcg:g} mcg/day: ")
+    line.append(status.upper(), style=STATUS_STYLE[status])
+    line.append(f"  {_distance(result)}")
+    out.print(line)
+    if result.partial:
+        out.print(
+            f"{PARTIAL_MARK} Some forms of K2 were not measured for the marked foods, so the "
+            "total is a lower bound."
+        )
+    out.print(Text(LEGEND, style="dim"))
+
+
+def _distance(result: Total) -> str:
+    total, target = result.total_mcg, result.target
+    prefix = "at least " if result.partial else ""
+    if result.status == BELOW:
+        return f"{prefix}{total:,.1f} mcg: {target.min_mcg - total:,.1f} short of the minimum"
+    if result.status == ABOVE:
+        return f"{prefix}{total:,.1f} mcg: {total - target.max_mcg:,.1f} over the maximum"
+    return f"{prefix}{total:,.1f} mcg"
+
+
+def total_rows(result: Total) -> list[dict[str, Any]]:
+    """CSV rows for ``total``: one per item, then the summed row labelled ``total``."""
+    grams = sum(i.grams for i in result.items)
+    return [
+        *(i.as_dict() for i in result.items),
+        {"input": "total", "food": "", "grams": grams, **result.sums()},
+    ]
+
+
+def foods_table(foods: Sequence[Food], file: TextIO, title: str) -> None:
+    """The ``foods`` view: K2 by form per 100 g."""
+    out = console(file)
+    table = Table(title=title, title_justify="left")
+    table.add_column("Food", overflow="fold")
+    table.add_column("Category")
+    for header in ("MK-4", "MK-7", "Other MK", "Total", "Range"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for food in foods:
+        unsplit = food.unsplit_total_mcg_per_100g is not None
+        table.add_row(
+            food.name,
+            food.category,
+            *(_form_cell(v, unsplit) for v in food.forms_mcg_per_100g),
+            _total_cell(food.total_mcg_per_100g, food.partial),
+            band_text(food.low_mcg_per_100g, food.high_mcg_per_100g),
+        )
+    out.print(table)
+    out.print(Text("mcg per 100 g · " + LEGEND, style="dim"))
+
+
+def food_rows(foods: Iterable[Food]) -> list[dict[str, Any]]:
+    """Machine-readable food objects."""
+    return [f.as_dict() for f in foods]
+
+
+def known_units(food: Food) -> list[tuple[str, float]]:
+    """The food's own measures, plus the kitchen volumes its density gives, as (unit, grams)."""
+    units = list(food.measures.items())
+    volume = next(
+        ((find_unit(k), g) for k, g in food.measures.items() if find_unit(k) is not None), None
+    )
+    if volume is not None and volume[0] is not None:
+        measure, grams = volume
+        for name in ("cup", "tbsp", "tsp", "fl oz", "ml"):
+            unit = find_unit(name)
+            if unit is not None and name not in food.measures:
+                units.append((name, grams * unit.size / measure.size))
+    return units
+
+
+def food_card(food: Food, file: TextIO) -> None:
+    """The ``show`` view of one food."""
+    out = console(file)
+    table = Table(title=food.name, show_header=False, title_justify="left", box=None)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    unsplit = food.unsplit_total_mcg_per_100g is not None
+    rows = [
+        ("Aliases", ", ".join(food.aliases) or "—"),
+        ("Category", food.category or "—"),
+        ("USDA NDB", food.ndb_no or "—"),
+        ("MK-4", _form_cell(food.mk4_mcg_per_100g, unsplit) + " mcg/100 g"),
+        ("MK-7", _form_cell(food.mk7_mcg_per_100g, unsplit) + " mcg/100 g"),
+        ("Other MK", _form_cell(food.other_mk_mcg_per_100g, unsplit) + " mcg/100 g"),
+        ("Total", _total_cell(food.total_mcg_per_100g, food.partial) + " mcg/100 g"),
+        ("Range", (band_text(food.low_mcg_per_100g, food.high_mcg_per_100g) or "none given")
+         + (" mcg/100 g" if band_text(food.low_mcg_per_100g, food.high_mcg_per_100g) else "")),
+        ("Units", "g, kg, mg, oz, lb" + "".join(
+            f" · {unit} = {grams:.4g} g" for unit, grams in known_units(food))),
+        ("Sources", ", ".join(food.sources) or food.origin),
+        ("Note", food.note or "—"),
+    ]  # fmt: skip
+    for label, value in rows:
+        table.add_row(label, value)
+    out.print(table)
+    if food.partial:
+        out.print(f"{PARTIAL_MARK} Some forms were not measured: the total is a lower bound.")

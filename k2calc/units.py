@@ -1,0 +1,55 @@
+"""The one pint registry k2calc uses, built from its own small definitions file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pint
+
+# A unit word is letters only: nothing pint could evaluate as arithmetic ever reaches it.
+_UNIT_WORD = re.compile(r"[A-Za-zµμ_]+")
+_SPELLINGS = {"fl oz": "fl_oz", "fluid ounce": "fl_oz", "fluid ounces": "fl_oz"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A mass or volume unit: its pint name and its size in grams or millilitres."""
+
+    name: str
+    kind: str  # "mass" or "volume"
+    size: float  # grams (mass) or millilitres (volume) in one unit
+
+
+@cache
+def registry() -> pint.UnitRegistry:
+    """The shared registry (mass and kitchen volume units only)."""
+    definitions = resources.files("k2calc") / "data" / "units.txt"
+    with resources.as_file(definitions) as path:
+        return pint.UnitRegistry(str(path))
+
+
+@cache
+def find_unit(word: str) -> Unit | None:
+    """The mass or volume unit spelled ``word`` (``g``, ``cups``, ``fl oz``), else ``None``."""
+    spelled = _SPELLINGS.get(" ".join(word.lower().split()), word.strip())
+    if not _UNIT_WORD.fullmatch(spelled):
+        return None
+    ureg = registry()
+    try:
+        unit = ureg.parse_units(spelled)
+    except (pint.errors.PintError, AttributeError, ValueError, AssertionError):
+        return None
+    quantity = ureg.Quantity(1, unit)
+    if quantity.check("[mass]"):
+        return Unit(str(unit), "mass", float(quantity.to("gram").magnitude))
+    if quantity.check("[volume]"):
+        return Unit(str(unit), "volume", float(quantity.to("milliliter").magnitude))
+    return None
+
+
+def multi_word_units() -> tuple[str, ...]:
+    """Unit spellings of more than one word, to be tried before single words."""
+    return tuple(s for s in _SPELLINGS if " " in s)
