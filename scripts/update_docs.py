@@ -1,0 +1,122 @@
+"""Regenerate docs/cli.md from the live app, and the outputs of the README's examples.
+
+    python scripts/update_docs.py           # rewrite both files
+    python scripts/update_docs.py --check   # exit 1 if either is stale (run by the tests)
+
+README examples are the ```console blocks: each line starting with ``$ k2calc`` (or
+``$ printf '...' | k2calc``) is run in-process, and the lines after it, up to the next
+``$`` line or the end of the block, are its output (stdout, then stderr).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.update({"COLUMNS": "80", "TERMINAL_WIDTH": "80", "NO_COLOR": "1"})
+os.environ.setdefault("K2CALC_HOME", tempfile.mkdtemp(prefix="k2calc-docs-"))
+for _name in [n for n in os.environ if n.startswith("K2CALC_") and n != "K2CALC_HOME"]:
+    del os.environ[_name]
+
+import typer  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from k2calc.cli import app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI_DOC = ROOT / "docs" / "cli.md"
+README = ROOT / "README.md"
+BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
+PIPED = re.compile(r"^printf (?P<arg>'[^']*'|\"[^\"]*\") \| (?P<command>k2calc .*)$")
+
+CLI_HEADER = """# Command reference
+
+Generated from `k2calc --help` by `scripts/update_docs.py`; a test fails when it is stale.
+Exit codes: 0 success · 1 bad input (food, amount, file) · 2 usage (wrong options) ·
+3 only with `--check`: the total or some day is outside the target.
+"""
+
+
+def run(args: list[str], stdin: str | None = None) -> str:
+    """stdout then stderr of one in-process invocation."""
+    result = CliRunner().invoke(app, args, input=stdin, prog_name="k2calc")
+    return result.stdout + result.stderr
+
+
+def command_paths() -> list[list[str]]:
+    """Every command and subcommand, as the words that call it."""
+    paths: list[list[str]] = [[]]
+
+    def walk(command: object, prefix: list[str]) -> None:
+        children: dict[str, object] = getattr(command, "commands", {})
+        for name in sorted(children):
+            paths.append([*prefix, name])
+            walk(children[name], [*prefix, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+def cli_reference() -> str:
+    """docs/cli.md: the help of every command."""
+    parts = [CLI_HEADER]
+    for path in command_paths():
+        title = " ".join(["k2calc", *path])
+        parts.append(f"\n## `{title}`\n\n```text\n{run([*path, '--help']).rstrip()}\n```\n")
+    return "".join(parts)
+
+
+def example_output(line: str) -> str:
+    """The output of one README example line (without its ``$ ``)."""
+    piped = PIPED.match(line)
+    stdin = None
+    if piped:
+        stdin = shlex.split(piped["arg"])[0].encode().decode("unicode_escape")
+        line = piped["command"]
+    words = shlex.split(line)
+    if words[0] != "k2calc":
+        raise SystemExit(f"README example does not run k2calc: {line}")
+    return run(words[1:], stdin)
+
+
+def render_block(block: str) -> str:
+    """A console block with every example's output regenerated."""
+    out: list[str] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            out.append(line)
+            out.extend(example_output(line[2:]).rstrip("\n").splitlines())
+    return "\n".join(out) + "\n"
+
+
+def readme_with_outputs(text: str) -> str:
+    """The README with every console block's outputs regenerated."""
+    return BLOCK.sub(lambda m: "```console\n" + render_block(m.group(1)) + "```", text)
+
+
+def main() -> int:
+    """Write, or with ``--check`` compare, both generated files."""
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for path, fresh in (
+        (CLI_DOC, cli_reference()),
+        (README, readme_with_outputs(README.read_text(encoding="utf-8"))),
+    ):
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != fresh:
+            stale.append(path.relative_to(ROOT))
+            if not check:
+                path.write_text(fresh, encoding="utf-8")
+    if check and stale:
+        names = ", ".join(map(str, stale))
+        print(f"stale: {names}; run: python scripts/update_docs.py", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

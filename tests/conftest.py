@@ -1,0 +1,40 @@
+"""Shared fixtures: every test runs with its own data directory and a fixed terminal width."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import Invoke, invoke
+
+from k2calc.foods import FoodTable, load_table
+
+WIDTH = "80"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No test reads the user's real data or env: K2CALC_* cleared, data dir in tmp."""
+    for name in list(os.environ):
+        if name.startswith("K2CALC_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "k2calc-home"
+    monkeypatch.setenv("K2CALC_HOME", str(home))
+    monkeypatch.setenv("COLUMNS", WIDTH)
+    monkeypatch.setenv("TERMINAL_WIDTH", WIDTH)
+    monkeypatch.setenv("NO_COLOR", "1")
+    yield home
+
+
+@pytest.fixture
+def k2() -> Invoke:
+    """Call the CLI in-process: ``k2("total", "30 g natto")`` → ``Run``."""
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def table() -> FoodTable:
+    """The built-in table, as the installed package ships it."""
+    return load_table()
