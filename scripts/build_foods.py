@@ -1149,17 +1149,18 @@ def set_band(row: Row, lows: list[str], highs: list[str], have_range: bool) -> N
         return
     point = row.point()
     note_extra = ""
+    widened = " Band widened to include this row's own value, which lies outside the cited range."
     if lows:
         lo = min(lows, key=Decimal)
         if point and Decimal(point) < Decimal(lo):
             lo = point
-            note_extra = " Band widened to include this row's value."
+            note_extra = widened
         row.low = lo
     if highs:
         hi = max(highs, key=Decimal)
         if point and Decimal(point) > Decimal(hi):
             hi = point
-            note_extra = " Band widened to include this row's value."
+            note_extra = widened
         row.high = hi
     if note_extra:
         row.note = (row.note + note_extra).strip()
@@ -1204,6 +1205,8 @@ def friendly_row(ref: Reference, f: Friendly) -> Row:
         have_range = bool(lo or hi)
         measures = build_measures(ref.weights.get(food.ndb, []))
         note = " ".join(x for x in (f.note, usda_note(food)) if x)
+        if have_range:
+            note += " Band includes SR28 min/max."
         if f.mk4 is not None or f.mk4_from_sr:
             raise SystemExit(f"{f.name}: MK-4 of a USDA row comes from SR28")
     else:
