@@ -143,8 +143,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         sources=("kamao-2007", "nih-ods", "wapf-2015", "schurgers-2000", "seed-000", S),
         note=(
             "MK-7 939 from Kamao 2007 (Japan; MK-4 not given in the abstract, so left empty); band "
-            "939-1103.4 = seed 000 939-998, NIH ODS 999.4, WAPF 1100 (MK-4 0), Schurgers 2000 1103.4 "
-            "total; seed 002's '150 mcg per tablespoon' is excluded (contradicts all measured values); "
+            "939-1103.4 = seed 000 939-998, NIH ODS 999.4, WAPF 1100 (MK-4 0), Schurgers 2000 "
+            "1103.4 "
+            "total; seed 002's '150 mcg per tablespoon' is excluded (contradicts all measured "
+            "values); "
             "cup from USDA 16113 natto."
         ),
     ),
@@ -157,8 +159,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         measures=(HM(36, "Sauerkraut"),),
         sources=("healthygutgirl", "seed-000", S),
         note=(
-            "LOW confidence: 4.8 (healthygutgirl list, apparently Schurgers 2000) vs 0.4 (seed 000), "
-            "a 10-fold disagreement; neither primary table was reachable, forms not split; cup from "
+            "LOW confidence: 4.8 (healthygutgirl list, apparently Schurgers 2000) vs 0.4 (seed "
+            "000), "
+            "a 10-fold disagreement; neither primary table was reachable, forms not split; cup "
+            "from "
             "USDA 11439 sauerkraut, canned."
         ),
     ),
@@ -181,9 +185,12 @@ FRIENDLY: tuple[Friendly, ...] = (
         measures=(HM(62, "Cheese, gouda"),),
         sources=("vermeer-2018", "frieslandcampina", "seed-002", S),
         note=(
-            "Total menaquinones 47.3 (Vermeer 2018, Dutch Gouda ripened 4 weeks, MK-4..MK-10 not split); "
-            "band 32-90 = Vermeer 13-week 65.0, FrieslandCampina Gouda 32/47 and Milner MK-9 40-63, seed 002 "
-            "'Gouda or Jarlsberg' 50-90 (low); only a package weight is cited (USDA 01022), no slice."
+            "Total menaquinones 47.3 (Vermeer 2018, Dutch Gouda ripened 4 weeks, MK-4..MK-10 not "
+            "split); "
+            "band 32-90 = Vermeer 13-week 65.0, FrieslandCampina Gouda 32/47 and Milner MK-9 "
+            "40-63, seed 002 "
+            "'Gouda or Jarlsberg' 50-90 (low); only a package weight is cited (USDA 01022), no "
+            "slice."
         ),
     ),
     Friendly(
@@ -208,7 +215,8 @@ FRIENDLY: tuple[Friendly, ...] = (
         sources=("healthygutgirl", "vermeer-2018", S),
         note=(
             "PROXY, low confidence: no brie was measured; 56 is the Schurgers 2000 'soft cheeses' "
-            "category (via healthygutgirl) and the band reaches Camembert 68.1 (Vermeer 2018, the closest "
+            "category (via healthygutgirl) and the band reaches Camembert 68.1 (Vermeer 2018, the "
+            "closest "
             "measured bloomy-rind cheese); package from USDA 01006 brie."
         ),
     ),
@@ -219,8 +227,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         total=K2(18, "total_k2", "Munster (French)"),
         sources=("vermeer-2018",),
         note=(
-            "French washed-rind Munster, total menaquinones 80.1 (Vermeer 2018, forms not split); US "
-            "'muenster' is a different cheese with no K2 data, so no slice weight is borrowed (mass only)."
+            "French washed-rind Munster, total menaquinones 80.1 (Vermeer 2018, forms not split); "
+            "US "
+            "'muenster' is a different cheese with no K2 data, so no slice weight is borrowed "
+            "(mass only)."
         ),
     ),
     Friendly(
@@ -240,8 +250,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         ),
         sources=(S, "dunlop-2022", "usda-fdc", "wapf-2015"),
         note=(
-            "MK-4 8.6 from USDA (US cheddar); other_mk 13.1 = MK-5 1.1 + MK-8 4 + MK-9 8 measured in one "
-            "Australian cheddar composite by Dunlop 2022 (different samples and country; MK-7 not given); "
+            "MK-4 8.6 from USDA (US cheddar); other_mk 13.1 = MK-5 1.1 + MK-8 4 + MK-9 8 measured "
+            "in one "
+            "Australian cheddar composite by Dunlop 2022 (different samples and country; MK-7 not "
+            "given); "
             "FDC 9.3 and WAPF cheddars MK-4+MK-7 9-11 agree on MK-4."
         ),
     ),
@@ -255,8 +267,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         ),
         sources=(S, "walther-2021"),
         note=(
-            "MK-4 6.3 from USDA (US Swiss, an Emmental-type cheese); band 2.3-131.2 is Walther 2021's range "
-            "of all menaquinones over 10 Swiss varieties (range only); thermophilic Emmental-type cheeses "
+            "MK-4 6.3 from USDA (US Swiss, an Emmental-type cheese); band 2.3-131.2 is Walther "
+            "2021's range "
+            "of all menaquinones over 10 Swiss varieties (range only); thermophilic Emmental-type "
+            "cheeses "
             "are reported to make little K2."
         ),
     ),
@@ -265,7 +279,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         usda="01032",
         aliases=("parmesan cheese", "grated parmesan"),
         sources=(S,),
-        note="Grated parmesan; CERIN's summary of Vermeer 2018 calls Italian cheeses incl. Parmesan poor in K2 (no number).",
+        note=(
+            "Grated parmesan; CERIN's summary of Vermeer 2018 calls Italian cheeses incl. Parmesan "
+            "poor in K2 (no number)."
+        ),
     ),
     Friendly(
         name="mozzarella",
@@ -319,7 +336,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         usda="01012",
         aliases=("creamed cottage cheese",),
         sources=(S,),
-        note="Fu's 54.2 for full-fat cottage cheese is total vitamin K incl. K1 and is not used (rule 6).",
+        note=(
+            "Fu's 54.2 for full-fat cottage cheese is total vitamin K incl. K1 and is not used "
+            "(rule 6)."
+        ),
     ),
     Friendly(
         name="low-fat cottage cheese",
@@ -337,8 +357,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         measures=(HM(72, "Cheese, blue"),),
         sources=("wapf-2015", S),
         note=(
-            "WAPF test of one raw-milk farmstead blue cheese, MK-4 and MK-7 only (MK-8/MK-9, the main "
-            "cheese forms, not measured, so an undercount); Fu 440 and Danablue 49 PKeq are not K2 values "
+            "WAPF test of one raw-milk farmstead blue cheese, MK-4 and MK-7 only (MK-8/MK-9, the "
+            "main "
+            "cheese forms, not measured, so an undercount); Fu 440 and Danablue 49 PKeq are not K2 "
+            "values "
             "(rule 6); cup from USDA 01004 blue cheese."
         ),
     ),
@@ -348,7 +370,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         aliases=("american cheese slice",),
         band=(K2(90, "mk4", "Cheese, pasteurized process, American"),),
         sources=(S, "usda-fdc"),
-        note="Pasteurized process American; FDC Foundation gives 10.3 MK-4 for a later sample set (inside the band).",
+        note=(
+            "Pasteurized process American; FDC Foundation gives 10.3 MK-4 for a later sample set "
+            "(inside the band)."
+        ),
     ),
     Friendly(
         name="ricotta",
@@ -356,7 +381,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         category="cheese",
         mk4=K2(88, "mk4", "Cheese, ricotta"),
         sources=("usda-fdc",),
-        note="Whole-milk ricotta, MK-4 only (FDC Foundation Foods); no household measure cited, mass only.",
+        note=(
+            "Whole-milk ricotta, MK-4 only (FDC Foundation Foods); no household measure cited, "
+            "mass only."
+        ),
     ),
     Friendly(
         name="queso fresco",
@@ -385,7 +413,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         category="cheese",
         total=K2(49, "total_k2", "Orgu"),
         sources=("sungur",),
-        note="LOW confidence: Turkish (Hatay) braided cheese, total K2 by HPLC from the Sungur abstract (top-3 values only); name is the abstract's English rendering; mass only.",
+        note=(
+            "LOW confidence: Turkish (Hatay) braided cheese, total K2 by HPLC from the Sungur "
+            "abstract (top-3 values only); name is the abstract's English rendering; mass only."
+        ),
     ),
     Friendly(
         name="cara cheese",
@@ -393,7 +424,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         category="cheese",
         total=K2(50, "total_k2", '"Cara" cheese'),
         sources=("sungur",),
-        note="LOW confidence: Turkish (Hatay) cheese, total K2 by HPLC from the Sungur abstract; name is the abstract's English rendering; mass only.",
+        note=(
+            "LOW confidence: Turkish (Hatay) cheese, total K2 by HPLC from the Sungur abstract; "
+            "name is the abstract's English rendering; mass only."
+        ),
     ),
     Friendly(
         name="crushing cheese",
@@ -401,7 +435,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         category="cheese",
         total=K2(51, "total_k2", '"Crushing" cheese'),
         sources=("sungur",),
-        note="LOW confidence: Turkish (Hatay) cheese, total K2 by HPLC from the Sungur abstract; name is the abstract's English rendering; mass only.",
+        note=(
+            "LOW confidence: Turkish (Hatay) cheese, total K2 by HPLC from the Sungur abstract; "
+            "name is the abstract's English rendering; mass only."
+        ),
     ),
     # ---------------------------------------------------------------- dairy, fats
     Friendly(
@@ -419,8 +456,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         ),
         sources=(S, "healthygutgirl"),
         note=(
-            "PROXY: MK-4 20.9 is USDA's whipped salted butter (01002; same food with air beaten in, so the "
-            "same mcg/100 g) while the measures are stick butter's own (USDA 01001); band adds the blog's "
+            "PROXY: MK-4 20.9 is USDA's whipped salted butter (01002; same food with air beaten "
+            "in, so the "
+            "same mcg/100 g) while the measures are stick butter's own (USDA 01001); band adds the "
+            "blog's "
             "grass-fed butter 15 (low); MK-4 only."
         ),
     ),
@@ -441,7 +480,8 @@ FRIENDLY: tuple[Friendly, ...] = (
         measures=(HM(9, "Butter oil, anhydrous"), HM(10, "Butter oil, anhydrous")),
         sources=("wapf-2015", S),
         note=(
-            "WAPF test of one high-vitamin butter oil (Green Pastures), MK-4 and MK-7 only; a concentrate, "
+            "WAPF test of one high-vitamin butter oil (Green Pastures), MK-4 and MK-7 only; a "
+            "concentrate, "
             "not ordinary butter or ghee; measures from USDA 01003 butter oil, anhydrous."
         ),
     ),
@@ -473,7 +513,8 @@ FRIENDLY: tuple[Friendly, ...] = (
         band=(K2(52, "low", "Emu oil"), K2(52, "high", "Emu oil")),
         sources=("wapf-2015",),
         note=(
-            "WAPF tests: MK-4 4,000 ng/g (summary) within the 3.9-4.4 mcg/g range of the tabulated test, "
+            "WAPF tests: MK-4 4,000 ng/g (summary) within the 3.9-4.4 mcg/g range of the tabulated "
+            "test, "
             "MK-7 0.002 mcg/g; no emu-oil density was found, so mass only."
         ),
     ),
@@ -483,7 +524,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         aliases=("whole milk",),
         band=(K2(78, "low", "Milk"), K2(78, "high", "Milk")),
         sources=(S, "seed-000"),
-        note="Whole milk 3.25%; seed 000 gives 0.8-1.0 (band); Fu's 38.1 is total vitamin K incl. K1 and is not used (rule 6).",
+        note=(
+            "Whole milk 3.25%; seed 000 gives 0.8-1.0 (band); Fu's 38.1 is total vitamin K incl. "
+            "K1 and is not used (rule 6)."
+        ),
     ),
     Friendly(
         name="chocolate milk",
@@ -504,7 +548,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         usda="01256",
         aliases=("fat-free greek yogurt",),
         sources=(S,),
-        note="Nonfat only: a measured zero; full-fat yogurts have no K2 value here (Fu's 28-30 are total vitamin K, rule 6).",
+        note=(
+            "Nonfat only: a measured zero; full-fat yogurts have no K2 value here (Fu's 28-30 are "
+            "total vitamin K, rule 6)."
+        ),
     ),
     Friendly(
         name="dulce de leche",
@@ -531,7 +578,13 @@ FRIENDLY: tuple[Friendly, ...] = (
     Friendly(name="coconut oil", usda="04047", aliases=(), sources=(S,), note=""),
     Friendly(name="canola oil", usda="04582", aliases=("rapeseed oil",), sources=(S,), note=""),
     Friendly(name="soybean oil", usda="04044", aliases=(), sources=(S,), note=""),
-    Friendly(name="flaxseed oil", usda="42231", aliases=("linseed oil",), sources=(S,), note="Cold pressed."),
+    Friendly(
+        name="flaxseed oil",
+        usda="42231",
+        aliases=("linseed oil",),
+        sources=(S,),
+        note="Cold pressed.",
+    ),
     # ---------------------------------------------------------------- eggs
     Friendly(
         name="egg",
@@ -539,8 +592,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         aliases=("whole egg", "scrambled egg"),
         sources=(S,),
         note=(
-            "The only whole-egg MK-4 in the data is USDA's scrambled egg, 0.2, recipe-calculated (suspect); "
-            "egg K2 sits in the yolk (see 'egg yolk', 15-40); 'each' is USDA's large scrambled egg, 61 g."
+            "The only whole-egg MK-4 in the data is USDA's scrambled egg, 0.2, recipe-calculated "
+            "(suspect); "
+            "egg K2 sits in the yolk (see 'egg yolk', 15-40); 'each' is USDA's large scrambled "
+            "egg, 61 g."
         ),
     ),
     Friendly(
@@ -557,8 +612,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         measures=(HM(47, "Egg, yolk, raw, fresh"),),
         sources=("davis-2007", "healthygutgirl", "seed-000", "wapf-2015", S),
         note=(
-            "LOW confidence (no peer-reviewed egg value reachable): MK-4 31 from Davis 2007; band 15-40 = "
-            "healthygutgirl 15 (conventional) / 32 (free-range), seed 000 15.5, WAPF 'below 40' bound; "
+            "LOW confidence (no peer-reviewed egg value reachable): MK-4 31 from Davis 2007; band "
+            "15-40 = "
+            "healthygutgirl 15 (conventional) / 32 (free-range), seed 000 15.5, WAPF 'below 40' "
+            "bound; "
             "each = USDA 01125 large yolk 17 g."
         ),
     ),
@@ -576,7 +633,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         aliases=("grilled chicken breast",),
         band=(K2(83, "mk4", "Chicken"), K2(14, "total_k2", "Chicken breast or leg")),
         sources=(S, "davis-2007", "healthygutgirl"),
-        note="Skinless boneless breast, grilled; band adds Davis 'chicken' 8 and healthygutgirl 'chicken breast or leg' 9 (both low).",
+        note=(
+            "Skinless boneless breast, grilled; band adds Davis 'chicken' 8 and healthygutgirl "
+            "'chicken breast or leg' 9 (both low)."
+        ),
     ),
     Friendly(
         name="rotisserie chicken breast",
@@ -598,7 +658,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         usda="05345",
         aliases=("rotisserie chicken thigh",),
         sources=(S,),
-        note="Rotisserie thigh, meat only; Danish thigh-with-skin 53 is in PK-equivalents and not used (rule 6).",
+        note=(
+            "Rotisserie thigh, meat only; Danish thigh-with-skin 53 is in PK-equivalents and not "
+            "used (rule 6)."
+        ),
     ),
     Friendly(
         name="chicken drumstick",
@@ -633,8 +696,10 @@ FRIENDLY: tuple[Friendly, ...] = (
         ),
         sources=("dunlop-2022", "healthygutgirl", "seed-000"),
         note=(
-            "MK-4 58 (Dunlop 2022, Australian leg-meat composites; feed differs by country); band adds "
-            "healthygutgirl 'breast or leg' 9 and seed 000 'chicken' 13.6-31.6 (cut not stated, low); "
+            "MK-4 58 (Dunlop 2022, Australian leg-meat composites; feed differs by country); band "
+            "adds "
+            "healthygutgirl 'breast or leg' 9 and seed 000 'chicken' 13.6-31.6 (cut not stated, "
+            "low); "
             "Finnish 60 and Danish 53 are not K2 values (rule 6); mass only."
         ),
     ),
@@ -645,13 +710,16 @@ FRIENDLY: tuple[Friendly, ...] = (
         mk4=K2(56, "mk4", "Chicken liver (conventional)"),
         mk7=K2(56, "mk7", "Chicken liver (conventional)"),
         band=(
-            Sum((K2(55, "mk4", "Chicken liver (\"farmed\""), K2(55, "mk7", "Chicken liver (\"farmed\""))),
+            Sum(
+                (K2(55, "mk4", 'Chicken liver ("farmed"'), K2(55, "mk7", 'Chicken liver ("farmed"'))
+            ),
             K2(71, "mk4", "Chicken liver, braised"),
         ),
         measures=(HM(83, "Chicken, liver"),),
         sources=("wapf-2015", "nih-ods", S),
         note=(
-            "WAPF conventional chicken liver MK-4 4 + MK-7 1.0; band adds NIH ODS braised 7.1 (MK-4) and "
+            "WAPF conventional chicken liver MK-4 4 + MK-7 1.0; band adds NIH ODS braised 7.1 "
+            "(MK-4) and "
             "WAPF 'farmed' 10 + 0.08; each = one raw liver, 44 g (USDA 05027)."
         ),
     ),
@@ -663,7 +731,8 @@ FRIENDLY: tuple[Friendly, ...] = (
         measures=(HM(81, "Pate de foie gras"),),
         sources=("ntro-it", S),
         note=(
-            "LOW confidence: 369 'all MK-4' only via SEO pages apparently copying Schurgers 2000; verify "
+            "LOW confidence: 369 'all MK-4' only via SEO pages apparently copying Schurgers 2000; "
+            "verify "
             "before relying on it; tbsp from USDA 05282 pate de foie gras."
         ),
     ),
@@ -681,9 +750,23 @@ FRIENDLY: tuple[Friendly, ...] = (
         sources=(S,),
         note="Restaurant (family style), kids' menu.",
     ),
-    Friendly(name="chicken pot pie", usda="22906", aliases=(), sources=(S,), note="Frozen entree, prepared."),
-    Friendly(name="general tso's chicken", usda="36618", aliases=("general tso chicken",), sources=(S,), note="Chinese restaurant."),
-    Friendly(name="chicken gravy", usda="06119", aliases=(), sources=(S,), note="Canned or bottled."),
+    Friendly(
+        name="chicken pot pie",
+        usda="22906",
+        aliases=(),
+        sources=(S,),
+        note="Frozen entree, prepared.",
+    ),
+    Friendly(
+        name="general tso's chicken",
+        usda="36618",
+        aliases=("general tso chicken",),
+        sources=(S,),
+        note="Chinese restaurant.",
+    ),
+    Friendly(
+        name="chicken gravy", usda="06119", aliases=(), sources=(S,), note="Canned or bottled."
+    ),
     # ---------------------------------------------------------------- meat
     Friendly(
         name="ground beef",
@@ -693,14 +776,39 @@ FRIENDLY: tuple[Friendly, ...] = (
         band=(K2(84, "mk4", "Beef"), K2(75, "low", "Beef"), K2(75, "high", "Beef")),
         sources=("nih-ods", "davis-2007", "seed-000"),
         note=(
-            "Broiled ground beef MK-4 7.1 (NIH ODS, 6 mcg per 3 oz; not in SR28); band adds generic 'beef' "
+            "Broiled ground beef MK-4 7.1 (NIH ODS, 6 mcg per 3 oz; not in SR28); band adds "
+            "generic 'beef' "
             "from Davis (1) and seed 000 (1.1-9.3), cut not stated, low; mass only."
         ),
     ),
-    Friendly(name="flat iron steak", usda="23060", aliases=("top blade steak",), sources=(S,), note="Grilled, all grades."),
-    Friendly(name="sirloin tip steak", usda="23056", aliases=("tip side steak",), sources=(S,), note="Round, knuckle, tip side; grilled, all grades."),
-    Friendly(name="bottom round steak", usda="23064", aliases=("london broil", "western griller steak"), sources=(S,), note="Grilled, all grades."),
-    Friendly(name="ranch steak", usda="23058", aliases=("ranch cut steak", "shoulder center steak"), sources=(S,), note="Chuck shoulder top/center steak; grilled, all grades."),
+    Friendly(
+        name="flat iron steak",
+        usda="23060",
+        aliases=("top blade steak",),
+        sources=(S,),
+        note="Grilled, all grades.",
+    ),
+    Friendly(
+        name="sirloin tip steak",
+        usda="23056",
+        aliases=("tip side steak",),
+        sources=(S,),
+        note="Round, knuckle, tip side; grilled, all grades.",
+    ),
+    Friendly(
+        name="bottom round steak",
+        usda="23064",
+        aliases=("london broil", "western griller steak"),
+        sources=(S,),
+        note="Grilled, all grades.",
+    ),
+    Friendly(
+        name="ranch steak",
+        usda="23058",
+        aliases=("ranch cut steak", "shoulder center steak"),
+        sources=(S,),
+        note="Chuck shoulder top/center steak; grilled, all grades.",
+    ),
     Friendly(name="canned beef", usda="13166", aliases=(), sources=(S,), note="USDA Commodity."),
     Friendly(
         name="ham",
@@ -717,20 +825,47 @@ FRIENDLY: tuple[Friendly, ...] = (
         sources=(S,),
         note="Sliced packaged ham, 96% fat free.",
     ),
-    Friendly(name="canadian bacon", usda="10998", aliases=("back bacon",), sources=(S,), note="Pan-fried."),
+    Friendly(
+        name="canadian bacon",
+        usda="10998",
+        aliases=("back bacon",),
+        sources=(S,),
+        note="Pan-fried.",
+    ),
     Friendly(name="canned pork", usda="10158", aliases=(), sources=(S,), note="USDA Commodity."),
-    Friendly(name="pickled pigs feet", usda="10132", aliases=("pickled pork feet",), sources=(S,), note=""),
+    Friendly(
+        name="pickled pigs feet",
+        usda="10132",
+        aliases=("pickled pork feet",),
+        sources=(S,),
+        note="",
+    ),
     Friendly(name="pickled pork hocks", usda="10898", aliases=(), sources=(S,), note=""),
-    Friendly(name="pulled pork", usda="22972", aliases=("bbq pulled pork",), sources=(S,), note="In barbecue sauce."),
+    Friendly(
+        name="pulled pork",
+        usda="22972",
+        aliases=("bbq pulled pork",),
+        sources=(S,),
+        note="In barbecue sauce.",
+    ),
     Friendly(
         name="salami",
         usda="07069",
         aliases=("cooked salami",),
         band=(K2(77, "total_k2", "Salami"),),
         sources=(S, "seed-000"),
-        note="US cooked beef-and-pork salami; seed 000's 9 (probably a Dutch value, low) widens the band.",
+        note=(
+            "US cooked beef-and-pork salami; seed 000's 9 (probably a Dutch value, low) widens the "
+            "band."
+        ),
     ),
-    Friendly(name="pepperoni", usda="07057", aliases=(), sources=(S,), note="'each' is one pepperoni slice (USDA 'piece', 2 g)."),
+    Friendly(
+        name="pepperoni",
+        usda="07057",
+        aliases=(),
+        sources=(S,),
+        note="'each' is one pepperoni slice (USDA 'piece', 2 g).",
+    ),
     Friendly(
         name="hot dog",
         usda="07964",
@@ -738,11 +873,29 @@ FRIENDLY: tuple[Friendly, ...] = (
         sources=(S,),
         note="Meat-and-poultry frankfurter, grilled.",
     ),
-    Friendly(name="unheated hot dog", usda="07962", aliases=(), sources=(S,), note="Meat-and-poultry frankfurter, unheated."),
-    Friendly(name="chicken hot dog", usda="07024", aliases=("chicken frankfurter",), sources=(S,), note=""),
-    Friendly(name="turkey hot dog", usda="07025", aliases=("turkey frankfurter",), sources=(S,), note=""),
-    Friendly(name="corn dog", usda="22973", aliases=("corndog",), sources=(S,), note="Frozen, prepared."),
-    Friendly(name="bologna", usda="07007", aliases=("beef bologna",), sources=(S,), note="Beef bologna."),
+    Friendly(
+        name="unheated hot dog",
+        usda="07962",
+        aliases=(),
+        sources=(S,),
+        note="Meat-and-poultry frankfurter, unheated.",
+    ),
+    Friendly(
+        name="chicken hot dog",
+        usda="07024",
+        aliases=("chicken frankfurter",),
+        sources=(S,),
+        note="",
+    ),
+    Friendly(
+        name="turkey hot dog", usda="07025", aliases=("turkey frankfurter",), sources=(S,), note=""
+    ),
+    Friendly(
+        name="corn dog", usda="22973", aliases=("corndog",), sources=(S,), note="Frozen, prepared."
+    ),
+    Friendly(
+        name="bologna", usda="07007", aliases=("beef bologna",), sources=(S,), note="Beef bologna."
+    ),
     Friendly(
         name="pork sausage",
         usda="07953",
@@ -750,7 +903,13 @@ FRIENDLY: tuple[Friendly, ...] = (
         sources=(S,),
         note="Fully cooked link/patty, microwaved.",
     ),
-    Friendly(name="smoked sausage", usda="07074", aliases=("smoked pork sausage",), sources=(S,), note="Pork smoked link sausage."),
+    Friendly(
+        name="smoked sausage",
+        usda="07074",
+        aliases=("smoked pork sausage",),
+        sources=(S,),
+        note="Pork smoked link sausage.",
+    ),
     Friendly(
         name="italian sausage",
         aliases=("mild italian sausage", "sausage, italian, pork, mild, cooked, pan-fried"),
@@ -775,23 +934,77 @@ FRIENDLY: tuple[Friendly, ...] = (
         sources=("usda-fdc",),
         note="Turkey breakfast links, mild, raw; MK-4 only (FDC Foundation Foods); mass only.",
     ),
-    Friendly(name="kielbasa", usda="07968", aliases=("polish sausage",), sources=(S,), note="Fully cooked, grilled; 'each' is USDA's whole link (367 g)."),
-    Friendly(name="meatballs", usda="07972", aliases=("italian meatballs",), sources=(S,), note="Frozen, Italian style."),
-    Friendly(name="turkey breast", usda="07081", aliases=("deli turkey", "sliced turkey breast"), sources=(S,), note="Sliced, prepackaged (deli)."),
-    Friendly(name="canned luncheon meat", usda="07044", aliases=(), sources=(S,), note="USDA Commodity."),
-    Friendly(name="caribou", usda="35211", aliases=("reindeer",), category="game", sources=(S,), note="Hind quarter, cooked (Alaska Native)."),
+    Friendly(
+        name="kielbasa",
+        usda="07968",
+        aliases=("polish sausage",),
+        sources=(S,),
+        note="Fully cooked, grilled; 'each' is USDA's whole link (367 g).",
+    ),
+    Friendly(
+        name="meatballs",
+        usda="07972",
+        aliases=("italian meatballs",),
+        sources=(S,),
+        note="Frozen, Italian style.",
+    ),
+    Friendly(
+        name="turkey breast",
+        usda="07081",
+        aliases=("deli turkey", "sliced turkey breast"),
+        sources=(S,),
+        note="Sliced, prepackaged (deli).",
+    ),
+    Friendly(
+        name="canned luncheon meat", usda="07044", aliases=(), sources=(S,), note="USDA Commodity."
+    ),
+    Friendly(
+        name="caribou",
+        usda="35211",
+        aliases=("reindeer",),
+        category="game",
+        sources=(S,),
+        note="Hind quarter, cooked (Alaska Native).",
+    ),
     # ---------------------------------------------------------------- fish
-    Friendly(name="salmon", usda="15086", aliases=("sockeye salmon", "cooked salmon"), sources=(S,), note="Sockeye, cooked dry heat (USDA calculated it from raw)."),
-    Friendly(name="atlantic salmon", usda="15236", aliases=("farmed salmon",), sources=(S,), note="Farmed, raw."),
-    Friendly(name="canned salmon", usda="15260", aliases=("pink salmon",), sources=(S,), note="Pink, drained solids."),
-    Friendly(name="smoked salmon", usda="35190", aliases=(), sources=(S,), note="Sockeye filets with skin, smoked (Alaska Native preparation)."),
+    Friendly(
+        name="salmon",
+        usda="15086",
+        aliases=("sockeye salmon", "cooked salmon"),
+        sources=(S,),
+        note="Sockeye, cooked dry heat (USDA calculated it from raw).",
+    ),
+    Friendly(
+        name="atlantic salmon",
+        usda="15236",
+        aliases=("farmed salmon",),
+        sources=(S,),
+        note="Farmed, raw.",
+    ),
+    Friendly(
+        name="canned salmon",
+        usda="15260",
+        aliases=("pink salmon",),
+        sources=(S,),
+        note="Pink, drained solids.",
+    ),
+    Friendly(
+        name="smoked salmon",
+        usda="35190",
+        aliases=(),
+        sources=(S,),
+        note="Sockeye filets with skin, smoked (Alaska Native preparation).",
+    ),
     Friendly(
         name="shrimp",
         usda="15151",
         aliases=("prawn", "cooked shrimp"),
         band=(Sum((K2(54, "mk4", "Shrimp, wild"), K2(54, "mk7", "Shrimp, wild"))),),
         sources=(S, "wapf-2015"),
-        note="Cooked moist heat (USDA calculated); WAPF wild shrimp MK-4 0.02 + MK-7 1.0 widens the band.",
+        note=(
+            "Cooked moist heat (USDA calculated); WAPF wild shrimp MK-4 0.02 + MK-7 1.0 widens the "
+            "band."
+        ),
     ),
     Friendly(
         name="oyster",
@@ -799,19 +1012,44 @@ FRIENDLY: tuple[Friendly, ...] = (
         aliases=("raw oyster",),
         band=(Sum((K2(53, "mk4", "Oysters"), K2(53, "mk7", "Oysters"))),),
         sources=(S, "wapf-2015"),
-        note="Eastern wild, raw (USDA calculated); WAPF's MK-4 0.1 + MK-7 0.2 is 10-fold lower (band).",
+        note=(
+            "Eastern wild, raw (USDA calculated); WAPF's MK-4 0.1 + MK-7 0.2 is 10-fold lower "
+            "(band)."
+        ),
     ),
-    Friendly(name="cooked oyster", usda="15169", aliases=("steamed oyster",), sources=(S,), note="Eastern wild, moist heat."),
-    Friendly(name="cod", usda="15192", aliases=("pacific cod",), sources=(S,), note="Cooked dry heat."),
-    Friendly(name="catfish", usda="15235", aliases=("channel catfish",), sources=(S,), note="Farmed, cooked dry heat."),
-    Friendly(name="flounder", usda="15029", aliases=("sole",), sources=(S,), note="Flatfish, cooked dry heat."),
+    Friendly(
+        name="cooked oyster",
+        usda="15169",
+        aliases=("steamed oyster",),
+        sources=(S,),
+        note="Eastern wild, moist heat.",
+    ),
+    Friendly(
+        name="cod", usda="15192", aliases=("pacific cod",), sources=(S,), note="Cooked dry heat."
+    ),
+    Friendly(
+        name="catfish",
+        usda="15235",
+        aliases=("channel catfish",),
+        sources=(S,),
+        note="Farmed, cooked dry heat.",
+    ),
+    Friendly(
+        name="flounder",
+        usda="15029",
+        aliases=("sole",),
+        sources=(S,),
+        note="Flatfish, cooked dry heat.",
+    ),
     Friendly(name="halibut", usda="15037", aliases=(), sources=(S,), note="Cooked dry heat."),
     Friendly(name="pollock", usda="15066", aliases=("alaska pollock",), sources=(S,), note="Raw."),
     Friendly(name="rockfish", usda="15071", aliases=(), sources=(S,), note="Cooked dry heat."),
     Friendly(name="ocean perch", usda="15058", aliases=(), sources=(S,), note="Cooked dry heat."),
     Friendly(name="blue crab", usda="15140", aliases=(), sources=(S,), note="Cooked moist heat."),
     Friendly(name="imitation crab", usda="15138", aliases=("surimi",), sources=(S,), note=""),
-    Friendly(name="lobster", usda="15148", aliases=(), sources=(S,), note="Northern, cooked moist heat."),
+    Friendly(
+        name="lobster", usda="15148", aliases=(), sources=(S,), note="Northern, cooked moist heat."
+    ),
     Friendly(name="clam", usda="15157", aliases=(), sources=(S,), note="Mixed species, raw."),
     Friendly(name="scallop", usda="90240", aliases=(), sources=(S,), note="Bay and sea, steamed."),
     Friendly(name="fish sticks", usda="15027", aliases=(), sources=(S,), note="Frozen, prepared."),
@@ -821,30 +1059,77 @@ FRIENDLY: tuple[Friendly, ...] = (
         category="fish",
         total=K2(81, "total_k2", "Eel"),
         sources=("seed-002",),
-        note="LOW confidence: a single blog value (seed 002, no primary source named), forms not split; mass only.",
+        note=(
+            "LOW confidence: a single blog value (seed 002, no primary source named), forms not "
+            "split; mass only."
+        ),
     ),
     # ---------------------------------------------------------------- other foods
-    Friendly(name="mozzarella sticks", usda="36012", aliases=("fried mozzarella sticks",), sources=(S,), note="Restaurant (family style)."),
-    Friendly(name="egg roll", usda="36601", aliases=(), sources=(S,), note="Chinese restaurant, assorted."),
-    Friendly(name="lasagna", usda="22977", aliases=("meat lasagna",), sources=(S,), note="With meat sauce, frozen, prepared."),
-    Friendly(name="refried beans", usda="36418", aliases=(), sources=(S,), note="Mexican restaurant."),
-    Friendly(name="peanuts", usda="16390", aliases=("dry-roasted peanuts",), sources=(S,), note="Dry-roasted, without salt."),
+    Friendly(
+        name="mozzarella sticks",
+        usda="36012",
+        aliases=("fried mozzarella sticks",),
+        sources=(S,),
+        note="Restaurant (family style).",
+    ),
+    Friendly(
+        name="egg roll",
+        usda="36601",
+        aliases=(),
+        sources=(S,),
+        note="Chinese restaurant, assorted.",
+    ),
+    Friendly(
+        name="lasagna",
+        usda="22977",
+        aliases=("meat lasagna",),
+        sources=(S,),
+        note="With meat sauce, frozen, prepared.",
+    ),
+    Friendly(
+        name="refried beans", usda="36418", aliases=(), sources=(S,), note="Mexican restaurant."
+    ),
+    Friendly(
+        name="peanuts",
+        usda="16390",
+        aliases=("dry-roasted peanuts",),
+        sources=(S,),
+        note="Dry-roasted, without salt.",
+    ),
     Friendly(name="quinoa", usda="20035", aliases=(), sources=(S,), note="Uncooked."),
     Friendly(name="brown rice", usda="20037", aliases=(), sources=(S,), note="Long-grain, cooked."),
     Friendly(name="cauliflower", usda="11135", aliases=(), sources=(S,), note="Raw."),
-    Friendly(name="white mushroom", usda="11260", aliases=("button mushroom",), sources=(S,), note="Raw."),
-    Friendly(name="dill pickle", usda="11937", aliases=("kosher dill pickle",), sources=(S,), note=""),
+    Friendly(
+        name="white mushroom", usda="11260", aliases=("button mushroom",), sources=(S,), note="Raw."
+    ),
+    Friendly(
+        name="dill pickle", usda="11937", aliases=("kosher dill pickle",), sources=(S,), note=""
+    ),
     Friendly(name="edamame", usda="11212", aliases=(), sources=(S,), note="Frozen, prepared."),
-    Friendly(name="mashed potatoes", usda="11657", aliases=(), sources=(S,), note="Home-prepared with whole milk (calculated)."),
+    Friendly(
+        name="mashed potatoes",
+        usda="11657",
+        aliases=(),
+        sources=(S,),
+        note="Home-prepared with whole milk (calculated).",
+    ),
     Friendly(name="dark chocolate", usda="19905", aliases=(), sources=(S,), note=""),
     Friendly(name="coffee", usda="14180", aliases=("brewed coffee",), sources=(S,), note=""),
     Friendly(name="bagel", usda="18001", aliases=("plain bagel",), sources=(S,), note=""),
-    Friendly(name="doughnut", usda="18248", aliases=("donut", "cake doughnut"), sources=(S,), note=""),
+    Friendly(
+        name="doughnut", usda="18248", aliases=("donut", "cake doughnut"), sources=(S,), note=""
+    ),
     Friendly(name="chocolate chip cookie", usda="18159", aliases=(), sources=(S,), note=""),
     Friendly(name="pecan pie", usda="18324", aliases=(), sources=(S,), note=""),
     Friendly(name="pumpkin pie", usda="18326", aliases=(), sources=(S,), note=""),
     Friendly(name="flour tortilla", usda="18364", aliases=(), sources=(S,), note=""),
-    Friendly(name="saltine", usda="18228", aliases=("saltine cracker", "soda cracker"), sources=(S,), note=""),
+    Friendly(
+        name="saltine",
+        usda="18228",
+        aliases=("saltine cracker", "soda cracker"),
+        sources=(S,),
+        note="",
+    ),
     Friendly(name="mustard", usda="02046", aliases=("yellow mustard",), sources=(S,), note=""),
     Friendly(name="applesauce", usda="09019", aliases=(), sources=(S,), note="Unsweetened."),
 )
@@ -890,7 +1175,9 @@ class Reference:
     def k2_value(self, ref: K2) -> str:
         row = self.k2[ref.line]
         if not row["food"].startswith(ref.food):
-            raise SystemExit(f"k2_food_values.csv line {ref.line} is {row['food']!r}, expected {ref.food!r}")
+            raise SystemExit(
+                f"k2_food_values.csv line {ref.line} is {row['food']!r}, expected {ref.food!r}"
+            )
         value = row[ref.col]
         if value == "":
             raise SystemExit(f"k2_food_values.csv line {ref.line} column {ref.col} is empty")
@@ -899,7 +1186,9 @@ class Reference:
     def hm_row(self, ref: HM) -> dict[str, str]:
         row = self.hm[ref.line]
         if not row["food"].startswith(ref.food):
-            raise SystemExit(f"household_measures.csv line {ref.line} is {row['food']!r}, expected {ref.food!r}")
+            raise SystemExit(
+                f"household_measures.csv line {ref.line} is {row['food']!r}, expected {ref.food!r}"
+            )
         if "DERIVED" in row["measure"]:
             raise SystemExit(f"household_measures.csv line {ref.line} is a derived measure")
         return row
@@ -925,7 +1214,9 @@ def load_reference() -> Reference:
         sr28=sr28,
     )
     for row in read_lines(REF / "usda" / "sr28_mk4_weights.csv").values():
-        ref.weights.setdefault(row["ndb_no"], []).append((row["amount"], row["measure"], row["grams"]))
+        ref.weights.setdefault(row["ndb_no"], []).append(
+            (row["amount"], row["measure"], row["grams"])
+        )
     return ref
 
 
@@ -946,27 +1237,102 @@ VOLUME = {
 }
 # Count words accepted as measure keys (first word of the USDA measure text), with plurals folded.
 COUNT = {
-    "slice": "slice", "slices": "slice", "pat": "pat", "stick": "stick", "large": "large",
-    "medium": "medium", "small": "small", "link": "link", "piece": "piece", "pieces": "piece",
-    "wedge": "wedge", "package": "package", "drumstick": "drumstick", "thigh": "thigh",
-    "wing": "wing", "breast": "breast", "back": "back", "fillet": "fillet", "filet": "fillet",
-    "serving": "serving", "each": "each", "frankfurter": "frankfurter", "patty": "patty",
-    "liver": "liver", "container": "container", "jar": "jar", "can": "can", "bag": "bag",
-    "box": "box", "packet": "packet", "bar": "bar", "bagel": "bagel", "biscuit": "biscuit",
-    "cookie": "cookie", "cracker": "cracker", "crackers": "cracker", "doughnut": "doughnut",
-    "donut": "donut", "tortilla": "tortilla", "pizza": "pizza", "pie": "pie", "crust": "crust",
-    "steak": "steak", "roast": "roast", "medallion": "medallion", "order": "order",
-    "strip": "strip", "corndog": "corndog", "lobster": "lobster", "pastry": "pastry",
-    "roll": "roll", "cake": "cake", "bowl": "bowl", "leaf": "leaf", "shoot": "shoot",
-    "floweret": "floweret", "peanut": "peanut", "chip": "chip", "chips": "chip",
-    "wafers": "wafer", "egg roll": "egg roll", "hot pocket": "hot pocket", "spear": "spear",
+    "slice": "slice",
+    "slices": "slice",
+    "pat": "pat",
+    "stick": "stick",
+    "large": "large",
+    "medium": "medium",
+    "small": "small",
+    "link": "link",
+    "piece": "piece",
+    "pieces": "piece",
+    "wedge": "wedge",
+    "package": "package",
+    "drumstick": "drumstick",
+    "thigh": "thigh",
+    "wing": "wing",
+    "breast": "breast",
+    "back": "back",
+    "fillet": "fillet",
+    "filet": "fillet",
+    "serving": "serving",
+    "each": "each",
+    "frankfurter": "frankfurter",
+    "patty": "patty",
+    "liver": "liver",
+    "container": "container",
+    "jar": "jar",
+    "can": "can",
+    "bag": "bag",
+    "box": "box",
+    "packet": "packet",
+    "bar": "bar",
+    "bagel": "bagel",
+    "biscuit": "biscuit",
+    "cookie": "cookie",
+    "cracker": "cracker",
+    "crackers": "cracker",
+    "doughnut": "doughnut",
+    "donut": "donut",
+    "tortilla": "tortilla",
+    "pizza": "pizza",
+    "pie": "pie",
+    "crust": "crust",
+    "steak": "steak",
+    "roast": "roast",
+    "medallion": "medallion",
+    "order": "order",
+    "strip": "strip",
+    "corndog": "corndog",
+    "lobster": "lobster",
+    "pastry": "pastry",
+    "roll": "roll",
+    "cake": "cake",
+    "bowl": "bowl",
+    "leaf": "leaf",
+    "shoot": "shoot",
+    "floweret": "floweret",
+    "peanut": "peanut",
+    "chip": "chip",
+    "chips": "chip",
+    "wafers": "wafer",
+    "egg roll": "egg roll",
+    "hot pocket": "hot pocket",
+    "spear": "spear",
 }
 # 'each' = one whole food counted with no unit: the first of these keys the food has.
 EACH_FROM = (
-    "large", "medium", "each", "piece", "link", "frankfurter", "patty",
-    "drumstick", "thigh", "wing", "breast", "fillet", "steak", "medallion", "liver", "corndog",
-    "bagel", "biscuit", "doughnut", "donut", "cookie", "cracker", "tortilla", "bar", "pastry",
-    "roll", "lobster", "egg roll", "hot pocket", "strip",
+    "large",
+    "medium",
+    "each",
+    "piece",
+    "link",
+    "frankfurter",
+    "patty",
+    "drumstick",
+    "thigh",
+    "wing",
+    "breast",
+    "fillet",
+    "steak",
+    "medallion",
+    "liver",
+    "corndog",
+    "bagel",
+    "biscuit",
+    "doughnut",
+    "donut",
+    "cookie",
+    "cracker",
+    "tortilla",
+    "bar",
+    "pastry",
+    "roll",
+    "lobster",
+    "egg roll",
+    "hot pocket",
+    "strip",
 )
 
 
@@ -1019,7 +1385,9 @@ def hm_items(ref: Reference, hms: tuple[HM, ...]) -> list[tuple[str, str, str]]:
         row = ref.hm_row(h)
         m = re.match(r"^(\d+(?:\.\d+)?)\s+(.*)$", row["measure"])
         if not m:
-            raise SystemExit(f"household_measures.csv line {h.line}: cannot parse {row['measure']!r}")
+            raise SystemExit(
+                f"household_measures.csv line {h.line}: cannot parse {row['measure']!r}"
+            )
         items.append((m.group(1), m.group(2), row["grams"]))
     return items
 
@@ -1057,8 +1425,19 @@ NATIVE_CATEGORY = (
     (("fish", "salmon", "steelhead", "smelt"), "fish"),
     (("oil",), "fat"),
     (("seal", "caribou"), "game"),
-    (("blackberries", "salmonberries", "blueberries", "chokecherries", "raspberries", "rose",
-      "plums", "prickly"), "fruit"),
+    (
+        (
+            "blackberries",
+            "salmonberries",
+            "blueberries",
+            "chokecherries",
+            "raspberries",
+            "rose",
+            "plums",
+            "prickly",
+        ),
+        "fruit",
+    ),
     (("cattail", "lambsquarters", "prairie", "stinging"), "vegetable"),
     (("piki", "tennis", "frybread"), "baked"),
     (("acorn", "corned", "tamales"), "meal"),
@@ -1137,8 +1516,18 @@ class Row:
 
     def cells(self) -> list[str]:
         return [
-            self.name, ";".join(self.aliases), self.category, self.ndb, self.mk4, self.mk7,
-            self.other, self.total, self.low, self.high, self.measures, ";".join(self.sources),
+            self.name,
+            ";".join(self.aliases),
+            self.category,
+            self.ndb,
+            self.mk4,
+            self.mk7,
+            self.other,
+            self.total,
+            self.low,
+            self.high,
+            self.measures,
+            ";".join(self.sources),
             self.note,
         ]
 
@@ -1197,8 +1586,13 @@ def friendly_row(ref: Reference, f: Friendly) -> Row:
         desc = usda_name(food)
         if desc not in aliases and desc != f.name:
             aliases.append(desc)
-        row = Row(name=f.name, aliases=aliases, category=f.category or usda_category(food), ndb=food.ndb,
-                  mk4=food.mk4)
+        row = Row(
+            name=f.name,
+            aliases=aliases,
+            category=f.category or usda_category(food),
+            ndb=food.ndb,
+            mk4=food.mk4,
+        )
         lo, hi = sr_range(food)
         lows += lo
         highs += hi
@@ -1246,9 +1640,16 @@ def friendly_row(ref: Reference, f: Friendly) -> Row:
 
 
 def usda_row(ref: Reference, food: Sr28Food) -> Row:
-    row = Row(name=usda_name(food), aliases=[], category=usda_category(food), ndb=food.ndb, mk4=food.mk4,
-              measures=build_measures(ref.weights.get(food.ndb, [])), sources=["usda-sr28"],
-              note=usda_note(food))
+    row = Row(
+        name=usda_name(food),
+        aliases=[],
+        category=usda_category(food),
+        ndb=food.ndb,
+        mk4=food.mk4,
+        measures=build_measures(ref.weights.get(food.ndb, [])),
+        sources=["usda-sr28"],
+        note=usda_note(food),
+    )
     lo, hi = sr_range(food)
     if lo or hi:
         row.note += " Band = SR28 min/max."
@@ -1259,7 +1660,9 @@ def usda_row(ref: Reference, food: Sr28Food) -> Row:
 def fold(s: str) -> str:
     """Comparison key for names/aliases: lowercase, trailing plural 's' of each word dropped."""
     words = re.split(r"(\W+)", s.lower().strip())
-    return "".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+    return "".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )
 
 
 def build_rows(ref: Reference) -> list[Row]:
@@ -1282,7 +1685,12 @@ def build_rows(ref: Reference) -> list[Row]:
 def validate(rows: list[Row]) -> None:
     seen: dict[str, str] = {}
     for row in rows:
-        if row.name != row.name.lower() or ";" in row.name or row.name[:1].isdigit() or not row.name:
+        if (
+            row.name != row.name.lower()
+            or ";" in row.name
+            or row.name[:1].isdigit()
+            or not row.name
+        ):
             raise SystemExit(f"bad name {row.name!r}")
         for word in [row.name, *row.aliases]:
             key = fold(word)
@@ -1318,7 +1726,9 @@ def render(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="exit 1 if foods.csv is not up to date")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if foods.csv is not up to date"
+    )
     args = parser.parse_args(argv)
     text = render(build_rows(load_reference()))
     if args.check:

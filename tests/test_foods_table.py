@@ -77,7 +77,9 @@ def measures(row: dict[str, str]) -> dict[str, float]:
 
 def fold(s: str) -> str:
     words = re.split(r"(\W+)", s.lower().strip())
-    return "".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+    return "".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )
 
 
 def point_total(row: dict[str, str]) -> float | None:
@@ -104,7 +106,9 @@ def test_header_exact() -> None:
         assert next(csv.reader(f)) == HEADER
 
 
-def test_every_sr28_food_once_with_its_mk4(rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]) -> None:
+def test_every_sr28_food_once_with_its_mk4(
+    rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]
+) -> None:
     ndbs = [r["ndb_no"] for r in rows if r["ndb_no"]]
     assert len(ndbs) == len(set(ndbs)) == 588
     assert set(ndbs) == set(sr28)
@@ -122,7 +126,7 @@ def test_names_and_aliases_unique(rows: list[dict[str, str]]) -> None:
     for r in rows:
         name = r["name"]
         assert name and name == name.lower() and ";" not in name and not name[0].isdigit(), name
-        words = [name] + ([a for a in r["aliases"].split(";")] if r["aliases"] else [])
+        words = [name] + (list(r["aliases"].split(";")) if r["aliases"] else [])
         for w in words:
             assert w and w == w.lower(), (name, w)
             key = fold(w)
@@ -188,9 +192,33 @@ def test_sources_defined_in_docs(rows: list[dict[str, str]]) -> None:
 
 def test_categories_small_fixed_set(rows: list[dict[str, str]]) -> None:
     allowed = {
-        "cheese", "dairy", "egg", "poultry", "beef", "pork", "lamb", "processed-meat", "offal",
-        "fish", "fat", "fermented", "baby-food", "restaurant", "fast-food", "baked", "vegetable",
-        "fruit", "grain", "snack", "sweet", "soup", "meal", "beverage", "nut", "legume", "spice",
+        "cheese",
+        "dairy",
+        "egg",
+        "poultry",
+        "beef",
+        "pork",
+        "lamb",
+        "processed-meat",
+        "offal",
+        "fish",
+        "fat",
+        "fermented",
+        "baby-food",
+        "restaurant",
+        "fast-food",
+        "baked",
+        "vegetable",
+        "fruit",
+        "grain",
+        "snack",
+        "sweet",
+        "soup",
+        "meal",
+        "beverage",
+        "nut",
+        "legume",
+        "spice",
         "game",
     }
     assert {r["category"] for r in rows} <= allowed
@@ -202,7 +230,9 @@ def test_at_least_60_friendly(rows: list[dict[str, str]], sr28: dict[str, dict[s
     assert len(friendly) >= 60
 
 
-def test_renamed_usda_rows_keep_long_desc_as_alias(rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]) -> None:
+def test_renamed_usda_rows_keep_long_desc_as_alias(
+    rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]
+) -> None:
     for r in rows:
         if r["ndb_no"]:
             desc = sr28[r["ndb_no"]]["long_desc"].lower().replace(";", ",")
