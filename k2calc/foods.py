@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import math
 import re
 import unicodedata
@@ -242,7 +243,8 @@ def _number(text: str, where: str, column: str) -> float | None:
         raise FoodTableError(f"{where}: column {column}: '{text}' is not a number") from None
     if not math.isfinite(value) or value < 0:
         raise FoodTableError(
-            f"{where}: column {column}: {text} must be a finite number >= 0 (leave empty if not measured)"
+            f"{where}: column {column}: {text} must be a finite number >= 0 "
+            "(leave it empty if not measured)"
         )
     return value
 
@@ -288,9 +290,7 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         note=(row.get("note") or "").strip(),
         origin=origin,
     )
-    if food.unsplit_total_mcg_per_100g is None and all(
-        v is None for v in food.forms_mcg_per_100g
-    ):
+    if food.unsplit_total_mcg_per_100g is None and all(v is None for v in food.forms_mcg_per_100g):
         raise FoodTableError(
             f"{where}: food '{name}' has no value: give at least one of "
             + ", ".join(FORM_COLUMNS)
@@ -298,7 +298,9 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         )
     low, high = food.band_low_mcg_per_100g, food.band_high_mcg_per_100g
     if low is not None and high is not None and low > high:
-        raise FoodTableError(f"{where}: low_mcg_per_100g {low:g} is above high_mcg_per_100g {high:g}")
+        raise FoodTableError(
+            f"{where}: low_mcg_per_100g {low:g} is above high_mcg_per_100g {high:g}"
+        )
     return food
 
 
@@ -341,9 +343,8 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
 @cache
 def builtin_foods() -> tuple[Food, ...]:
     """The table shipped with k2calc (``foods.csv``)."""
-    resource = resources.files("k2calc") / "data" / "foods.csv"
-    with resource.open(encoding="utf-8", newline="") as handle:
-        return tuple(read_foods(handle, "foods.csv (built-in)", "built-in"))
+    text = (resources.files("k2calc") / "data" / "foods.csv").read_text(encoding="utf-8")
+    return tuple(read_foods(io.StringIO(text, newline=""), "foods.csv (built-in)", "built-in"))
 
 
 def read_user_foods(path: Path) -> list[Food]:

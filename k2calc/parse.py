@@ -109,7 +109,7 @@ def grams_per_unit(food: Food, unit_word: str) -> tuple[str, float]:
         return word, food.measures[word]
     if word == EACH:
         raise UnitError(
-            f"{food.name} has no weight for one piece, so it cannot be counted; {_known_units(food)}"
+            f"{food.name} has no weight per piece, so it cannot be counted; {_known_units(food)}"
         )
     raise UnitError(f"unknown unit '{unit_word}' for {food.name}; {_known_units(food)}")
 
@@ -127,7 +127,7 @@ def _known_units(food: Food) -> str:
 
 
 def resolve(text: str, table: FoodTable) -> Portion:
-    """Read one item against ``table``: its food and grams, or a ``K2Error`` saying what is wrong."""
+    """Read one item against ``table``: its food and grams, or a ``K2Error`` saying why not."""
     amount, rest = split_amount(text)
     tokens = rest.split()
     if not tokens:

@@ -114,12 +114,21 @@ def total_table(result: Total, file: TextIO) -> None:
     table = Table(title="Vitamin K2 by item (mcg)", show_footer=True, title_justify="left")
     table.add_column("Item", footer="Total", overflow="fold", ratio=2)
     table.add_column("Food", overflow="fold", ratio=2)
-    table.add_column("Grams", justify="right", no_wrap=True, footer=grams_text(sum(i.grams for i in result.items)))
+    table.add_column(
+        "Grams",
+        justify="right",
+        no_wrap=True,
+        footer=grams_text(sum(i.grams for i in result.items)),
+    )
     table.add_column("MK-4", justify="right", no_wrap=True, footer=mcg(result.mk4_mcg))
     table.add_column("MK-7", justify="right", no_wrap=True, footer=mcg(result.mk7_mcg))
     table.add_column("Other MK", justify="right", no_wrap=True, footer=mcg(result.other_mk_mcg))
-    table.add_column("Total", justify="right", no_wrap=True, footer=_total_cell(result.total_mcg, result.partial))
-    table.add_column("Range", justify="right", no_wrap=True, footer=band_text(result.low_mcg, result.high_mcg))
+    table.add_column(
+        "Total", justify="right", no_wrap=True, footer=_total_cell(result.total_mcg, result.partial)
+    )
+    table.add_column(
+        "Range", justify="right", no_wrap=True, footer=band_text(result.low_mcg, result.high_mcg)
+    )
     for item in result.items:
         unsplit = not item.partial and None in (item.mk4_mcg, item.mk7_mcg, item.other_mk_mcg)
         table.add_row(
@@ -196,11 +205,9 @@ def food_rows(foods: Iterable[Food]) -> list[dict[str, Any]]:
 def known_units(food: Food) -> list[tuple[str, float]]:
     """The food's own measures, plus the kitchen volumes its density gives, as (unit, grams)."""
     units = list(food.measures.items())
-    volume = next(
-        ((find_unit(k), g) for k, g in food.measures.items() if find_unit(k) is not None), None
-    )
-    if volume is not None and volume[0] is not None:
-        measure, grams = volume
+    volumes = [(u, g) for u, g in ((find_unit(k), g) for k, g in units) if u is not None]
+    if volumes:
+        measure, grams = volumes[0]
         for name in ("cup", "tbsp", "tsp", "fl oz", "ml"):
             unit = find_unit(name)
             if unit is not None and name not in food.measures:

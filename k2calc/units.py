@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import pint
 
@@ -24,7 +25,7 @@ class Unit:
 
 
 @cache
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[Any]:
     """The shared registry (mass and kitchen volume units only)."""
     definitions = resources.files("k2calc") / "data" / "units.txt"
     with resources.as_file(definitions) as path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -24,7 +24,7 @@ from k2calc.foods import Food, load_table
 from k2calc.intake import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN
 
 
-class SortKey(str, Enum):
+class SortKey(StrEnum):
     """Columns ``foods`` can sort by."""
 
     name = "name"
@@ -123,12 +123,12 @@ def foods(
     table = load_table(foods_file)
     text = " ".join(query or [])
     if category is not None and category.lower() not in table.categories + ["supplement"]:
-        raise K2Error(
-            f"unknown category '{category}'; categories: {', '.join(table.categories)}"
-        )
+        raise K2Error(f"unknown category '{category}'; categories: {', '.join(table.categories)}")
     found = sort_foods(table.search(text, category), sort)[:limit]
     if not found:
-        raise K2Error(f"no food matches '{text}'" + (f" in category {category}" if category else ""))
+        raise K2Error(
+            f"no food matches '{text}'" + (f" in category {category}" if category else "")
+        )
     if fmt is Format.json:
         write_json(food_rows(found), sys.stdout)
     elif fmt is Format.csv:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
@@ -18,7 +18,7 @@ EXIT_USAGE = 2
 EXIT_OUTSIDE_TARGET = 3
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats every data command accepts."""
 
     table = "table"
