@@ -1538,7 +1538,7 @@ def set_band(row: Row, lows: list[str], highs: list[str], have_range: bool) -> N
         return
     point = row.point()
     note_extra = ""
-    widened = " Band widened to include this row's own value, which lies outside the cited range."
+    widened = " Band extended to this row's own value (beyond the other cited values)."
     if lows:
         lo = min(lows, key=Decimal)
         if point and Decimal(point) < Decimal(lo):
