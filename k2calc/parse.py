@@ -99,10 +99,12 @@ def grams_per_unit(food: Food, unit_word: str) -> tuple[str, float]:
     if unit is not None and unit.kind == "mass":
         return unit.name, unit.size
     if unit is not None:
-        for key, grams in food.measures.items():
-            measure = find_unit(key)
-            if measure is not None and measure.kind == "volume":
-                return unit.name, grams * unit.size / measure.size
+        volumes = [(m, g) for m, g in ((find_unit(k), g) for k, g in food.measures.items()) if m]
+        # The food's own weight for this very unit wins; else convert from its first volume.
+        volumes.sort(key=lambda pair: pair[0].name != unit.name)
+        if volumes:
+            measure, grams = volumes[0]
+            return unit.name, grams * unit.size / measure.size
         raise UnitError(f"'{unit_word}' needs a density for {food.name}; {_known_units(food)}")
     word = singular(normalize(unit_word))
     if word in food.measures:
@@ -138,6 +140,9 @@ def resolve(text: str, table: FoodTable) -> Portion:
             return _portion(text, table, amount, " ".join(tokens[:size]), tokens[size:])
     if find_unit(tokens[0]) is not None:
         return _portion(text, table, amount, tokens[0], tokens[1:])
+    counted = _counted(table, tokens)
+    if counted is not None:
+        return _with_unit(text, counted, amount, tokens[0])
     try:
         food = table.find(rest)
     except UnknownFoodError:
@@ -145,6 +150,17 @@ def resolve(text: str, table: FoodTable) -> Portion:
             raise
         return _portion(text, table, amount, tokens[0], tokens[1:])
     return _with_unit(text, food, amount, EACH)
+
+
+def _counted(table: FoodTable, tokens: list[str]) -> Food | None:
+    """The food named after a first word that is one of its count measures ("1 stick butter")."""
+    if len(tokens) < 2:
+        return None
+    try:
+        food = table.find(" ".join(tokens[1:]))
+    except K2Error:
+        return None
+    return food if singular(normalize(tokens[0])) in food.measures else None
 
 
 def _portion(

@@ -29,7 +29,7 @@ def registry() -> pint.UnitRegistry[Any]:
     """The shared registry (mass and kitchen volume units only)."""
     definitions = resources.files("k2calc") / "data" / "units.txt"
     with resources.as_file(definitions) as path:
-        return pint.UnitRegistry(str(path))
+        return pint.UnitRegistry(str(path), case_sensitive=False)
 
 
 @cache

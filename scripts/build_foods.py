@@ -443,7 +443,7 @@ FRIENDLY: tuple[Friendly, ...] = (
     # ---------------------------------------------------------------- dairy, fats
     Friendly(
         name="butter",
-        aliases=("salted butter", "stick butter", "butter, salted"),
+        aliases=("salted butter", "butter, salted"),
         category="fat",
         mk4_from_sr="01002",
         sr_band="01002",
@@ -588,15 +588,29 @@ FRIENDLY: tuple[Friendly, ...] = (
     # ---------------------------------------------------------------- eggs
     Friendly(
         name="egg",
-        usda="01132",
-        aliases=("whole egg", "scrambled egg"),
+        aliases=("whole egg",),
+        category="egg",
+        mk4_from_sr="01132",
+        measures=(
+            HM(42, "Egg, whole, raw"),
+            HM(43, "Egg, whole, raw"),
+            HM(44, "Egg, whole, raw"),
+            HM(45, "Egg, whole, raw"),
+            HM(46, "Egg, whole, raw"),
+        ),
         sources=(S,),
         note=(
-            "The only whole-egg MK-4 in the data is USDA's scrambled egg, 0.2, recipe-calculated "
-            "(suspect); "
-            "egg K2 sits in the yolk (see 'egg yolk', 15-40); 'each' is USDA's large scrambled "
-            "egg, 61 g."
+            "PROXY: MK-4 0.2 is USDA's scrambled whole egg (01132), the only whole-egg MK-4 in "
+            "the data, recipe-calculated (suspect); egg K2 sits in the yolk (see 'egg yolk', "
+            "15-40). Measures are the raw whole egg's own (USDA 01123: large 50 g = each)."
         ),
+    ),
+    Friendly(
+        name="scrambled egg",
+        usda="01132",
+        aliases=(),
+        sources=(S,),
+        note="USDA's scrambled egg with its own measures (a large scrambled egg is 61 g).",
     ),
     Friendly(
         name="egg yolk",

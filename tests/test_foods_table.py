@@ -256,10 +256,15 @@ def test_spot_egg_yolk_and_egg(rows: list[dict[str, str]], sr28: dict[str, dict[
     assert measures(yolk)["each"] == 17
     assert yolk["mk4_mcg_per_100g"] == k2_line(85)["mk4"] == "31"
     assert yolk["high_mcg_per_100g"] == "40"
-    egg = by_name(rows, "egg")
-    assert egg["ndb_no"] == "01132"
+    egg = by_name(rows, "egg")  # proxy value from scrambled egg, raw egg's own measures
+    assert egg["ndb_no"] == ""
     assert egg["mk4_mcg_per_100g"] == sr28["01132"]["mk4_mcg_per_100g"]
-    assert measures(egg)["each"] == 61
+    assert measures(egg)["each"] == 50  # USDA 01123: 1 large raw egg = 50 g
+    assert "cup" not in measures(egg)
+    scrambled = by_name(rows, "scrambled egg")
+    assert scrambled["ndb_no"] == "01132"
+    assert measures(scrambled)["each"] == 61
+
 
 
 def test_spot_cheeses(rows: list[dict[str, str]]) -> None:
