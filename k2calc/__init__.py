@@ -1,12 +1,9 @@
 """k2calc: a calculator for dietary vitamin K2 (menaquinones), by form, from a cited food table.
 
-The library API: ``load_table`` (foods), ``resolve`` (an item to food and grams),
-``total`` (a day's items against a ``Target``). Nothing here is medical advice.
+The library API: ``k2calc.foods.load_table`` (the food table), ``k2calc.parse.resolve``
+(an item to a food and grams), ``k2calc.intake.total`` (items against a
+``k2calc.target.Target``). Submodules are imported on demand so the CLI starts fast.
+Nothing here is medical advice.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("k2calc")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+__version__ = "0.1.0"

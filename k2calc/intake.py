@@ -6,33 +6,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from k2calc.errors import UsageError
 from k2calc.foods import FoodTable
 from k2calc.parse import Portion, resolve_all
+from k2calc.target import ABOVE, BELOW, DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
 
-DEFAULT_MIN_MCG = 45.0
-DEFAULT_MAX_MCG = 200.0
-BELOW, WITHIN, ABOVE = "below", "within", "above"
-
-
-@dataclass(frozen=True)
-class Target:
-    """The daily target range in mcg; 45 and 200 themselves are within."""
-
-    min_mcg: float = DEFAULT_MIN_MCG
-    max_mcg: float = DEFAULT_MAX_MCG
-
-    def __post_init__(self) -> None:
-        if not (0 <= self.min_mcg <= self.max_mcg):
-            raise UsageError(
-                f"target --min {self.min_mcg:g} / --max {self.max_mcg:g}: need 0 <= min <= max"
-            )
-
-    def status(self, total_mcg: float) -> str:
-        """``below``, ``within`` or ``above`` the range."""
-        if total_mcg < self.min_mcg:
-            return BELOW
-        return WITHIN if total_mcg <= self.max_mcg else ABOVE
+__all__ = [
+    "ABOVE",
+    "BELOW",
+    "DEFAULT_MAX_MCG",
+    "DEFAULT_MIN_MCG",
+    "WITHIN",
+    "Intake",
+    "Target",
+    "Total",
+    "portion_intake",
+    "total",
+    "total_of",
+]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from k2calc.cli.common import (
 )
 from k2calc.errors import K2Error
 from k2calc.foods import Food, load_table
-from k2calc.intake import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN
+from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
 
 
 class SortKey(StrEnum):
@@ -76,7 +76,6 @@ def total(
       k2calc total "1.5 cups whole milk" "2 tbsp butter" --format json
       printf '30g natto\\n1 egg yolk\\n' | k2calc total - --check
     """
-    from k2calc.intake import Target
     from k2calc.intake import total as compute_total
     from k2calc.render import TOTAL_CSV_COLUMNS, total_rows, total_table, write_csv, write_json
 

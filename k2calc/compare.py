@@ -1,0 +1,308 @@
+"""Compare foods for an amount, the amounts that reach the target, and how to close a day's gap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from k2calc.errors import K2Error, UsageError
+from k2calc.foods import Food, FoodTable
+from k2calc.intake import BELOW, Intake, Target, Total, portion_intake, total_of
+from k2calc.parse import EACH, Portion, grams_per_unit, resolve_all, split_amount
+from k2calc.units import find_unit
+
+DEFAULT_AMOUNT = "100 g"
+DEFAULT_SUGGESTIONS = 5
+SERVING = "serving"
+NO_SERVING = "no serving size"
+TBSP, CUP = "tbsp", "cup"
+# Count measures that name a container rather than a piece: used only when nothing better fits.
+PACKAGING = frozenset({"package", "container", "jar", "can", "bag", "box", "packet"})
+
+
+class SortKey(StrEnum):
+    """Columns ``compare`` can sort by (numbers high first, ``to_min`` low first)."""
+
+    food = "food"
+    grams = "grams"
+    mk4 = "mk4"
+    mk7 = "mk7"
+    other = "other"
+    total = "total"
+    to_min = "to_min"
+
+
+def grams_for_mcg(food: Food, mcg: float) -> float | None:
+    """Grams of ``food`` that hold ``mcg`` of K2 by its total; ``None`` when it has none."""
+    per_100g = food.total_mcg_per_100g
+    return None if per_100g == 0 else mcg / per_100g * 100
+
+
+def _number_text(amount: float) -> str:
+    return f"{amount:,.0f}" if amount >= 10 else f"{amount:.2g}"
+
+
+def _count_measures(food: Food) -> list[str]:
+    """The food's count measures, most natural first: pieces, then each, serving, packaging."""
+    counts = [key for key in food.measures if find_unit(key) is None]
+
+    def rank(key: str) -> int:
+        return {EACH: 1, SERVING: 2}.get(key, 3 if key in PACKAGING else 0)
+
+    return sorted(counts, key=rank)  # stable: table order within a rank
+
+
+def natural_amount(food: Food, grams: float) -> str | None:
+    """``grams`` of ``food`` in its natural unit: ``'8.5 large'``, ``'0.44 tbsp'``, ``'2 cup'``.
+
+    A count measure when the food has one (``each`` reads ``pieces``), packaging only after
+    a kitchen volume; ``None`` when the food has neither.
+    """
+    counts = _count_measures(food)
+    if counts and counts[0] not in PACKAGING:
+        key = counts[0]
+        return f"{_number_text(grams / food.measures[key])} {'pieces' if key == EACH else key}"
+    if any(find_unit(key) is not None for key in food.measures):
+        unit = CUP if grams >= grams_per_unit(food, CUP)[1] else TBSP
+        return f"{_number_text(grams / grams_per_unit(food, unit)[1])} {unit}"
+    if counts:
+        return f"{_number_text(grams / food.measures[counts[0]])} {counts[0]}"
+    return None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How much of a food holds some K2 figure, in grams and in its natural unit."""
+
+    grams: float | None  # None: the food has no K2 (as measured), so never
+    natural: str | None
+
+    @classmethod
+    def of(cls, food: Food, mcg: float) -> Reach:
+        """The amount of ``food`` holding ``mcg``."""
+        grams = grams_for_mcg(food, mcg)
+        return cls(grams, None if grams is None else natural_amount(food, grams))
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    """One food in a comparison: its K2 for the amount, and the amounts that reach the target.
+
+    ``intake`` is ``None`` (and ``error`` says why) when the amount does not apply to the food,
+    e.g. ``--per serving`` for a food without a serving size.
+    """
+
+    food: Food
+    amount: str
+    intake: Intake | None
+    error: str | None
+    to_min: Reach
+    to_max: Reach
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shape (``null`` where not measured or not applicable)."""
+        intake = self.intake
+        return {
+            "food": self.food.name,
+            "amount": self.amount,
+            "grams": None if intake is None else intake.grams,
+            "mk4_mcg": None if intake is None else intake.mk4_mcg,
+            "mk7_mcg": None if intake is None else intake.mk7_mcg,
+            "other_mk_mcg": None if intake is None else intake.other_mk_mcg,
+            "total_mcg": None if intake is None else intake.total_mcg,
+            "partial": self.food.partial,
+            "grams_to_min": self.to_min.grams,
+            "grams_to_max": self.to_max.grams,
+            "natural_to_min": self.to_min.natural,
+            "natural_to_max": self.to_max.natural,
+            "error": self.error,
+        }
+
+
+def _row(food: Food, amount: str, per_serving: bool, target: Target) -> CompareRow:
+    reach = {"to_min": Reach.of(food, target.min_mcg), "to_max": Reach.of(food, target.max_mcg)}
+    if per_serving:
+        if SERVING not in food.measures:
+            return CompareRow(food, amount, None, NO_SERVING, **reach)
+        value, unit, grams = 1.0, SERVING, food.measures[SERVING]
+    else:
+        value, rest = split_amount(amount)
+        try:
+            unit, grams_each = grams_per_unit(food, rest or EACH)
+        except K2Error as exc:
+            return CompareRow(food, amount, None, str(exc), **reach)
+        grams = value * grams_each
+    intake = portion_intake(Portion(amount, food, value, unit, grams))
+    return CompareRow(food, amount, intake, None, **reach)
+
+
+def _sort_value(row: CompareRow, key: SortKey) -> float | None:
+    intake = row.intake
+    if key is SortKey.to_min:
+        return row.to_min.grams
+    if intake is None:
+        return None
+    return {
+        SortKey.grams: intake.grams,
+        SortKey.mk4: intake.mk4_mcg,
+        SortKey.mk7: intake.mk7_mcg,
+        SortKey.other: intake.other_mk_mcg,
+        SortKey.total: intake.total_mcg,
+    }[key]
+
+
+def sort_rows(rows: Sequence[CompareRow], key: SortKey) -> list[CompareRow]:
+    """Rows by food name, by a number high to low, or by ``to_min`` low to high; no value last."""
+    if key is SortKey.food:
+        return sorted(rows, key=lambda r: r.food.name)
+    sign = 1.0 if key is SortKey.to_min else -1.0
+
+    def order(row: CompareRow) -> tuple[bool, float]:
+        value = _sort_value(row, key)
+        return (value is None, sign * (value or 0.0))
+
+    return sorted(rows, key=order)
+
+
+def compare_foods(
+    foods: Sequence[Food],
+    amount: str = DEFAULT_AMOUNT,
+    target: Target | None = None,
+    per_serving: bool = False,
+    sort: SortKey | None = None,
+) -> list[CompareRow]:
+    """Each food's K2 for ``amount`` (``'100 g'``, ``'1 cup'``, ``'2'`` = 2 each) or per serving.
+
+    A food the amount does not fit gets its reason in ``error``; when no food fits, the first
+    reason is raised instead.
+    """
+    target = target or Target()
+    label = f"1 {SERVING}" if per_serving else amount.strip()
+    if not per_serving:
+        split_amount(label)  # a malformed amount is one error, not one per row
+    rows = [_row(food, label, per_serving, target) for food in foods]
+    failed = [r for r in rows if r.error is not None]
+    if rows and len(failed) == len(rows):
+        first = failed[0]
+        if per_serving:
+            raise K2Error(f"{first.food.name}: {NO_SERVING} in the table; give --amount instead")
+        raise K2Error(str(first.error))
+    return rows if sort is None else sort_rows(rows, sort)
+
+
+def compare(
+    names: Sequence[str],
+    table: FoodTable,
+    amount: str = DEFAULT_AMOUNT,
+    target: Target | None = None,
+    per_serving: bool = False,
+    sort: SortKey | None = None,
+) -> list[CompareRow]:
+    """``compare_foods`` for food names as a user types them (``['natto', 'egg yolk']``)."""
+    return compare_foods([table.find(n) for n in names], amount, target, per_serving, sort)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """How much more of one food closes the day's gap, and how much would reach the maximum."""
+
+    food: Food
+    to_min: Reach  # closes the gap to the minimum
+    to_max: Reach  # brings the day to the maximum: the suggestion never exceeds it
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shape of one suggestion."""
+        return {
+            "food": self.food.name,
+            "category": self.food.category,
+            "total_mcg_per_100g": self.food.total_mcg_per_100g,
+            "partial": self.food.partial,
+            "grams_to_min": self.to_min.grams,
+            "grams_to_max": self.to_max.grams,
+            "natural_to_min": self.to_min.natural,
+            "natural_to_max": self.to_max.natural,
+        }
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A day's total against the target, and, when below it, foods that would close the gap."""
+
+    total: Total
+    suggestions: tuple[Suggestion, ...]
+
+    @property
+    def gap_mcg(self) -> float:
+        """K2 still missing to reach the minimum (0 when there)."""
+        return max(0.0, self.total.target.min_mcg - self.total.total_mcg)
+
+    @property
+    def room_mcg(self) -> float:
+        """K2 that could still be eaten before passing the maximum (0 when past it)."""
+        return max(0.0, self.total.target.max_mcg - self.total.total_mcg)
+
+    @property
+    def over_mcg(self) -> float:
+        """K2 above the maximum (0 when not above)."""
+        return max(0.0, self.total.total_mcg - self.total.target.max_mcg)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shape of ``k2calc suggest``."""
+        return {
+            "items": [i.as_dict() for i in self.total.items],
+            **self.total.sums(),
+            "gap_mcg": self.gap_mcg,
+            "room_mcg": self.room_mcg,
+            "over_mcg": self.over_mcg,
+            "suggestions": [s.as_dict() for s in self.suggestions],
+        }
+
+
+def richest_foods(table: FoodTable, limit: int, category: str | None = None) -> list[Food]:
+    """The foods (never supplements) with the most K2 per 100 g, optionally of one category."""
+    if category is not None and category.lower() not in table.categories:
+        raise UsageError(
+            f"unknown category '{category}'; categories: {', '.join(table.categories)}"
+        )
+    foods = [
+        f for f in table.search("", category) if not f.is_supplement and f.total_mcg_per_100g > 0
+    ]
+    return sorted(foods, key=lambda f: (-f.total_mcg_per_100g, f.name))[:limit]
+
+
+def suggest_for_portions(
+    portions: Sequence[Portion],
+    table: FoodTable,
+    target: Target | None = None,
+    limit: int = DEFAULT_SUGGESTIONS,
+    category: str | None = None,
+) -> Advice:
+    """The seam for any source of a day's food (items typed, or a day of the meal log).
+
+    Below the target: for each of the richest foods, the grams that close the gap to the
+    minimum and the grams that would bring the day to the maximum. Within or above: no
+    suggestions.
+    """
+    day = total_of(portions, target)
+    candidates = richest_foods(table, limit, category)
+    if day.status != BELOW:
+        return Advice(day, ())
+    gap_mcg = day.target.min_mcg - day.total_mcg
+    room_mcg = day.target.max_mcg - day.total_mcg  # >= gap_mcg, as min <= max
+    suggestions = tuple(
+        Suggestion(food, Reach.of(food, gap_mcg), Reach.of(food, room_mcg)) for food in candidates
+    )
+    return Advice(day, suggestions)
+
+
+def suggest(
+    items: Sequence[str],
+    table: FoodTable,
+    target: Target | None = None,
+    limit: int = DEFAULT_SUGGESTIONS,
+    category: str | None = None,
+) -> Advice:
+    """``suggest_for_portions`` for items as typed (``['30 g natto', '2 eggs']``)."""
+    return suggest_for_portions(resolve_all(list(items), table), table, target, limit, category)

@@ -1,0 +1,50 @@
+"""Read the dates a user types: ``2026-11-22``, ``today``, ``yesterday``, ``-3`` (days ago)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from k2calc.errors import K2Error
+
+DATE_FORMS = "an ISO date (2026-11-22), 'today', 'yesterday' or -N for N days ago"
+_DAYS_AGO = re.compile(r"-(\d{1,5})")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class DateError(K2Error):
+    """A date that cannot be read."""
+
+
+def parse_iso(text: str) -> dt.date:
+    """A strict ``YYYY-MM-DD`` date."""
+    stripped = text.strip()
+    if not _ISO.fullmatch(stripped):
+        raise DateError(f"'{text}' is not a date; give YYYY-MM-DD, e.g. 2026-11-22")
+    try:
+        return dt.date.fromisoformat(stripped)
+    except ValueError as exc:
+        raise DateError(f"'{text}' is not a date: {exc}") from None
+
+
+def parse_date(text: str, today: dt.date | None = None) -> dt.date:
+    """The date ``text`` names, relative to ``today`` (the local date by default)."""
+    base = today or dt.date.today()
+    word = text.strip().lower()
+    if word == "today":
+        return base
+    if word == "yesterday":
+        return base - dt.timedelta(days=1)
+    days_ago = _DAYS_AGO.fullmatch(word)
+    if days_ago:
+        return base - dt.timedelta(days=int(days_ago.group(1)))
+    if not _ISO.fullmatch(word):
+        raise DateError(f"'{text}' is not a date; give {DATE_FORMS}")
+    return parse_iso(word)
+
+
+def date_range(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every date from ``start`` to ``end``, both included."""
+    if end < start:
+        raise DateError(f"the range {start} to {end} ends before it starts")
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]

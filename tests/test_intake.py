@@ -1,0 +1,87 @@
+"""Totals checked by hand arithmetic from rows of foods.csv."""
+
+from __future__ import annotations
+
+import pytest
+
+from k2calc.errors import UsageError
+from k2calc.foods import FoodTable, read_foods
+from k2calc.intake import Target, total
+
+
+def test_natto_egg_gouda_by_hand(table: FoodTable) -> None:
+    # foods.csv: natto MK-7 939 (MK-4, other not measured), band 939–1103.4, cup 175 g;
+    # egg MK-4 0.2 (proxy), each 50 g; gouda total 47.3 (not split), band 32–90.
+    natto, egg, gouda = (table.find(n) for n in ("natto", "egg", "gouda"))
+    assert natto.forms_mcg_per_100g == (None, 939.0, None)
+    assert egg.mk4_mcg_per_100g == 0.2 and egg.measures["each"] == 50.0
+    assert gouda.unsplit_total_mcg_per_100g == 47.3
+
+    result = total(["30 g natto", "2 eggs", "1 oz gouda"], table)
+    natto_item, egg_item, gouda_item = result.items
+    assert natto_item.mk7_mcg == pytest.approx(281.7)  # 939 × 30 / 100
+    assert natto_item.mk4_mcg is None and natto_item.partial
+    assert egg_item.grams == 100.0 and egg_item.mk4_mcg == pytest.approx(0.2)
+    oz = 28.349523125
+    assert gouda_item.total_mcg == pytest.approx(47.3 * oz / 100)  # 13.4093…
+    assert gouda_item.mk4_mcg is None and not gouda_item.partial
+
+    assert result.mk4_mcg == pytest.approx(0.2)  # only the egg measured MK-4
+    assert result.mk7_mcg == pytest.approx(281.7)
+    assert result.other_mk_mcg is None  # nobody measured it
+    assert result.total_mcg == pytest.approx(281.7 + 0.2 + 47.3 * oz / 100)  # 295.3093…
+    assert result.partial
+    # Band: natto 939–1103.4, egg has none, gouda 32–90.
+    assert result.low_mcg == pytest.approx(281.7 + 0.2 + 32 * oz / 100)
+    assert result.high_mcg == pytest.approx(1103.4 * 0.3 + 0.2 + 90 * oz / 100)
+    assert result.status == "above"
+
+
+def test_cheddar_counts_the_long_chain_forms(table: FoodTable) -> None:
+    # cheddar: MK-4 8.6 (USDA) + other MK 13.1 (Dunlop MK-5 1.1 + MK-8 4 + MK-9 8); slice 28 g.
+    cheddar = table.find("cheddar")
+    assert cheddar.forms_mcg_per_100g == (8.6, None, pytest.approx(13.1))
+    item = total(["2 slices cheddar"], table).items[0]
+    assert item.mk4_mcg == pytest.approx(8.6 * 0.56)
+    assert item.other_mk_mcg == pytest.approx(13.1 * 0.56)
+    assert item.total_mcg == pytest.approx(21.7 * 0.56)  # 12.152
+
+
+@pytest.mark.parametrize(
+    ("mcg", "status"),
+    [(44.99, "below"), (45.0, "within"), (200.0, "within"), (200.01, "above")],
+)
+def test_target_edges_are_inclusive(mcg: float, status: str) -> None:
+    assert Target().status(mcg) == status
+
+
+def test_custom_target_changes_status(table: FoodTable) -> None:
+    # 10 g natto = 93.9 mcg MK-7
+    assert total(["10 g natto"], table).status == "within"
+    assert total(["10 g natto"], table, Target(100, 300)).status == "below"
+    assert total(["10 g natto"], table, Target(0, 90)).status == "above"
+
+
+@pytest.mark.parametrize(("low", "high"), [(-1, 200), (50, 40)])
+def test_bad_target_is_a_usage_error(low: float, high: float) -> None:
+    with pytest.raises(UsageError):
+        Target(low, high)
+
+
+def test_supplement_amount_is_the_vitamin(table: FoodTable) -> None:
+    result = total(["100 mcg mk-7", "45 mg mk-4"], table)
+    assert result.mk7_mcg == pytest.approx(100.0)
+    assert result.mk4_mcg == pytest.approx(45_000.0)
+    assert not result.partial
+
+
+def test_user_food_overrides_builtin(table: FoodTable) -> None:
+    # A user's own capsule: 180 mcg MK-7 in a 0.5 g capsule = 36,000 mcg per 100 g.
+    rows = [
+        "name,aliases,category,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g,measures",
+        "my k2 capsule,capsule,supplement,0,36000,0,each=0.5",
+        "natto,,fermented,,1000,,cup=180",
+    ]
+    mine = FoodTable([*table.foods, *read_foods(rows, "mine.csv", "mine.csv")])
+    assert total(["2 capsules"], mine).mk7_mcg == pytest.approx(360.0)
+    assert total(["1 cup natto"], mine).mk7_mcg == pytest.approx(1800.0)
