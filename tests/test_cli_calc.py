@@ -47,7 +47,8 @@ def test_total_csv_has_a_row_per_item_and_a_total_row(k2: Invoke) -> None:
     rows = k2("total", *ITEMS, "-f", "csv").csv()
     assert [r["input"] for r in rows] == [*ITEMS, "total"]
     assert rows[0]["mk4_mcg"] == ""  # not measured is empty, never 0
-    assert float(rows[-1]["total_mcg"]) == pytest.approx(sum(float(r["total_mcg"]) for r in rows[:-1]))
+    item_totals = [float(r["total_mcg"]) for r in rows[:-1]]
+    assert float(rows[-1]["total_mcg"]) == pytest.approx(sum(item_totals))
     assert rows[-1]["status"] == "above" and rows[0]["status"] == ""
 
 
@@ -108,7 +109,8 @@ def test_bad_item_among_several_is_named_by_position(k2: Invoke) -> None:
 
 
 def test_foods_search_sort_limit(k2: Invoke) -> None:
-    data = k2("foods", "--category", "cheese", "--sort", "total", "--limit", "3", "-f", "json").json()
+    args = ("--category", "cheese", "--sort", "total", "--limit", "3", "-f", "json")
+    data = k2("foods", *args).json()
     assert len(data) == 3
     totals = [f["total_mcg_per_100g"] for f in data]
     assert totals == sorted(totals, reverse=True)
@@ -176,16 +178,19 @@ def test_user_foods_from_env(k2: Invoke, tmp_path: Path, monkeypatch: pytest.Mon
     assert k2("total", "100 g natto", "-f", "json").json()["mk7_mcg"] == 500.0
 
 
+HEADER = "name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\n"
+
+
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
         ("name,mk4_mcg_per_100g\nx,1\n", "missing column"),
-        ("name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\nx,abc,,\n", ":2: column mk4"),
-        ("name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\nx,-1,,\n", ">= 0"),
-        ("name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\nx,inf,,\n", "finite"),
-        ("name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\nx,,,\n", "no value"),
-        ("name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\nx,1,,\nX,2,,\n", ":3:"),
-        ("name,mk4,mk7_mcg_per_100g,other_mk_mcg_per_100g\nx,1,,\n", "mk4"),
+        (HEADER + "x,abc,,\n", ":2: column mk4"),
+        (HEADER + "x,-1,,\n", ">= 0"),
+        (HEADER + "x,inf,,\n", "finite"),
+        (HEADER + "x,,,\n", "no value"),
+        (HEADER + "x,1,,\nX,2,,\n", ":3:"),
+        ("name,mk4,mk7_mcg_per_100g,other_mk_mcg_per_100g\nx,1,,\n", "unknown column"),
     ],
 )
 def test_bad_foods_file_names_file_line_and_column(
