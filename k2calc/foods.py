@@ -310,15 +310,13 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
     header = [h.strip() for h in reader.fieldnames or []]
     reader.fieldnames = header
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise FoodTableError(
-            f"{label}: missing column(s) {', '.join(missing)}; a food table needs "
-            + ", ".join(REQUIRED_COLUMNS)
-        )
     unknown = [c for c in header if c not in TABLE_COLUMNS]
-    if unknown:
+    if missing or unknown:
+        problems = [f"missing column(s) {', '.join(missing)}"] if missing else []
+        problems += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
         raise FoodTableError(
-            f"{label}: unknown column(s) {', '.join(unknown)}; known: {', '.join(TABLE_COLUMNS)}"
+            f"{label}: {'; '.join(problems)}; a food table needs {', '.join(REQUIRED_COLUMNS)}"
+            f" and may have {', '.join(c for c in TABLE_COLUMNS if c not in REQUIRED_COLUMNS)}"
         )
     foods: list[Food] = []
     seen: dict[str, int] = {}
