@@ -142,19 +142,22 @@ def total_table(result: Total, file: TextIO) -> None:
             band_text(item.low_mcg, item.high_mcg),
         )
     out.print(table)
-    target = result.target
-    status = result.status
-    line = Text("Target ")
-    line.append(f"{target.min_mcg:g}–{target.max_mcg:g} mcg/day: ")
-    line.append(status.upper(), style=STATUS_STYLE[status])
-    line.append(f"  {_distance(result)}")
-    out.print(line)
+    out.print(target_line(result))
     if result.partial:
         out.print(
             f"{PARTIAL_MARK} Some forms of K2 were not measured for the marked foods, so the "
             "total is a lower bound."
         )
     out.print(Text(LEGEND, style="dim"))
+
+
+def target_line(result: Total) -> Text:
+    """``Target 45–200 mcg/day: WITHIN  123.4 mcg``: the status line under a total."""
+    target, status = result.target, result.status
+    line = Text(f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: ")
+    line.append(status.upper(), style=STATUS_STYLE[status])
+    line.append(f"  {_distance(result)}")
+    return line
 
 
 def _distance(result: Total) -> str:
