@@ -9,8 +9,9 @@ from typing import Any
 
 from k2calc.errors import K2Error, UsageError
 from k2calc.foods import Food, FoodTable
-from k2calc.intake import BELOW, Intake, Target, Total, portion_intake, total_of
+from k2calc.intake import Intake, Total, portion_intake, total_of
 from k2calc.parse import EACH, Portion, grams_per_unit, resolve_all, split_amount
+from k2calc.target import BELOW, Target
 from k2calc.units import find_unit
 
 DEFAULT_AMOUNT = "100 g"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from k2calc import __version__
-from k2calc.cli import calc
+from k2calc.cli import calc, compare
 
 HELP = """Vitamin K2 (menaquinones) in your food, by form: MK-4, MK-7 and the others.
 
@@ -56,6 +56,7 @@ def _root(
 
 
 calc.register(app)
+compare.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,173 @@
+"""Commands for choosing food: ``compare`` and ``suggest``."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from k2calc.cli.common import FoodsOpt, Format, FormatOpt, MaxOpt, MinOpt, read_items, user_errors
+from k2calc.errors import UsageError
+from k2calc.foods import load_table
+from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
+
+DEFAULT_AMOUNT = "100 g"  # k2calc.compare.DEFAULT_AMOUNT, kept here so --help loads no pint
+DEFAULT_SUGGESTIONS = 5
+NO_ITEMS = "no items given; give what you ate, or '-' for stdin"
+
+
+class Per(StrEnum):
+    """What ``--per`` can compare by."""
+
+    serving = "serving"
+
+
+class CompareSort(StrEnum):
+    """Columns ``compare`` can sort by; the library's ``SortKey`` has the same values."""
+
+    food = "food"
+    grams = "grams"
+    mk4 = "mk4"
+    mk7 = "mk7"
+    other = "other"
+    total = "total"
+    to_min = "to_min"
+
+
+@user_errors
+def compare(
+    foods: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FOOD...",
+            help="Food names, one per argument: quote names of several words ('egg yolk').",
+        ),
+    ],
+    amount: Annotated[
+        str | None,
+        typer.Option(
+            "--amount",
+            "-a",
+            help="The amount of each food: AMOUNT [UNIT] without the food, e.g. '100 g', "
+            "'1 cup', '1 slice', '2' (2 pieces). [default: 100 g]",
+            show_default=False,
+        ),
+    ] = None,
+    per: Annotated[
+        Per | None,
+        typer.Option("--per", help="Compare one of each food's own servings instead."),
+    ] = None,
+    sort: Annotated[
+        CompareSort | None,
+        typer.Option(
+            "--sort",
+            "-s",
+            help="Sort by a column: numbers high first, to_min low first, no value last. "
+            "[default: the order given]",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    foods_file: FoodsOpt = None,
+    min_mcg: MinOpt = DEFAULT_MIN_MCG,
+    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+) -> None:
+    """Compare foods side by side, and how much of each reaches the target.
+
+    For each food: MK-4, MK-7, the other menaquinones and the total for --amount (100 g by
+    default) or --per serving, then the grams that hold the target's minimum and maximum,
+    also in the food's natural unit (a piece, a slice, or tablespoons and cups) - 'never'
+    for a food with no K2. Where some form was not measured, the total is a lower bound and
+    the amount to reach is marked <= (at most). A food the amount does not fit (no serving
+    size, no weight for a cup) says so in its row; the others still print. Under the table,
+    a bar per food with the minimum and maximum drawn across.
+
+    \b
+    Examples:
+      k2calc compare natto "egg yolk" gouda
+      k2calc compare natto gouda brie --amount "1 oz" --sort total
+      k2calc compare "chicken thigh" "chicken drumstick" --per serving --format json
+    """
+    from k2calc.compare import SortKey
+    from k2calc.compare import compare as compare_foods
+    from k2calc.render import write_csv, write_json
+    from k2calc.render_compare import COMPARE_CSV_COLUMNS, compare_rows, compare_table
+
+    if amount is not None and per is not None:
+        raise UsageError("give --amount or --per serving, not both")
+    target = Target(min_mcg, max_mcg)
+    rows = compare_foods(
+        foods,
+        load_table(foods_file),
+        amount or DEFAULT_AMOUNT,
+        target,
+        per_serving=per is Per.serving,
+        sort=None if sort is None else SortKey(sort.value),
+    )
+    if fmt is Format.json:
+        write_json(compare_rows(rows), sys.stdout)
+    elif fmt is Format.csv:
+        write_csv(compare_rows(rows), COMPARE_CSV_COLUMNS, sys.stdout)
+    else:
+        compare_table(rows, target, sys.stdout)
+
+
+@user_errors
+def suggest(
+    items: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ITEM...]",
+            help="What you ate: AMOUNT [UNIT] FOOD, e.g. '2 eggs'. A lone - reads items from "
+            "stdin, one a line.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-n", min=1, help="Suggest this many of the richest foods."),
+    ] = DEFAULT_SUGGESTIONS,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help="Only suggest foods of this category.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    foods_file: FoodsOpt = None,
+    min_mcg: MinOpt = DEFAULT_MIN_MCG,
+    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+) -> None:
+    """Suggest how much more of a K2-rich food would bring the day to the target.
+
+    Totals what you ate, says how far the day is from the target, and, when it is below,
+    for each of the foods richest in K2 per 100 g (supplements left out) the amount that
+    closes the gap to the minimum and the amount that would bring the day to the maximum.
+    A day already within says so; a day above says by how much.
+
+    \b
+    Examples:
+      k2calc suggest "2 eggs" "1 oz gouda"
+      k2calc suggest "1 slice cheddar" --category cheese --limit 3
+      printf '2 eggs\\n1 cup whole milk\\n' | k2calc suggest - --format json
+    """
+    from k2calc.compare import suggest as compute_suggest
+    from k2calc.render import write_csv, write_json
+    from k2calc.render_compare import SUGGEST_CSV_COLUMNS, suggest_rows, suggest_table
+
+    if not items:
+        raise UsageError(NO_ITEMS)
+    target = Target(min_mcg, max_mcg)
+    table = load_table(foods_file)
+    advice = compute_suggest(read_items(items), table, target, limit, category)
+    if fmt is Format.json:
+        write_json(advice.as_dict(), sys.stdout)
+    elif fmt is Format.csv:
+        write_csv(suggest_rows(advice), SUGGEST_CSV_COLUMNS, sys.stdout)
+    else:
+        suggest_table(advice, sys.stdout)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command()(compare)
+    # Items may start with '-' ("-3 g natto"): let them through to get a clear error.
+    app.command(context_settings={"ignore_unknown_options": True})(suggest)
