@@ -134,6 +134,8 @@ SUPPLEMENTS = (
 
 def normalize(text: str) -> str:
     """Lower-case, strip accents and fold white space: ``'Pâté  '`` → ``'pate'``."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.lower().split())

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 # A unit word is letters only: nothing pint could evaluate as arithmetic ever reaches it.
 _UNIT_WORD = re.compile(r"[A-Za-zµμ_]+")
@@ -25,11 +29,33 @@ class Unit:
 
 
 @cache
+def _pint() -> ModuleType:
+    """pint, imported without its optional numpy support unless numpy is loaded already.
+
+    k2calc converts single floats, never arrays, and importing numpy costs about 55 ms of
+    every command's start (measured in benchmarks/bench_startup.py). Should a pint release
+    need numpy, the import is retried the ordinary way.
+    """
+    if "numpy" in sys.modules:
+        return importlib.import_module("pint")
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail fast
+    try:
+        return importlib.import_module("pint")
+    except ImportError:
+        for name in [m for m in sys.modules if m == "pint" or m.startswith("pint.")]:
+            del sys.modules[name]
+    finally:
+        del sys.modules["numpy"]
+    return importlib.import_module("pint")
+
+
+@cache
 def registry() -> pint.UnitRegistry[Any]:
     """The shared registry (mass and kitchen volume units only)."""
     definitions = resources.files("k2calc") / "data" / "units.txt"
     with resources.as_file(definitions) as path:
-        return pint.UnitRegistry(str(path), case_sensitive=False)
+        ureg: pint.UnitRegistry[Any] = _pint().UnitRegistry(str(path), case_sensitive=False)
+        return ureg
 
 
 @cache
@@ -41,7 +67,7 @@ def find_unit(word: str) -> Unit | None:
     ureg = registry()
     try:
         unit = ureg.parse_units(spelled)
-    except (pint.errors.PintError, AttributeError, ValueError, AssertionError):
+    except (_pint().errors.PintError, AttributeError, ValueError, AssertionError):
         return None
     quantity = ureg.Quantity(1, unit)
     if quantity.check("[mass]"):
