@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from k2calc.foods import Food
-from k2calc.intake import ABOVE, BELOW, WITHIN, Total
+from k2calc.intake import ABOVE, BELOW, WITHIN, Intake, Total
 from k2calc.units import find_unit
 
 NOT_MEASURED = "—"
@@ -97,6 +97,13 @@ def grams_text(grams: float) -> str:
 
 def _form_cell(value: float | None, unsplit: bool) -> str:
     return NOT_SPLIT if value is None and unsplit else mcg(value)
+
+
+def form_cells(item: Intake | Total) -> list[str]:
+    """MK-4, MK-7 and other-MK cells of an item or a sum: — not measured, n/s unsplit."""
+    forms = (item.mk4_mcg, item.mk7_mcg, item.other_mk_mcg)
+    unsplit = not item.partial and None in forms
+    return [_form_cell(value, unsplit) for value in forms]
 
 
 def _total_cell(value: float, partial: bool) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from k2calc import __version__
-from k2calc.cli import calc, compare
+from k2calc.cli import calc, compare, log
 
 HELP = """Vitamin K2 (menaquinones) in your food, by form: MK-4, MK-7 and the others.
 
@@ -57,6 +57,7 @@ def _root(
 
 calc.register(app)
 compare.register(app)
+log.register(app)
 
 
 def main() -> None:

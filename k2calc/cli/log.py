@@ -1,0 +1,434 @@
+"""The ``log`` commands: add, show, rm, export, import and path of the personal meal log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from k2calc.cli.common import (
+    EXIT_OUTSIDE_TARGET,
+    FoodsOpt,
+    Format,
+    FormatOpt,
+    MaxOpt,
+    MinOpt,
+    read_items,
+    user_errors,
+)
+from k2calc.errors import K2Error, UsageError
+from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from k2calc.mealog import LoggedDay
+
+# Test hook: seconds to sleep between the inserts of `log add` and its commit, after printing
+# PAUSE_MESSAGE on stderr, so a test can kill the process mid-transaction. Never set it otherwise.
+PAUSE_ENV = "K2CALC_TEST_PAUSE_BEFORE_COMMIT"
+PAUSE_MESSAGE = "k2calc: test pause before commit"
+
+log_app = typer.Typer(
+    name="log",
+    help="""Keep a log of what you eat, day by day, and see how the days add up.
+
+The log is a SQLite file in your user data folder (see k2calc log path), or the file
+given with --db or K2CALC_DB. Each entry keeps the values the food table gave when it
+was logged, so the record stays the same if the table changes later.
+
+\b
+Examples:
+  k2calc log add "30 g natto" "2 eggs" --meal breakfast
+  k2calc log show
+  k2calc log show --days 7
+""",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="K2CALC_DB",
+        dir_okay=False,
+        help="The log database file (default: log.sqlite3 in the user data folder; "
+        "see k2calc log path).",
+    ),
+]
+DateOpt = Annotated[
+    str,
+    typer.Option(
+        "--date", "-d", help="The day: 2026-11-22, today, yesterday, or -N for N days ago."
+    ),
+]
+FromOpt = Annotated[
+    str | None, typer.Option("--from", help="First day of a range (same forms as --date).")
+]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last day of a range (default: today).")]
+DaysOpt = Annotated[
+    int | None,
+    typer.Option("--days", "-n", min=1, help="A range of N days, ending --to (default: today)."),
+]
+
+
+class ExportFormat(StrEnum):
+    """Formats of ``log export`` (both read back by ``log import`` and ``report``)."""
+
+    csv = "csv"
+    json = "json"
+
+
+def db_path(db: Path | None) -> Path:
+    """The log file: --db / K2CALC_DB, else the default in the user data folder."""
+    from k2calc.paths import default_log_path
+
+    return db if db is not None else default_log_path()
+
+
+def _date(text: str) -> str:
+    from k2calc.dates import parse_date
+
+    return parse_date(text).isoformat()
+
+
+def _span(
+    date: str | None, first: str | None, last: str | None, days: int | None
+) -> tuple[str, str] | None:
+    """The range asked for as (first, last) ISO dates, or ``None`` for one day."""
+    if first is None and last is None and days is None:
+        return None
+    if date is not None:
+        raise UsageError("give either --date (one day) or --from/--to/--days (a range)")
+    if first is not None and days is not None:
+        raise UsageError("give --from or --days, not both (--days counts back from --to)")
+    end = dt.date.fromisoformat(_date(last or "today"))
+    if first is not None:
+        start = dt.date.fromisoformat(_date(first))
+    else:
+        start = end - dt.timedelta(days=(days or 1) - 1) if days else end
+    if start > end:
+        raise UsageError(f"the range {start} to {end} ends before it starts")
+    return start.isoformat(), end.isoformat()
+
+
+def _pause_hook() -> Callable[[], None] | None:
+    seconds = os.environ.get(PAUSE_ENV)
+    if not seconds:
+        return None
+
+    def pause() -> None:
+        print(PAUSE_MESSAGE, file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
+
+    return pause
+
+
+@log_app.command(context_settings={"ignore_unknown_options": True})
+@user_errors
+def add(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ITEM...",
+            help="AMOUNT [UNIT] FOOD, as for k2calc total. A lone - reads items from stdin.",
+        ),
+    ],
+    date: DateOpt = "today",
+    meal: Annotated[
+        str | None,
+        typer.Option("--meal", "-m", help="The meal: breakfast, lunch, dinner, snack, or any."),
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="A note kept with each entry.")] = "",
+    fmt: FormatOpt = Format.table,
+    foods_file: FoodsOpt = None,
+    min_mcg: MinOpt = DEFAULT_MIN_MCG,
+    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    db: DbOpt = None,
+) -> None:
+    """Log what you ate: the items go in the log for the day, all or none.
+
+    Every item is read as for k2calc total; if one is wrong, nothing is logged. Prints
+    the entries with their ids (for k2calc log rm) and the day's new total against the
+    target.
+
+    \b
+    Examples:
+      k2calc log add "30 g natto" "2 eggs" --meal breakfast
+      k2calc log add "1 oz gouda" --date yesterday --meal dinner --note "at Ann's"
+      printf '1 cup kale\\n1 tbsp butter\\n' | k2calc log add - --meal lunch
+    """
+    from k2calc import mealog
+    from k2calc.foods import load_table
+    from k2calc.parse import resolve_all
+    from k2calc.render import write_csv, write_json
+
+    target = Target(min_mcg, max_mcg)
+    day = _date(date)
+    path = db_path(db)
+    portions = resolve_all(read_items(items), load_table(foods_file))
+    new = [mealog.NewEntry(day, mealog.normalize_meal(meal), p, note) for p in portions]
+    added = mealog.add_entries(path, new, before_commit=_pause_hook())
+    logged = mealog.day(path, day, target)
+    if fmt is Format.json:
+        sums = {**logged.day.as_dict(), "target_min_mcg": min_mcg, "target_max_mcg": max_mcg}
+        write_json({"added": [e.as_dict() for e in added], "day": sums}, sys.stdout)
+    elif fmt is Format.csv:
+        from k2calc.render_log import ENTRY_CSV_COLUMNS, entry_rows
+
+        write_csv(entry_rows(added, target), ENTRY_CSV_COLUMNS, sys.stdout)
+    else:
+        from k2calc.render import console, target_line
+        from k2calc.render_log import entries_table
+
+        count = f"{len(added)} entr{'y' if len(added) == 1 else 'ies'}"
+        entries_table(added, f"Logged {count} (mcg)", sys.stdout)
+        out = console(sys.stdout)
+        out.print(f"Day {day}: {len(logged.entries)} entries in all")
+        out.print(target_line(logged.total))
+
+
+@log_app.command()
+@user_errors
+def show(
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", "-d", help="One day: 2026-11-22, today (the default), yesterday, -N."
+        ),
+    ] = None,
+    first: FromOpt = None,
+    last: ToOpt = None,
+    days: DaysOpt = None,
+    fmt: FormatOpt = Format.table,
+    min_mcg: MinOpt = DEFAULT_MIN_MCG,
+    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Exit with status 3 when any day shown is outside the target."
+        ),
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Show a day of the log by meal, or a range of days with a chart and a summary.
+
+    One day (--date, default today): the entries grouped by meal, with their ids,
+    subtotals, the day's total, its low-high band and its status. A range (--from/--to or
+    --days N): one row a day, a bar chart against the target, and the mean, median, min,
+    max, days below / within / above and the day-to-day coefficient of variation (CV),
+    the steadiness figure that matters on warfarin. Days with no entries are left out.
+    Values are those logged with each entry (table_values "logged" in JSON).
+
+    \b
+    Examples:
+      k2calc log show
+      k2calc log show --date yesterday --format json
+      k2calc log show --days 7
+      k2calc log show --from 2026-11-01 --to 2026-11-30 --format csv
+    """
+    from k2calc import mealog
+    from k2calc.render import write_csv, write_json
+
+    target = Target(min_mcg, max_mcg)
+    path = db_path(db)
+    span = _span(date, first, last, days)
+    if span is None:
+        one = mealog.day(path, _date(date or "today"), target)
+        _show_day(one, target, fmt)
+        shown = [one]
+    else:
+        from k2calc.days import summarize
+
+        shown = mealog.logged_days(mealog.entries_between(path, *span), target)
+        summary = summarize([d.day for d in shown], target) if shown else None
+        if fmt is Format.json:
+            write_json(
+                _show_json(shown, target, summary.as_dict() if summary else None), sys.stdout
+            )
+        elif fmt is Format.csv:
+            from k2calc.render_log import DAY_CSV_COLUMNS, day_csv_rows
+
+            write_csv(day_csv_rows(shown), DAY_CSV_COLUMNS, sys.stdout)
+        else:
+            from k2calc.render_log import range_table
+
+            range_table(shown, summary, target, f"{span[0]} to {span[1]}", sys.stdout)
+    if check and any(d.day.status != WITHIN for d in shown):
+        raise typer.Exit(EXIT_OUTSIDE_TARGET)
+
+
+def _show_json(
+    days: list[LoggedDay], target: Target, summary: dict[str, object] | None
+) -> dict[str, object]:
+    data: dict[str, object] = {
+        "table_values": "logged",
+        "target_min_mcg": target.min_mcg,
+        "target_max_mcg": target.max_mcg,
+        "days": [d.as_dict() for d in days],
+    }
+    if summary is not None or len(days) != 1:
+        data["summary"] = summary
+    return data
+
+
+def _show_day(one: LoggedDay, target: Target, fmt: Format) -> None:
+    from k2calc.render import write_csv, write_json
+    from k2calc.render_log import ENTRY_CSV_COLUMNS, day_table, entry_rows
+
+    if fmt is Format.json:
+        write_json(_show_json([one], target, None), sys.stdout)
+    elif fmt is Format.csv:
+        grams = sum(e.intake.grams for e in one.entries)
+        total_row = {"date": one.day.date, "input": "total", "grams": grams, **one.day.as_dict()}
+        write_csv([*entry_rows(one.entries, target), total_row], ENTRY_CSV_COLUMNS, sys.stdout)
+    else:
+        day_table(one, sys.stdout)
+
+
+@log_app.command("rm")
+@user_errors
+def remove(
+    ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="Ids of entries, from k2calc log show.")
+    ],
+    fmt: FormatOpt = Format.table,
+    db: DbOpt = None,
+) -> None:
+    """Remove entries by id: all of them, or none if an id is not in the log.
+
+    \b
+    Examples:
+      k2calc log rm 12
+      k2calc log rm 12 13 14
+    """
+    from k2calc import mealog
+    from k2calc.render import write_csv, write_json
+    from k2calc.render_log import ENTRY_CSV_COLUMNS, entries_table, entry_rows
+
+    removed = mealog.remove_entries(db_path(db), ids)
+    if fmt is Format.json:
+        write_json([e.as_dict() for e in removed], sys.stdout)
+    elif fmt is Format.csv:
+        write_csv(entry_rows(removed, Target()), ENTRY_CSV_COLUMNS, sys.stdout)
+    else:
+        entries_table(
+            removed, f"Removed {len(removed)} entr{'y' if len(removed) == 1 else 'ies'}", sys.stdout
+        )
+
+
+@log_app.command("export")
+@user_errors
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="csv (the default) or json, both read back by import."),
+    ] = ExportFormat.csv,
+    first: FromOpt = None,
+    last: ToOpt = None,
+    days: DaysOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Write the log (or a range of it) as CSV or JSON: date, meal, food, amount, note.
+
+    The shape k2calc report reads and k2calc log import reads back. The amount is the
+    amount and unit as understood ('30 gram', '2' for pieces), so each row reads back to
+    the same food and grams.
+
+    \b
+    Examples:
+      k2calc log export > my-log.csv
+      k2calc log export --days 7 | k2calc report -
+      k2calc log export --format json --from 2026-11-01
+    """
+    from k2calc import mealog
+    from k2calc.render import write_csv, write_json
+
+    path = db_path(db)
+    span = _span(None, first, last, days)
+    entries = mealog.all_entries(path) if span is None else mealog.entries_between(path, *span)
+    rows = [e.export_row() for e in entries]
+    if fmt is ExportFormat.json:
+        write_json(rows, sys.stdout)
+    else:
+        write_csv(rows, mealog.EXPORT_COLUMNS, sys.stdout)
+
+
+@log_app.command("import")
+@user_errors
+def import_(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-", help="CSV or JSON in the shape log export writes; - for stdin."
+        ),
+    ],
+    fmt: FormatOpt = Format.table,
+    foods_file: FoodsOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Add the entries of a CSV or JSON file to the log: every row checked first, then all or none.
+
+    Columns: date (YYYY-MM-DD), food, amount (e.g. '30 g', '2', '1/2 cup'), and optionally
+    meal and note. A file with any bad row imports nothing and lists the bad rows.
+    Importing the same file twice logs its entries twice.
+
+    \b
+    Examples:
+      k2calc log import my-log.csv
+      k2calc log export --db old.sqlite3 | k2calc log import -
+    """
+    from k2calc import mealog
+    from k2calc.foods import load_table
+    from k2calc.render import write_json
+
+    label = "stdin" if file == "-" else file
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    new = mealog.read_import(text, label, load_table(foods_file))
+    added = mealog.add_entries(db_path(db), new) if new else []
+    dates = sorted({e.date for e in added})
+    result = {
+        "imported_entries": len(added),
+        "first_date": dates[0] if dates else None,
+        "last_date": dates[-1] if dates else None,
+    }
+    if fmt is Format.json:
+        write_json(result, sys.stdout)
+    elif fmt is Format.csv:
+        from k2calc.render import write_csv
+
+        write_csv([result], list(result), sys.stdout)
+    else:
+        span = f" ({dates[0]} to {dates[-1]})" if dates else ""
+        typer.echo(f"Imported {len(added)} entries{span} into {db_path(db)}")
+
+
+@log_app.command("path")
+@user_errors
+def path(db: DbOpt = None) -> None:
+    """Print the path of the log database (it may not exist yet).
+
+    \b
+    Examples:
+      k2calc log path
+      sqlite3 "$(k2calc log path)" .schema
+    """
+    typer.echo(str(db_path(db)))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``log`` group to ``app``."""
+    app.add_typer(log_app, name="log")

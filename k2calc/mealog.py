@@ -1,0 +1,461 @@
+"""The meal log: entries in a SQLite file, each with the values it was logged with.
+
+An entry keeps the text typed, the food and grams it resolved to, and the K2 by form
+(``NULL`` = not measured) and band that the food table gave *when it was logged*, with the
+k2calc version and time. Totals of logged days are summed from those stored values, so a
+later change to the food table never rewrites a person's record.
+
+Every write is one ``BEGIN IMMEDIATE`` transaction: all entries of a call or none. A file
+that is not a k2calc log (no ``application_id`` marker) or is from a newer k2calc is never
+written to.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from k2calc import __version__
+from k2calc.dates import parse_iso
+from k2calc.days import DayIntake, day_from_total
+from k2calc.errors import K2Error
+from k2calc.foods import FoodTable
+from k2calc.intake import Intake, Total, portion_intake
+from k2calc.parse import EACH, Portion, resolve
+from k2calc.target import Target
+
+APPLICATION_ID = 0x4B32_4C47  # "K2LG": marks a file as a k2calc meal log
+BUSY_TIMEOUT_S = 30.0  # long enough for many writers queuing on one file
+EXPORT_COLUMNS = ("date", "meal", "food", "amount", "note")
+IMPORT_REQUIRED = ("date", "food", "amount")
+MAX_BAD_ROWS_LISTED = 20
+TABLE_VALUES_LOGGED = "logged"
+MEAL_ORDER = ("breakfast", "lunch", "dinner", "snack")
+
+
+class MealLogError(K2Error):
+    """The log file cannot be used: not a k2calc log, too new, damaged, or not writable."""
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE entries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused after log rm
+            date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            meal TEXT NOT NULL DEFAULT '',
+            input TEXT NOT NULL,            -- the item as typed, e.g. '30 g natto'
+            food TEXT NOT NULL,             -- the food it resolved to
+            amount REAL NOT NULL CHECK (amount > 0),
+            unit TEXT NOT NULL,             -- the unit as understood: 'gram', 'cup', 'each'
+            grams REAL NOT NULL CHECK (grams > 0),
+            mk4_mcg REAL,                   -- NULL: not measured for this food
+            mk7_mcg REAL,
+            other_mk_mcg REAL,
+            total_mcg REAL NOT NULL,
+            low_mcg REAL NOT NULL,
+            high_mcg REAL NOT NULL,
+            partial INTEGER NOT NULL CHECK (partial IN (0, 1)),
+            note TEXT NOT NULL DEFAULT '',
+            food_origin TEXT NOT NULL,      -- 'built-in' or the --foods file it came from
+            k2calc_version TEXT NOT NULL,   -- the k2calc (and so food table) that resolved it
+            logged_at TEXT NOT NULL         -- UTC, ISO 8601
+        )"""
+    )
+    conn.execute("CREATE INDEX entries_by_date ON entries (date, id)")
+
+
+# Applied in order, each in its own transaction; the schema version is their count.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migration_1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry about to be logged: a resolved portion on a date, in a meal."""
+
+    date: str
+    meal: str
+    portion: Portion
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A logged entry and the values it was logged with."""
+
+    id: int
+    date: str
+    meal: str
+    intake: Intake
+    amount: float
+    unit: str
+    note: str
+    food_origin: str
+    k2calc_version: str
+    logged_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shape of an entry in ``log show``."""
+        return {
+            "id": self.id,
+            "date": self.date,
+            "meal": self.meal,
+            **self.intake.as_dict(),
+            "note": self.note,
+            "k2calc_version": self.k2calc_version,
+            "logged_at": self.logged_at,
+        }
+
+    def export_row(self) -> dict[str, str]:
+        """The entry as ``k2calc report`` reads it: date, meal, food, amount (and note)."""
+        return {
+            "date": self.date,
+            "meal": self.meal,
+            "food": self.intake.food,
+            "amount": amount_text(self.amount, self.unit),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class LoggedDay:
+    """One day of the log: its entries and their sums against a target."""
+
+    day: DayIntake
+    total: Total
+    entries: tuple[Entry, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The day shape of ``log show``: the sums, the status and the entries."""
+        return {**self.day.as_dict(), "entries": [e.as_dict() for e in self.entries]}
+
+    def meals(self) -> list[tuple[str, list[Entry]]]:
+        """Entries grouped by meal: breakfast, lunch, dinner, snack, others, then no meal."""
+        groups: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            groups.setdefault(entry.meal, []).append(entry)
+        return sorted(groups.items(), key=lambda group: _meal_rank(group[0]))
+
+
+def _meal_rank(meal: str) -> tuple[int, str]:
+    if meal in MEAL_ORDER:
+        return (MEAL_ORDER.index(meal), "")
+    return (len(MEAL_ORDER) + (not meal), meal)
+
+
+def amount_text(amount: float, unit: str) -> str:
+    """An amount and unit that read back to the same grams: ``30 gram``, ``2`` (pieces)."""
+    number = f"{amount:g}"
+    if float(number) != amount:
+        number = repr(amount)
+    return number if unit == EACH else f"{number} {unit}"
+
+
+def normalize_meal(meal: str | None) -> str:
+    """A meal name as stored: trimmed, lower case, ``''`` for none."""
+    return " ".join((meal or "").lower().split())
+
+
+def _not_a_log(path: Path, why: str) -> MealLogError:
+    return MealLogError(
+        f"{path} is not a k2calc log database ({why}); it was left untouched. "
+        "Give another file with --db or K2CALC_DB"
+    )
+
+
+def _open(path: Path, write: bool) -> sqlite3.Connection:
+    """Open read-write if we may (so a killed writer's journal is rolled back), else read-only."""
+    uri = path.resolve().as_uri()
+    modes = ("rwc",) if write else ("rw", "ro")
+    for mode in modes:
+        try:
+            return sqlite3.connect(
+                f"{uri}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            )
+        except sqlite3.OperationalError:
+            continue
+    raise MealLogError(f"cannot open {path}: permission denied")
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version of a k2calc log (0 for an empty new file); raises for anything else."""
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc):
+            raise
+        raise _not_a_log(path, str(exc)) from None
+    if application_id == 0 and version == 0 and objects == 0:
+        return 0
+    if application_id != APPLICATION_ID:
+        raise _not_a_log(path, "it holds another program's data")
+    if version > SCHEMA_VERSION:
+        raise MealLogError(
+            f"{path} was written by a newer k2calc (log schema {version}; this k2calc knows "
+            f"up to {SCHEMA_VERSION}); upgrade k2calc to use it. The file was left untouched"
+        )
+    return int(version)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema up to date, one migration per transaction (safe with many writers)."""
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = _check(conn, path)  # again, now that we hold the write lock
+            if version >= SCHEMA_VERSION:
+                conn.execute("COMMIT")
+                return
+            if version == 0:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _sqlite_error(path: Path, exc: sqlite3.Error) -> MealLogError:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return MealLogError(f"cannot write {path}: it is read-only; give a writable file with --db")
+    if "locked" in text or "busy" in text:
+        return MealLogError(
+            f"{path} stayed locked by another k2calc for {BUSY_TIMEOUT_S:g} s; try again"
+        )
+    if "unable to open" in text:
+        return MealLogError(f"cannot open {path}: {text}; is its folder writable?")
+    return MealLogError(f"{path}: the log database is damaged or unreadable ({text})")
+
+
+@contextmanager
+def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
+    """A checked, up-to-date connection to the log at ``path``; closed on exit.
+
+    For reading, a log that does not exist yet gives ``None`` (nothing is created); for
+    writing, its folder and file are created.
+    """
+    if path.is_dir():
+        raise MealLogError(f"{path} is a folder; the log must be a file (give one with --db)")
+    if not path.exists() or path.stat().st_size == 0:
+        if not write:
+            yield None
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MealLogError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+    conn = _open(path, write)
+    try:
+        version = _check(conn, path)
+        if write or 0 < version < SCHEMA_VERSION:
+            _migrate(conn, path)
+        yield conn if write or version else None
+    except sqlite3.Error as exc:
+        raise _sqlite_error(path, exc) from None
+    finally:
+        conn.close()
+
+
+_COLUMNS = (
+    "id, date, meal, input, food, amount, unit, grams, mk4_mcg, mk7_mcg, other_mk_mcg, "
+    "total_mcg, low_mcg, high_mcg, partial, note, food_origin, k2calc_version, logged_at"
+)
+_INSERT = f"INSERT INTO entries ({_COLUMNS}) VALUES ({', '.join('?' * 19)})"
+
+
+def _entry(row: sqlite3.Row | tuple[Any, ...]) -> Entry:
+    (id_, date, meal, input_, food, amount, unit, grams, mk4, mk7, other, total_mcg, low, high,
+     partial, note, origin, version, logged_at) = row  # fmt: skip
+    intake = Intake(input_, food, grams, mk4, mk7, other, total_mcg, low, high, bool(partial))
+    return Entry(id_, date, meal, intake, amount, unit, note, origin, version, logged_at)
+
+
+def add_entries(
+    path: Path, entries: Sequence[NewEntry], before_commit: Callable[[], None] | None = None
+) -> list[Entry]:
+    """Log ``entries`` in one transaction (all or none) and return them with their ids.
+
+    ``before_commit`` runs after the inserts and before the commit (a test hook).
+    """
+    logged_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    added = []
+    with connect(path, write=True) as conn:
+        assert conn is not None
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for new in entries:
+                parse_iso(new.date)
+                intake = portion_intake(new.portion)
+                row = (
+                    None, new.date, normalize_meal(new.meal), intake.input, intake.food,
+                    new.portion.amount, new.portion.unit, intake.grams, intake.mk4_mcg,
+                    intake.mk7_mcg, intake.other_mk_mcg, intake.total_mcg, intake.low_mcg,
+                    intake.high_mcg, int(intake.partial), new.note, new.portion.food.origin,
+                    __version__, logged_at,
+                )  # fmt: skip
+                cursor = conn.execute(_INSERT, row)
+                added.append(_entry((cursor.lastrowid, *row[1:])))
+            if before_commit is not None:
+                before_commit()
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return added
+
+
+def entries_between(path: Path, first: str, last: str) -> list[Entry]:
+    """Every entry dated ``first`` to ``last`` (ISO, both included), by date then id."""
+    with connect(path, write=False) as conn:
+        if conn is None:
+            return []
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM entries WHERE date BETWEEN ? AND ? ORDER BY date, id",
+            (first, last),
+        ).fetchall()
+    return [_entry(row) for row in rows]
+
+
+def all_entries(path: Path) -> list[Entry]:
+    """Every entry in the log, by date then id."""
+    return entries_between(path, "0000-00-00", "9999-99-99")
+
+
+def remove_entries(path: Path, ids: Sequence[int]) -> list[Entry]:
+    """Remove the entries with ``ids`` in one transaction; an unknown id removes none."""
+    wanted = list(dict.fromkeys(ids))
+    if not path.exists():
+        raise MealLogError(f"no entry with id {', '.join(map(str, wanted))}: the log is empty")
+    with connect(path, write=True) as conn:
+        assert conn is not None
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            marks = ", ".join("?" * len(wanted))
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM entries WHERE id IN ({marks}) ORDER BY date, id", wanted
+            ).fetchall()
+            missing = sorted(set(wanted) - {row[0] for row in rows})
+            if missing:
+                raise MealLogError(
+                    f"no entry with id {', '.join(map(str, missing))}; nothing was removed "
+                    "(see k2calc log show)"
+                )
+            conn.execute(f"DELETE FROM entries WHERE id IN ({marks})", wanted)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return [_entry(row) for row in rows]
+
+
+def logged_days(entries: Sequence[Entry], target: Target) -> list[LoggedDay]:
+    """The entries (sorted by date) summed day by day against ``target``."""
+    by_date: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_date.setdefault(entry.date, []).append(entry)
+    return [_logged_day(date, items, target) for date, items in by_date.items()]
+
+
+def _logged_day(date: str, entries: Sequence[Entry], target: Target) -> LoggedDay:
+    total = Total(tuple(e.intake for e in entries), target)
+    return LoggedDay(day_from_total(date, total), total, tuple(entries))
+
+
+def day(path: Path, date: str, target: Target) -> LoggedDay:
+    """One day of the log (possibly with no entries) against ``target``."""
+    return _logged_day(date, entries_between(path, date, date), target)
+
+
+def day_total(path: Path, date: str, target: Target | None = None) -> Total:
+    """The total of a logged day, from the values it was logged with."""
+    return day(path, date, target or Target()).total
+
+
+def portions_for_day(path: Path, date: str, table: FoodTable) -> list[Portion]:
+    """A logged day's entries as portions of ``table``'s foods (today's values), in log order."""
+    return [
+        Portion(e.intake.input, table.find(e.intake.food), e.amount, e.unit, e.intake.grams)
+        for e in entries_between(path, date, date)
+    ]
+
+
+def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
+    """(row number, row) pairs of a CSV or JSON (array of objects) import file."""
+    if text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise MealLogError(f"{label}: not valid JSON: {exc}") from None
+        if not all(isinstance(item, dict) for item in data):
+            raise MealLogError(f"{label}: JSON must be an array of objects with {EXPORT_COLUMNS}")
+        rows = [
+            {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}
+            for item in data
+        ]
+        return list(enumerate(rows, 1))
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise MealLogError(f"{label}: empty; give CSV with the columns {', '.join(EXPORT_COLUMNS)}")
+    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+    try:
+        return [
+            (reader.line_num, {k: (v or "") for k, v in row.items() if k is not None})
+            for row in reader
+        ]
+    except csv.Error as exc:
+        raise MealLogError(f"{label}:{reader.line_num}: {exc}") from None
+
+
+def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
+    """Validate every row of an import file (the shape ``log export`` writes) before any is logged.
+
+    Raises ``MealLogError`` listing the bad rows (the first 20 and a count of the rest).
+    """
+    rows = _rows_of(text, label)
+    columns = {key for _, row in rows for key in row}
+    unknown = sorted(columns - set(EXPORT_COLUMNS))
+    missing = [c for c in IMPORT_REQUIRED if rows and c not in columns]
+    if unknown or missing:
+        problem = f"unknown column(s) {', '.join(unknown)}" if unknown else ""
+        problem += ("; " if problem and missing else "") + (
+            f"missing column(s) {', '.join(missing)}" if missing else ""
+        )
+        raise MealLogError(
+            f"{label}: {problem}; an import has the columns {', '.join(EXPORT_COLUMNS)} "
+            "(meal and note optional)"
+        )
+    entries: list[NewEntry] = []
+    bad: list[str] = []
+    for number, row in rows:
+        try:
+            date = parse_iso(row.get("date", "")).isoformat()
+            if not row.get("amount", "").strip() or not row.get("food", "").strip():
+                raise K2Error("amount and food must not be empty")
+            portion = resolve(f"{row['amount'].strip()} {row['food'].strip()}", table)
+        except K2Error as exc:
+            bad.append(f"row {number}: {exc}")
+            continue
+        entries.append(
+            NewEntry(date, normalize_meal(row.get("meal")), portion, row.get("note", "").strip())
+        )
+    if bad:
+        listed = bad[:MAX_BAD_ROWS_LISTED]
+        more = len(bad) - len(listed)
+        raise MealLogError(
+            f"{label}: {len(bad)} bad row(s), nothing imported:\n  "
+            + "\n  ".join(listed)
+            + (f"\n  … and {more} more" if more else "")
+        )
+    return entries

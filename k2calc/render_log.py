@@ -1,0 +1,233 @@
+"""Views of the meal log: a day by meal, a range of days, its summary, and a text bar chart.
+
+``bar_chart`` is plain text (no rich) and generic: any labelled amounts against a target.
+rich is imported inside the functions that draw tables, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from k2calc.target import Target
+
+if TYPE_CHECKING:
+    from k2calc.days import Summary
+    from k2calc.mealog import Entry, LoggedDay
+
+BAR = "█"
+MARK = "│"
+MARK_IN_BAR = "▌"  # a mark the bar passes: still visible, still reads as bar
+OVERFLOW = "▸"
+NO_MEAL = "(no meal)"
+ENTRY_CSV_COLUMNS = (
+    "id", "date", "meal", "input", "food", "grams", "mk4_mcg", "mk7_mcg", "other_mk_mcg",
+    "total_mcg", "low_mcg", "high_mcg", "partial", "status", "note", "k2calc_version",
+    "logged_at",
+)  # fmt: skip
+DAY_CSV_COLUMNS = (
+    "date", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg",
+    "partial", "status", "entries",
+)  # fmt: skip
+
+
+def bar_chart(rows: Sequence[tuple[str, float]], target: Target, width: int = 80) -> list[str]:
+    """One line per (label, mcg) row: a bar to scale, with the target's min and max marked.
+
+    The scale reaches 1.25 × the target's max (more when a row is higher, up to 3 ×); a
+    bar past the scale ends in ``▸``. The first line labels the two marks.
+    """
+    if not rows:
+        return []
+    label_width = max(len(label) for label, _ in rows)
+    value_width = max(len(f"{value:,.1f}") for _, value in rows)
+    bar_width = max(10, width - label_width - value_width - 3)
+    top = max(target.max_mcg, 1.0)
+    scale_mcg = min(max(top * 1.25, max(v for _, v in rows)), top * 3)
+
+    def column(mcg: float) -> int:
+        return min(bar_width - 1, round(mcg / scale_mcg * bar_width))
+
+    marks = {column(target.min_mcg), column(target.max_mcg)}
+    axis = [" "] * (bar_width + 6)
+    for mcg in (target.min_mcg, target.max_mcg):
+        text = f"{mcg:g}"
+        start = column(mcg)
+        axis[start : start + len(text)] = text
+    lines = [" " * (label_width + value_width + 2) + "".join(axis).rstrip() + " mcg"]
+    for label, value in rows:
+        filled = min(bar_width, round(value / scale_mcg * bar_width))
+        cells = []
+        for i in range(bar_width):
+            if i < filled:
+                cells.append(MARK_IN_BAR if i in marks and i > 0 else BAR)
+            else:
+                cells.append(MARK if i in marks else " ")
+        bar = "".join(cells) + (OVERFLOW if value > scale_mcg else "")
+        lines.append(f"{label:<{label_width}} {value:>{value_width},.1f} {bar.rstrip()}")
+    return lines
+
+
+def entry_rows(entries: Sequence[Entry], target: Target) -> list[dict[str, Any]]:
+    """CSV rows of entries (``status`` is the entry's own total against the target)."""
+    return [{**e.as_dict(), "status": target.status(e.intake.total_mcg)} for e in entries]
+
+
+def day_csv_rows(days: Sequence[LoggedDay]) -> list[dict[str, Any]]:
+    """One CSV row per day."""
+    return [{**d.day.as_dict(), "entries": len(d.entries)} for d in days]
+
+
+def _values_line(entries: Sequence[Entry]) -> str:
+    versions = sorted({e.k2calc_version for e in entries})
+    stamps = sorted(e.logged_at for e in entries)
+    first, last = stamps[0][:10], stamps[-1][:10]
+    when = first if first == last else f"{first} to {last}"
+    return f"Values as logged: k2calc {', '.join(versions)}, {when}."
+
+
+def day_table(logged: LoggedDay, file: TextIO) -> None:
+    """One day: entries grouped by meal with ids and subtotals, the day's total and status."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from k2calc.intake import Total
+    from k2calc.render import (
+        LEGEND,
+        PARTIAL_MARK,
+        band_text,
+        console,
+        form_cells,
+        grams_text,
+        mcg,
+        target_line,
+    )
+
+    out = console(file)
+    total = logged.total
+    if not logged.entries:
+        out.print(f'No entries on {logged.day.date}. Add some: k2calc log add "30 g natto"')
+        out.print(target_line(total))
+        return
+
+    def cell(value: float, partial: bool) -> str:
+        return mcg(value) + (PARTIAL_MARK if partial else "")
+
+    table = Table(
+        title=f"{logged.day.date}: vitamin K2 by meal (mcg)", show_footer=True, title_justify="left"
+    )
+    table.add_column("ID", justify="right", footer="", no_wrap=True)
+    table.add_column("Item", footer="Day total", overflow="fold", ratio=3)
+    table.add_column("Food", overflow="fold", ratio=2)
+    table.add_column("Grams", justify="right", no_wrap=True)
+    for header, footer in zip(("MK-4", "MK-7", "Other"), form_cells(total), strict=True):
+        table.add_column(header, justify="right", no_wrap=True, footer=footer)
+    table.add_column(
+        "Total", justify="right", no_wrap=True, footer=cell(total.total_mcg, total.partial)
+    )
+    for meal, entries in logged.meals():
+        sub = Total(tuple(e.intake for e in entries), total.target)
+        table.add_row(
+            "",
+            Text(meal or NO_MEAL, style="bold"),
+            "",
+            "",
+            *form_cells(sub),
+            cell(sub.total_mcg, sub.partial),
+            style="bold",
+        )
+        for entry in entries:
+            item = entry.intake
+            table.add_row(
+                str(entry.id),
+                "  " + item.input,
+                item.food,
+                grams_text(item.grams),
+                *form_cells(item),
+                cell(item.total_mcg, item.partial),
+            )
+        table.add_section()
+    out.print(table)
+    out.print(target_line(total))
+    band = band_text(total.low_mcg, total.high_mcg)
+    if band:
+        out.print(f"Range where sources differ: {band} mcg")
+    out.print(_values_line(logged.entries))
+    out.print(Text(LEGEND, style="dim"))
+
+
+def range_table(
+    days: Sequence[LoggedDay], summary: Summary | None, target: Target, span: str, file: TextIO
+) -> None:
+    """A range of days: one row a day, the bar chart against the target, and the summary."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from k2calc.render import LEGEND, PARTIAL_MARK, STATUS_STYLE, console, mcg
+
+    out = console(file)
+    if summary is None:
+        out.print(f"No entries {span}.")
+        return
+    table = Table(title=f"Vitamin K2 by day, {span} (mcg)", title_justify="left")
+    for header in ("Date", "MK-4", "MK-7", "Other", "Total", "Status", "Entries"):
+        table.add_column(header, justify="left" if header == "Date" else "right", no_wrap=True)
+    for logged in days:
+        d = logged.day
+        table.add_row(
+            d.date,
+            mcg(d.mk4_mcg),
+            mcg(d.mk7_mcg),
+            mcg(d.other_mk_mcg),
+            mcg(d.total_mcg) + (PARTIAL_MARK if d.partial else ""),
+            Text(d.status, style=STATUS_STYLE[d.status]),
+            str(len(logged.entries)),
+        )
+    out.print(table)
+    width = min(out.width, 100)
+    chart = bar_chart([(d.day.date, d.day.total_mcg) for d in days], target, width)
+    out.print(f"\nTotal K2 a day against the target {target.min_mcg:g}–{target.max_mcg:g} mcg:")
+    for line in chart:
+        out.print(line, highlight=False, markup=False)
+    out.print()
+    for line in summary_lines(summary, target):
+        out.print(line, markup=False)
+    out.print(_values_line([e for d in days for e in d.entries]))
+    out.print(Text(LEGEND, style="dim"))
+
+
+def summary_lines(summary: Summary, target: Target) -> list[str]:
+    """The summary of a range as a few lines of text."""
+    cv = "n/a (needs 2 days)" if summary.cv is None else f"{summary.cv * 100:.1f}%"
+    return [
+        f"Days logged: {summary.days}   mean {summary.mean_mcg:,.1f}   "
+        f"median {summary.median_mcg:,.1f}   min {summary.min_mcg:,.1f}   "
+        f"max {summary.max_mcg:,.1f} mcg",
+        f"Below {target.min_mcg:g}: {summary.days_below}   within: {summary.days_within}   "
+        f"above {target.max_mcg:g}: {summary.days_above}",
+        f"Day-to-day variation (CV): {cv}; steadiness matters on warfarin",
+    ]
+
+
+def entries_table(entries: Sequence[Entry], title: str, file: TextIO) -> None:
+    """Entries added or removed: id, date, meal, item, food, grams, total."""
+    from rich.table import Table
+
+    from k2calc.render import PARTIAL_MARK, console, grams_text, mcg
+
+    table = Table(title=title, title_justify="left")
+    for header in ("ID", "Date", "Meal", "Item", "Food", "Grams", "Total"):
+        right = header in ("ID", "Grams", "Total")
+        table.add_column(header, justify="right" if right else "left", overflow="fold")
+    for entry in entries:
+        item = entry.intake
+        table.add_row(
+            str(entry.id),
+            entry.date,
+            entry.meal,
+            item.input,
+            item.food,
+            grams_text(item.grams),
+            mcg(item.total_mcg) + (PARTIAL_MARK if item.partial else ""),
+        )
+    console(file).print(table)
