@@ -8,13 +8,12 @@ from typing import Any, TextIO
 from k2calc.compare import Advice, CompareRow, Reach
 from k2calc.render import (
     LEGEND,
-    STATUS_STYLE,
-    _distance,
     _form_cell,
     _total_cell,
     console,
     grams_text,
     mcg,
+    target_line,
 )
 from k2calc.target import ABOVE, WITHIN, Target
 
@@ -151,14 +150,10 @@ def compare_rows(rows: Sequence[CompareRow]) -> list[dict[str, Any]]:
 def suggest_table(advice: Advice, file: TextIO) -> None:
     """The ``suggest`` view: where the day stands, then how much of each food closes the gap."""
     from rich.table import Table
-    from rich.text import Text
 
     out = console(file)
     day, target = advice.total, advice.total.target
-    line = Text(f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: ")
-    line.append(day.status.upper(), style=STATUS_STYLE[day.status])
-    line.append(f"  {_distance(day)}")
-    out.print(line)
+    out.print(target_line(day))
     if day.status == WITHIN:
         out.print(
             f"Already within the target: room for {advice.room_mcg:,.1f} mcg more "
