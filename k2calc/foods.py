@@ -347,6 +347,13 @@ def builtin_foods() -> tuple[Food, ...]:
     return tuple(read_foods(io.StringIO(text, newline=""), "foods.csv (built-in)", "built-in"))
 
 
+@cache
+def source_citations() -> dict[str, str]:
+    """One-line citation of every source key the built-in table uses (``sources.csv``)."""
+    text = (resources.files("k2calc") / "data" / "sources.csv").read_text(encoding="utf-8")
+    return {row["key"]: row["citation"] for row in csv.DictReader(io.StringIO(text, newline=""))}
+
+
 def read_user_foods(path: Path) -> list[Food]:
     """A user's own foods file, validated the same way as the built-in table."""
     try:

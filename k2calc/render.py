@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from k2calc.foods import Food
+from k2calc.foods import Food, source_citations
 from k2calc.intake import ABOVE, BELOW, WITHIN, Intake, Total
 from k2calc.units import find_unit
 
@@ -22,8 +22,11 @@ NOT_SPLIT = "n/s"
 PARTIAL_MARK = "*"
 STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red"}
 LEGEND = (
-    f"{NOT_MEASURED} not measured · {NOT_SPLIT} measured, but the source gave only the total · "
-    f"{PARTIAL_MARK} some forms not measured: a lower bound"
+    f"{NOT_MEASURED} not measured · {NOT_SPLIT} in the total, not split by form · "
+    f"{PARTIAL_MARK} a lower bound"
+)
+LOWER_BOUND_NOTE = (
+    f"{PARTIAL_MARK} Some K2 forms were not measured for these foods: the total is a lower bound."
 )
 FOOD_CSV_COLUMNS = (
     "name", "aliases", "category", "ndb_no", "mk4_mcg_per_100g", "mk7_mcg_per_100g",
@@ -118,7 +121,8 @@ def band_text(low: float, high: float, places: int = 1) -> str:
 def total_table(result: Total, file: TextIO) -> None:
     """The ``total`` view: one row per item, the sum, the band, the target and the status."""
     out = console(file)
-    table = Table(title="Vitamin K2 by item (mcg)", show_footer=True, title_justify="left")
+    out.print("Vitamin K2 by item (mcg)")
+    table = Table(show_footer=True)
     table.add_column("Item", footer="Total", overflow="fold", ratio=2)
     table.add_column("Food", overflow="fold", ratio=2)
     table.add_column(
@@ -151,10 +155,7 @@ def total_table(result: Total, file: TextIO) -> None:
     out.print(table)
     out.print(target_line(result))
     if result.partial:
-        out.print(
-            f"{PARTIAL_MARK} Some forms of K2 were not measured for the marked foods, so the "
-            "total is a lower bound."
-        )
+        out.print(LOWER_BOUND_NOTE)
     out.print(Text(LEGEND, style="dim"))
 
 
@@ -189,7 +190,8 @@ def total_rows(result: Total) -> list[dict[str, Any]]:
 def foods_table(foods: Sequence[Food], file: TextIO, title: str) -> None:
     """The ``foods`` view: K2 by form per 100 g."""
     out = console(file)
-    table = Table(title=title, title_justify="left")
+    out.print(title)
+    table = Table()
     table.add_column("Food", overflow="fold")
     table.add_column("Category")
     for header in ("MK-4", "MK-7", "Other MK", "Total", "Range"):
@@ -205,6 +207,8 @@ def foods_table(foods: Sequence[Food], file: TextIO, title: str) -> None:
         )
     out.print(table)
     out.print(Text("mcg per 100 g · " + LEGEND, style="dim"))
+    if any(f.partial for f in foods):
+        out.print(LOWER_BOUND_NOTE)
 
 
 def food_rows(foods: Iterable[Food]) -> list[dict[str, Any]]:
@@ -225,28 +229,36 @@ def known_units(food: Food) -> list[tuple[str, float]]:
     return units
 
 
+def _per_100g(value: float | None, unsplit: bool) -> str:
+    if value is not None:
+        return f"{value:,.1f} mcg/100 g"
+    return "in the total, not split by form" if unsplit else "not measured"
+
+
 def food_card(food: Food, file: TextIO) -> None:
     """The ``show`` view of one food."""
     out = console(file)
-    table = Table(title=food.name, show_header=False, title_justify="left", box=None)
+    out.print(food.name)
+    table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     unsplit = food.unsplit_total_mcg_per_100g is not None
+    band = band_text(food.low_mcg_per_100g, food.high_mcg_per_100g)
+    units = "".join(f" · {unit} = {grams:.4g} g" for unit, grams in known_units(food))
+    citations = source_citations()
     rows = [
         ("Aliases", ", ".join(food.aliases) or "—"),
         ("Category", food.category or "—"),
         ("USDA NDB", food.ndb_no or "—"),
-        ("MK-4", _form_cell(food.mk4_mcg_per_100g, unsplit) + " mcg/100 g"),
-        ("MK-7", _form_cell(food.mk7_mcg_per_100g, unsplit) + " mcg/100 g"),
-        ("Other MK", _form_cell(food.other_mk_mcg_per_100g, unsplit) + " mcg/100 g"),
+        ("MK-4", _per_100g(food.mk4_mcg_per_100g, unsplit)),
+        ("MK-7", _per_100g(food.mk7_mcg_per_100g, unsplit)),
+        ("Other MK", _per_100g(food.other_mk_mcg_per_100g, unsplit)),
         ("Total", _total_cell(food.total_mcg_per_100g, food.partial) + " mcg/100 g"),
-        ("Range", (band_text(food.low_mcg_per_100g, food.high_mcg_per_100g) or "none given")
-         + (" mcg/100 g" if band_text(food.low_mcg_per_100g, food.high_mcg_per_100g) else "")),
-        ("Units", "g, kg, mg, oz, lb" + "".join(
-            f" · {unit} = {grams:.4g} g" for unit, grams in known_units(food))),
-        ("Sources", ", ".join(food.sources) or food.origin),
+        ("Range", f"{band} mcg/100 g" if band else "none given"),
+        ("Units", "g, kg, mg, oz, lb" + units),
+        ("Sources", "\n".join(f"{k}: {citations.get(k, '')}" for k in food.sources) or food.origin),
         ("Note", food.note or "—"),
-    ]  # fmt: skip
+    ]
     for label, value in rows:
         table.add_row(label, value)
     out.print(table)

@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REF = ROOT / "reference"
 OUT = ROOT / "foods.csv"
+SOURCES_OUT = ROOT / "sources.csv"
 
 HEADER = [
     "name",
@@ -1729,6 +1730,41 @@ def validate(rows: list[Row]) -> None:
             raise SystemExit(f"{row.name}: generic alias {bad}")
 
 
+# One-line citations shipped with the package (``k2calc show`` prints them); the full entries,
+# with addresses and which rows rest on each, are in docs/data-sources.md.
+SOURCES: dict[str, str] = {
+    "usda-sr28": "USDA ARS Nutrient Data Laboratory (2016). USDA National Nutrient Database for "
+    "Standard Reference, Release 28: nutrient 428 Menaquinone-4, WEIGHT household measures.",
+    "usda-fdc": "USDA FoodData Central, Foundation Foods (about 2019-2021): nutrient 1183 "
+    "Vitamin K (Menaquinone-4).",
+    "kamao-2007": "Kamao M et al. (2007). Vitamin K content of foods and dietary vitamin K intake "
+    "in Japanese young women. J Nutr Sci Vitaminol 53(6):464-470.",
+    "schurgers-2000": "Schurgers LJ, Vermeer C (2000). Determination of phylloquinone and "
+    "menaquinones in food. Haemostasis 30:298-307.",
+    "vermeer-2018": "Vermeer C, Raes J, van 't Hoofd C, Knapen MHJ, Xanthoulea S (2018). "
+    "Menaquinone content of cheese. Nutrients 10(4):446.",
+    "frieslandcampina": "FrieslandCampina Institute (Asia). Cheese, a good natural source of "
+    "vitamin K (web page).",
+    "dunlop-2022": "Dunlop E et al. (2022). Vitamin K content of cheese, yoghurt and meat "
+    "products in Australia. Food Chemistry.",
+    "walther-2021": "Walther B et al. (2021). Quantitative analysis of menaquinones (vitamin K2) "
+    "in various types of cheese from Switzerland. Int Dairy J 112:104853.",
+    "sungur": "Sungur S, Comez M, Koroglu M. Determination of vitamin K2 content of dairy "
+    "products produced in Hatay region in Turkey. Natural and Engineering Sciences.",
+    "wapf-2015": "Weston A. Price Foundation commissioned lab tests (2014-2015), MK-4 and MK-7, "
+    "as tabulated in Mercola (2017, reprinted 2024).",
+    "nih-ods": "NIH Office of Dietary Supplements. Vitamin K Fact Sheet for Health "
+    "Professionals, table of vitamin K in selected foods.",
+    "davis-2007": "Davis W (2007, reprinted 2010). Food sources of vitamin K2. Heart Scan Blog.",
+    "healthygutgirl": "healthygutgirl.com list of foods high in vitamin K2 (reproduces the "
+    "Schurgers & Vermeer 2000 table; low confidence).",
+    "ntro-it": "ntro.it.com, Natto and Goose Liver (secondary web page; low confidence).",
+    "seed-000": "Background article 000 (SelfHacked-style Vitamin K2 article; references "
+    "unnamed; low confidence).",
+    "seed-002": "Background article 002 (blog; no primary source named; low confidence).",
+}
+
+
 def render(rows: list[Row]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -1745,16 +1781,35 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     text = render(build_rows(load_reference()))
+    sources = render_sources()
     if args.check:
-        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-        if current != text:
-            print("foods.csv is out of date: run python scripts/build_foods.py", file=sys.stderr)
+        stale = [
+            path.name
+            for path, fresh in ((OUT, text), (SOURCES_OUT, sources))
+            if (path.read_text(encoding="utf-8") if path.exists() else "") != fresh
+        ]
+        if stale:
+            print(
+                f"{', '.join(stale)} out of date: run python scripts/build_foods.py",
+                file=sys.stderr,
+            )
             return 1
-        print("foods.csv is up to date")
+        print("foods.csv and sources.csv are up to date")
         return 0
     OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(rows_of(text))} rows)")
+    SOURCES_OUT.write_text(sources, encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)} ({len(rows_of(text))} rows) and sources.csv")
     return 0
+
+
+def render_sources() -> str:
+    """sources.csv: key and one-line citation of every source key foods.csv uses."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["key", "citation"])
+    for key, citation in SOURCES.items():
+        w.writerow([key, citation])
+    return buf.getvalue()
 
 
 def rows_of(text: str) -> list[list[str]]:

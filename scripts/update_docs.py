@@ -42,9 +42,9 @@ Exit codes: 0 success · 1 bad input (food, amount, file) · 2 usage (wrong opti
 
 
 def run(args: list[str], stdin: str | None = None) -> str:
-    """stdout then stderr of one in-process invocation."""
+    """stdout then stderr of one in-process invocation, without trailing spaces on lines."""
     result = CliRunner().invoke(app, args, input=stdin, prog_name="k2calc")
-    return result.stdout + result.stderr
+    return "\n".join(line.rstrip() for line in (result.stdout + result.stderr).splitlines())
 
 
 def command_paths() -> list[list[str]]:

@@ -150,6 +150,7 @@ def test_show_json_and_table(k2: Invoke) -> None:
     assert data["low_mcg_per_100g"] == 939.0 and data["high_mcg_per_100g"] == 1103.4
     assert data["measures"] == {"cup": 175.0}
     assert "kamao-2007" in data["sources"]
+    assert data["citations"]["kamao-2007"].startswith("Kamao M et al. (2007)")
     table = k2("show", "natto").stdout
     assert "tbsp = 10.94 g" in table  # 175 / 16, derived through the registry
     assert k2("show", "egg", "yolk", "-f", "json").json()["name"] == "egg yolk"

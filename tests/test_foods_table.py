@@ -305,3 +305,13 @@ def test_rule6_values_never_used(rows: list[dict[str, str]]) -> None:
             continue
         for c in NUMERIC:
             assert r[c] not in excluded or r[c] == "", (r["name"], c, r[c])
+
+
+def test_every_source_key_has_a_shipped_citation(rows: list[dict[str, str]]) -> None:
+    with (ROOT / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        cited = {r["key"]: r["citation"] for r in csv.DictReader(handle)}
+    used = {key for r in rows for key in r["sources"].split(";") if key}
+    assert used <= set(cited), used - set(cited)
+    assert all(len(c) > 20 for c in cited.values())
+    doc = (ROOT / "docs" / "data-sources.md").read_text(encoding="utf-8")
+    assert all(f"### `{key}`" in doc for key in cited)

@@ -20,7 +20,7 @@ from k2calc.cli.common import (
     user_errors,
 )
 from k2calc.errors import K2Error
-from k2calc.foods import Food, load_table
+from k2calc.foods import Food, load_table, source_citations
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
 
 
@@ -156,7 +156,9 @@ def show(
 
     found = load_table(foods_file).find(" ".join(food))
     if fmt is Format.json:
-        write_json(found.as_dict(), sys.stdout)
+        citations = source_citations()
+        cited = {k: citations[k] for k in found.sources if k in citations}
+        write_json({**found.as_dict(), "citations": cited}, sys.stdout)
     elif fmt is Format.csv:
         write_csv(food_rows([found]), FOOD_CSV_COLUMNS, sys.stdout)
     else:
