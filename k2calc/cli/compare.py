@@ -119,7 +119,7 @@ def suggest(
     items: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[ITEM...]",
+            metavar="ITEM...",
             help="What you ate: AMOUNT [UNIT] FOOD, e.g. '2 eggs'. A lone - reads items from "
             "stdin, one a line.",
         ),
