@@ -54,21 +54,31 @@ class ReportFileError(K2Error):
     """The input cannot be read as a report (no such file, missing column, malformed CSV)."""
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def bad_rows_lines(skipped: pd.DataFrame, heading: str) -> list[str]:
+    """``heading``, the first bad rows (line, value, reason) and a count of the rest."""
+    lines = [heading]
+    for row in skipped.head(LISTED_BAD_ROWS).itertuples(index=False):
+        lines.append(f"  line {row.row}: '{row.value}': {row.reason}")
+    if len(skipped) > LISTED_BAD_ROWS:
+        lines.append(f"  … and {len(skipped) - LISTED_BAD_ROWS:,} more")
+    return lines
+
+
 class BadRowsError(K2Error):
     """Rows that could not be used; the message lists the first few and counts the rest."""
 
     def __init__(self, label: str, skipped: pd.DataFrame) -> None:
         self.skipped = skipped
-        count = len(skipped)
-        lines = [
-            f"{label}: {count} row{'s' if count != 1 else ''} could not be used "
+        heading = (
+            f"{label}: {plural(len(skipped), 'row')} could not be used "
             "(fix them, or give --skip-invalid to report the rest):"
-        ]
-        for row in skipped.head(LISTED_BAD_ROWS).itertuples(index=False):
-            lines.append(f"  line {row.row}: '{row.value}': {row.reason}")
-        if count > LISTED_BAD_ROWS:
-            lines.append(f"  … and {count - LISTED_BAD_ROWS} more")
-        super().__init__("\n".join(lines))
+        )
+        super().__init__("\n".join(bad_rows_lines(skipped, heading)))
 
 
 def date_reason(text: str) -> str | None:
@@ -314,8 +324,8 @@ def _status(total_mcg: FloatArray, target: Target) -> ObjectArray:
     return np.asarray(np.where(total_mcg < target.min_mcg, BELOW, inside), dtype=object)
 
 
-def _records(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
-    """Rows as dicts with plain Python values, ``None`` for NaN."""
+def records(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
+    """A frame's rows as dicts of plain Python values, ``None`` for NaN."""
     columns = {}
     for key in keys:
         values = frame[key].to_numpy(dtype=object, copy=True)
@@ -356,7 +366,7 @@ class Report:
 
     def day_rows(self) -> list[dict[str, Any]]:
         """One dict per subject and date (and meal)."""
-        return _records(self.days, self.day_keys)
+        return records(self.days, self.day_keys)
 
     def summary(self) -> pd.DataFrame:
         """Per subject: days, mean, median, min, max, days below/within/above, CV.
@@ -389,11 +399,11 @@ class Report:
 
     def summary_rows(self) -> list[dict[str, Any]]:
         """One dict per subject (a single one when the file has no subject column)."""
-        return _records(self.summary(), self.summary_keys)
+        return records(self.summary(), self.summary_keys)
 
     def skipped_rows(self) -> list[dict[str, Any]]:
         """Rows that were not used: line number, the bad value, the reason."""
-        return _records(self.skipped, list(SKIPPED_KEYS))
+        return records(self.skipped, list(SKIPPED_KEYS))
 
     def as_dict(self, summary: bool = False) -> dict[str, Any]:
         """The JSON shape: ``days``, ``summary`` when asked for, ``skipped``."""
@@ -439,7 +449,6 @@ def _chunks(
         "na_filter": False,
         "skip_blank_lines": False,  # keeps row numbers equal to line numbers
         "index_col": False,
-        "encoding": "utf-8-sig",
     }
     try:
         with warnings.catch_warnings():
@@ -447,8 +456,9 @@ def _chunks(
             if isinstance(source, Path):
                 with source.open("rb") as handle:
                     yield from _read(handle, chunksize, options, handle.tell)
-            else:
-                yield from _read(source, chunksize, options, None)
+            else:  # a text stream: its bytes where it has them, so a BOM is dropped too
+                binary = getattr(source, "buffer", None)
+                yield from _read(binary or source, chunksize, options, None)
     except FileNotFoundError:
         raise ReportFileError(f"{label}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -465,6 +475,8 @@ def _read(
     options: dict[str, Any],
     position: Callable[[], int] | None,
 ) -> Iterator[tuple[pd.DataFrame, int | None]]:
+    if "b" in getattr(handle, "mode", "b"):
+        options = {**options, "encoding": "utf-8-sig"}
     if chunksize is None:
         frame = pd.read_csv(handle, **options)
         yield frame, position() if position else None

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from k2calc import __version__
-from k2calc.cli import calc, compare, log
+from k2calc.cli import calc, compare, log, report
 
 HELP = """Vitamin K2 (menaquinones) in your food, by form: MK-4, MK-7 and the others.
 
@@ -58,6 +58,7 @@ def _root(
 calc.register(app)
 compare.register(app)
 log.register(app)
+report.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,281 @@
+"""The ``report`` command: a batch intake report over a CSV of many days and subjects."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
+
+import typer
+
+from k2calc.cli.common import (
+    EXIT_OUTSIDE_TARGET,
+    FoodsOpt,
+    Format,
+    FormatOpt,
+    MaxOpt,
+    MinOpt,
+    user_errors,
+)
+from k2calc.intake import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.progress import Progress
+
+    from k2calc.report import Report
+
+DEFAULT_CHUNK_ROWS = 200_000
+PROGRESS_AFTER_SECONDS = 1.0
+PLACES = 6  # output rounding, as render.clean: micrograms stay exact
+
+
+class By(StrEnum):
+    """Levels below the day that ``--by`` can add."""
+
+    meal = "meal"
+
+
+@user_errors
+def report(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-",
+            help="CSV with columns date, food, amount (or quantity and unit), optionally "
+            "subject and meal; - reads stdin.",
+        ),
+    ],
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="One row per subject: days, mean, median, min, max, days below / within / "
+            "above, day-to-day coefficient of variation.",
+        ),
+    ] = False,
+    by: Annotated[
+        By | None, typer.Option("--by", help="Add a level below the day: one row per meal.")
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Report the usable rows; list the skipped ones on stderr (and in JSON).",
+        ),
+    ] = False,
+    chunksize: Annotated[
+        int,
+        typer.Option(
+            "--chunksize",
+            min=1,
+            metavar="ROWS",
+            help="Rows read at a time; memory stays bounded for files of any size.",
+        ),
+    ] = DEFAULT_CHUNK_ROWS,
+    fmt: FormatOpt = Format.table,
+    foods_file: FoodsOpt = None,
+    min_mcg: MinOpt = DEFAULT_MIN_MCG,
+    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Exit with status 3 when any day is outside the target."),
+    ] = False,
+) -> None:
+    """Report K2 intake per subject and day from a CSV food diary, fast and loud.
+
+    One row per subject and date: MK-4, MK-7, other MK, total, low-high band, status.
+    Amounts are items' amounts ('30 g', '2', '1/2 cup'), read exactly as by 'total'.
+    Header names are case-insensitive; other columns are ignored; 'k2calc log export'
+    output is valid input. A row that cannot be used (unknown food, bad amount or
+    date) fails the whole report, with the list of bad rows, unless --skip-invalid.
+    With --by meal a meal row carries its day's status.
+
+    \b
+    Examples:
+      k2calc report examples/diary.csv
+      k2calc report examples/diary.csv --summary --format csv
+      k2calc log export --format csv | k2calc report - --check
+      k2calc report cohort.csv --skip-invalid --format json > report.json
+    """
+    from k2calc.foods import load_table
+    from k2calc.intake import Target
+    from k2calc.report import bad_rows_lines, plural
+    from k2calc.report import report as build_report
+
+    target = Target(min_mcg, max_mcg)
+    table = load_table(foods_file)
+    source: Path | TextIO = sys.stdin if file == "-" else Path(file)
+    with _ProgressBar(source) as bar:
+        result = build_report(
+            source,
+            table,
+            target,
+            by_meal=by is By.meal,
+            skip_invalid=skip_invalid,
+            chunksize=chunksize,
+            progress=bar.update,
+        )
+    if len(result.skipped):
+        heading = f"{file}: skipped {plural(len(result.skipped), 'row')} that could not be used:"
+        typer.echo("\n".join(bad_rows_lines(result.skipped, f"k2calc: {heading}")), err=True)
+    if fmt is Format.json:
+        _write_json(result, summary, sys.stdout)
+    elif fmt is Format.csv:
+        frame = result.summary() if summary else result.days
+        keys = result.summary_keys if summary else result.day_keys
+        out = _rounded(frame[keys])
+        for key in out.select_dtypes(include=bool).columns:
+            out[key] = out[key].map({True: "true", False: "false"})
+        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif summary:
+        _summary_table(result, sys.stdout)
+    else:
+        _days_table(result, sys.stdout)
+    if check and result.outside_target:
+        raise typer.Exit(EXIT_OUTSIDE_TARGET)
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Floats rounded once for output, as ``render.clean`` does (and -0.0 made 0.0)."""
+    out = frame.copy()
+    for key in out.select_dtypes(include=float).columns:
+        out[key] = out[key].round(PLACES) + 0.0
+    return out
+
+
+def _write_json(result: Report, summary: bool, file: TextIO) -> None:
+    """The report object, one day (or summary, or skipped row) a line: fast for big files."""
+    import json
+
+    from k2calc.report import records
+
+    parts = [("days", result.days[result.day_keys])]
+    if summary:
+        parts.append(("summary", result.summary()[result.summary_keys]))
+    parts.append(("skipped", result.skipped))
+    file.write("{\n")
+    for position, (key, frame) in enumerate(parts):
+        rows = records(_rounded(frame), list(frame.columns))
+        lines = ",\n".join(
+            "    " + json.dumps(row, ensure_ascii=False, allow_nan=False) for row in rows
+        )
+        end = "," if position < len(parts) - 1 else ""
+        file.write(f'  "{key}": [\n{lines}\n  ]{end}\n' if rows else f'  "{key}": []{end}\n')
+    file.write("}\n")
+
+
+def _cells(row: dict[str, Any]) -> list[str]:
+    """MK-4, MK-7, other MK, total (* when partial) and band cells of a day row."""
+    from k2calc.render import NOT_SPLIT, PARTIAL_MARK, band_text, mcg
+
+    forms = [row["mk4_mcg"], row["mk7_mcg"], row["other_mk_mcg"]]
+    unsplit = not row["partial"]  # a form is missing only because the source gave a total
+    return [
+        *(NOT_SPLIT if v is None and unsplit else mcg(v) for v in forms),
+        mcg(row["total_mcg"]) + (PARTIAL_MARK if row["partial"] else ""),
+        band_text(row["low_mcg"], row["high_mcg"]),
+    ]
+
+
+def _days_table(result: Report, file: TextIO) -> None:
+    """One table row per subject and day (and meal)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from k2calc.render import LEGEND, STATUS_STYLE, console
+    from k2calc.report import plural
+
+    table = Table(title="Vitamin K2 by day (mcg)", title_justify="left")
+    labels = {"date": "Date", "subject": "Subject", "meal": "Meal"}
+    keys = [k for k in result.day_keys if k in labels]
+    for key in keys:
+        table.add_column(labels[key], no_wrap=key == "date", overflow="fold")
+    for header in ("MK-4", "MK-7", "Other MK", "Total", "Range"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("Status")
+    for row in result.day_rows():
+        status = Text(row["status"], style=STATUS_STYLE[row["status"]])
+        table.add_row(*(str(row[k]) for k in keys), *_cells(row), status)
+    out = console(file)
+    out.print(table)
+    counts = result.day_totals["status"].value_counts()
+    target = result.target
+    out.print(
+        f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: "
+        + " · ".join(f"{plural(counts.get(s, 0), 'day')} {s}" for s in STATUS_STYLE)
+    )
+    out.print(Text(LEGEND, style="dim"))
+
+
+def _summary_table(result: Report, file: TextIO) -> None:
+    """One table row per subject."""
+    from rich.table import Table
+
+    from k2calc.render import NOT_MEASURED, console, mcg
+
+    table = Table(title="Vitamin K2 per subject (mcg a day)", title_justify="left")
+    if result.has_subject:
+        table.add_column("Subject", overflow="fold")
+    for header in ("Days", "Mean", "Median", "Min", "Max", "Below", "Within", "Above", "CV"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for row in result.summary_rows():
+        cv = NOT_MEASURED if row["cv"] is None else f"{row['cv']:.0%}"
+        table.add_row(
+            *([str(row["subject"])] if result.has_subject else []),
+            str(row["days"]),
+            *(mcg(row[k]) for k in ("mean_mcg", "median_mcg", "min_mcg", "max_mcg")),
+            *(str(row[f"days_{s}"]) for s in ("below", "within", "above")),
+            cv,
+        )
+    out = console(file)
+    out.print(table)
+    target = result.target
+    out.print(
+        f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day · CV: day-to-day coefficient "
+        "of variation (sample standard deviation / mean)"
+    )
+
+
+class _ProgressBar:
+    """A progress bar on stderr, shown only on a terminal and once the run passes 1 s."""
+
+    def __init__(self, source: Path | TextIO) -> None:
+        self.total_bytes = None
+        if isinstance(source, Path) and source.is_file():
+            self.total_bytes = source.stat().st_size
+        self.started = time.monotonic()
+        self.enabled = sys.stderr.isatty()
+        self.bar: Progress | None = None
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def update(self, rows: int, bytes_read: int | None) -> None:
+        """Called after each chunk."""
+        if not self.enabled or time.monotonic() - self.started < PROGRESS_AFTER_SECONDS:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.add_task("reading", total=self.total_bytes)
+            self.bar.start()
+        known = bytes_read is not None and self.total_bytes is not None
+        self.bar.update(
+            self.bar.task_ids[0],
+            completed=bytes_read if known else rows,
+            description=f"{rows:,} rows",
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command to ``app``."""
+    app.command()(report)
