@@ -169,18 +169,18 @@ def sort_rows(rows: Sequence[CompareRow], key: SortKey) -> list[CompareRow]:
 
 def compare_foods(
     foods: Sequence[Food],
-    amount: str = DEFAULT_AMOUNT,
+    amount: str | None = None,
     target: Target | None = None,
     per_serving: bool = False,
     sort: SortKey | None = None,
 ) -> list[CompareRow]:
-    """Each food's K2 for ``amount`` (``'100 g'``, ``'1 cup'``, ``'2'`` = 2 each) or per serving.
+    """Each food's K2 for ``amount`` (``'1 cup'``, ``'2'`` = 2 each; 100 g if None) or per serving.
 
     A food the amount does not fit gets its reason in ``error``; when no food fits, the first
     reason is raised instead.
     """
     target = target or Target()
-    label = f"1 {SERVING}" if per_serving else amount.strip()
+    label = f"1 {SERVING}" if per_serving else (amount or DEFAULT_AMOUNT).strip()
     if not per_serving:
         split_amount(label)  # a malformed amount is one error, not one per row
     rows = [_row(food, label, per_serving, target) for food in foods]
@@ -196,7 +196,7 @@ def compare_foods(
 def compare(
     names: Sequence[str],
     table: FoodTable,
-    amount: str = DEFAULT_AMOUNT,
+    amount: str | None = None,
     target: Target | None = None,
     per_serving: bool = False,
     sort: SortKey | None = None,

@@ -13,7 +13,6 @@ from k2calc.errors import UsageError
 from k2calc.foods import load_table
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
 
-DEFAULT_AMOUNT = "100 g"  # k2calc.compare.DEFAULT_AMOUNT, kept here so --help loads no pint
 DEFAULT_SUGGESTIONS = 5
 NO_ITEMS = "no items given; give what you ate, or '-' for stdin"
 
@@ -101,7 +100,7 @@ def compare(
     rows = compare_foods(
         foods,
         load_table(foods_file),
-        amount or DEFAULT_AMOUNT,
+        amount,
         target,
         per_serving=per is Per.serving,
         sort=None if sort is None else SortKey(sort.value),
