@@ -81,3 +81,16 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("no_color", "coloured"), [(None, True), ("1", False)])
+def test_no_color_is_respected(tmp_path: Path, no_color: str | None, coloured: bool) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "K2CALC_HOME")}
+    env.update(FORCE_COLOR="1", K2CALC_HOME=str(tmp_path))
+    if no_color is not None:
+        env["NO_COLOR"] = no_color
+    done = subprocess.run(
+        [SCRIPT, "total", "30 g natto"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0
+    assert ("\x1b[1;31m" in done.stdout) is coloured  # ABOVE in bold red, only with colour
