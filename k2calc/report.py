@@ -502,11 +502,13 @@ def _column_names(frame: pd.DataFrame, label: str) -> dict[str, str]:
     if "amount" in found and found & {"quantity", "unit"}:
         raise ReportFileError(f"{label}: give either 'amount' or 'quantity' and 'unit', not both")
     if "amount" not in found:
-        missing = [c for c in ("amount", "quantity", "unit") if c not in found]
-        if len(missing) == 3:
+        missing = [c for c in ("quantity", "unit") if c not in found]
+        if len(missing) == 2:
             raise ReportFileError(f"{label}: missing column 'amount'; {COLUMNS_HINT}")
         if missing:
-            raise ReportFileError(f"{label}: missing column '{missing[-1]}' (with 'quantity')")
+            raise ReportFileError(
+                f"{label}: missing column '{missing[0]}' (give amount, or quantity and unit)"
+            )
     return names
 
 

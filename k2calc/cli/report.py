@@ -188,14 +188,15 @@ def _days_table(result: Report, file: TextIO) -> None:
     from k2calc.render import LEGEND, STATUS_STYLE, console
     from k2calc.report import plural
 
-    table = Table(title="Vitamin K2 by day (mcg)", title_justify="left")
+    table = Table(title="Vitamin K2 by day (mcg)", title_justify="left", show_edge=False)
     labels = {"date": "Date", "subject": "Subject", "meal": "Meal"}
     keys = [k for k in result.day_keys if k in labels]
     for key in keys:
-        table.add_column(labels[key], no_wrap=key == "date", overflow="fold")
-    for header in ("MK-4", "MK-7", "Other MK", "Total", "Range"):
+        table.add_column(labels[key], no_wrap=key == "date", overflow="fold", min_width=7)
+    for header in ("MK-4", "MK-7", "Other MK", "Total"):
         table.add_column(header, justify="right", no_wrap=True)
-    table.add_column("Status")
+    table.add_column("Range", justify="right", overflow="fold")  # may wrap, never cut
+    table.add_column("Status", no_wrap=True)
     for row in result.day_rows():
         status = Text(row["status"], style=STATUS_STYLE[row["status"]])
         table.add_row(*(str(row[k]) for k in keys), *_cells(row), status)
@@ -216,9 +217,9 @@ def _summary_table(result: Report, file: TextIO) -> None:
 
     from k2calc.render import NOT_MEASURED, console, mcg
 
-    table = Table(title="Vitamin K2 per subject (mcg a day)", title_justify="left")
+    table = Table(title="Vitamin K2 per subject (mcg a day)", title_justify="left", show_edge=False)
     if result.has_subject:
-        table.add_column("Subject", overflow="fold")
+        table.add_column("Subject", no_wrap=True)
     for header in ("Days", "Mean", "Median", "Min", "Max", "Below", "Within", "Above", "CV"):
         table.add_column(header, justify="right", no_wrap=True)
     for row in result.summary_rows():
