@@ -246,9 +246,13 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
     For reading, a log that does not exist yet gives ``None`` (nothing is created); for
     writing, its folder and file are created.
     """
+    try:
+        size = path.stat().st_size if path.exists() else 0
+    except OSError as exc:
+        raise MealLogError(f"cannot open {path}: {exc.strerror}") from None
     if path.is_dir():
         raise MealLogError(f"{path} is a folder; the log must be a file (give one with --db)")
-    if not path.exists() or path.stat().st_size == 0:
+    if size == 0:
         if not write:
             yield None
             return

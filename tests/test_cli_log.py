@@ -1,0 +1,339 @@
+"""``k2calc log`` through the CLI: add, show, rm, export, import, path, in every format.
+
+Numbers by hand from foods.csv rows: natto mk7 939 /100 g (band 939–1103.4); egg mk4 0.2
+/100 g, each = 50 g; cheddar mk4 8.6 + other 13.1 /100 g.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import Invoke
+
+from k2calc.render_log import bar_chart
+from k2calc.target import Target
+
+TODAY = dt.date.today()
+
+
+def iso(days_ago: int = 0) -> str:
+    return (TODAY - dt.timedelta(days=days_ago)).isoformat()
+
+
+def test_add_prints_entries_and_the_day_total(k2: Invoke) -> None:
+    run = k2("log", "add", "30 g natto", "2 eggs", "--meal", "breakfast")
+    assert run.exit_code == 0, run.stderr
+    assert "30 g natto" in run.stdout and "breakfast" in run.stdout
+    assert f"Day {iso()}: 2 entries in all" in run.stdout
+    # 281.7 (natto) + 0.2 (2 eggs = 100 g) = 281.9 > 200
+    assert "ABOVE  at least 281.9 mcg: 81.9 over the maximum" in run.stdout
+
+
+def test_add_json_has_ids_and_the_day(k2: Invoke) -> None:
+    k2("log", "add", "2 eggs")
+    run = k2("log", "add", "10 g natto", "--note", "lunch box", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    data = run.json()
+    [entry] = data["added"]
+    assert (entry["id"], entry["input"], entry["note"]) == (2, "10 g natto", "lunch box")
+    assert entry["mk7_mcg"] == pytest.approx(93.9) and entry["mk4_mcg"] is None
+    assert data["day"]["total_mcg"] == pytest.approx(94.1)  # 93.9 + 0.2
+    assert data["day"]["status"] == "within"
+    assert (data["day"]["target_min_mcg"], data["day"]["target_max_mcg"]) == (45, 200)
+
+
+def test_add_csv(k2: Invoke) -> None:
+    run = k2("log", "add", "100 g cheddar", "-f", "csv")
+    assert run.exit_code == 0, run.stderr
+    [row] = run.csv()
+    assert (row["food"], row["mk4_mcg"], row["mk7_mcg"], row["other_mk_mcg"]) == (
+        "cheddar",
+        "8.6",
+        "",  # not measured: empty, never 0
+        "13.1",
+    )
+    assert row["status"] == "below"
+
+
+def test_one_bad_item_logs_nothing(k2: Invoke) -> None:
+    run = k2("log", "add", "30 g natto", "30 g nato")
+    assert run.exit_code == 1
+    assert run.stderr == "k2calc: error: item 2: unknown food 'nato' — did you mean 'natto'?\n"
+    shown = k2("log", "show", "-f", "json").json()
+    assert shown["days"][0]["entries"] == []
+
+
+@pytest.mark.parametrize(
+    ("given", "days_ago"), [("today", 0), ("yesterday", 1), ("-3", 3), ("2026-11-22", None)]
+)
+def test_date_forms(k2: Invoke, given: str, days_ago: int | None) -> None:
+    run = k2("log", "add", "2 eggs", "--date", given, "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    expected = "2026-11-22" if days_ago is None else iso(days_ago)
+    assert run.json()["added"][0]["date"] == expected
+    shown = k2("log", "show", "--date", given, "-f", "json").json()
+    assert [e["input"] for e in shown["days"][0]["entries"]] == ["2 eggs"]
+
+
+def test_bad_date_is_one_line(k2: Invoke) -> None:
+    run = k2("log", "add", "2 eggs", "--date", "someday")
+    assert run.exit_code == 1
+    assert "'someday' is not a date" in run.stderr and "yesterday" in run.stderr
+
+
+def test_show_one_day_grouped_by_meal(k2: Invoke) -> None:
+    k2("log", "add", "10 g natto", "--meal", "dinner")
+    k2("log", "add", "2 eggs", "1 egg", "--meal", "Breakfast")
+    k2("log", "add", "100 g cheddar")
+    run = k2("log", "show")
+    assert run.exit_code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    order = [next(i for i, line in enumerate(lines) if f" {word} " in line) for word in (
+        "breakfast", "2 eggs", "1 egg", "dinner", "10 g natto", "(no meal)", "100 g cheddar",
+        "Day total",
+    )]  # fmt: skip
+    assert order == sorted(order)
+    breakfast = next(line for line in lines if " breakfast " in line)
+    assert breakfast.rstrip("│ ").endswith("0.3*")  # 3 eggs = 150 g * 0.2 / 100
+    # 93.9 + 0.3 + 21.7 = 115.9
+    assert "WITHIN  at least 115.9 mcg" in run.stdout
+    assert "Values as logged: k2calc" in run.stdout
+
+
+def test_show_one_day_json(k2: Invoke) -> None:
+    k2("log", "add", "30 g natto", "--meal", "lunch")
+    data = k2("log", "show", "-f", "json").json()
+    assert data["table_values"] == "logged"
+    assert "summary" not in data
+    [day] = data["days"]
+    assert day["date"] == iso()
+    assert (day["mk4_mcg"], day["other_mk_mcg"]) == (None, None)
+    assert day["total_mcg"] == pytest.approx(281.7)
+    assert (day["low_mcg"], day["high_mcg"]) == pytest.approx((281.7, 331.02))
+    assert (day["partial"], day["status"]) == (True, "above")
+    [entry] = day["entries"]
+    assert set(entry) >= {"id", "meal", "input", "food", "grams", "mk4_mcg", "mk7_mcg",
+                          "other_mk_mcg", "total_mcg", "k2calc_version", "logged_at"}  # fmt: skip
+    assert (entry["meal"], entry["food"], entry["grams"]) == ("lunch", "natto", 30)
+
+
+def test_show_one_day_csv_ends_with_the_total(k2: Invoke) -> None:
+    k2("log", "add", "10 g natto", "2 eggs")
+    rows = k2("log", "show", "-f", "csv").csv()
+    assert [r["input"] for r in rows] == ["10 g natto", "2 eggs", "total"]
+    assert float(rows[-1]["total_mcg"]) == pytest.approx(94.1)
+    assert float(rows[-1]["grams"]) == 110  # 10 g + 2 × 50 g
+    assert rows[-1]["status"] == "within"
+
+
+def add_three_days(k2: Invoke) -> None:
+    k2("log", "add", "30 g natto", "--date", "-2")  # 281.7 above
+    k2("log", "add", "10 g natto", "--date", "-1")  # 93.9 within
+    k2("log", "add", "50 g cheddar", "50 g cheddar", "--date", "today")  # 21.7 below
+
+
+def test_show_range_json_summary_by_hand(k2: Invoke) -> None:
+    add_three_days(k2)
+    run = k2("log", "show", "--days", "7", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    data = run.json()
+    assert [d["date"] for d in data["days"]] == [iso(2), iso(1), iso(0)]
+    assert [d["status"] for d in data["days"]] == ["above", "within", "below"]
+    summary = data["summary"]
+    mean = (281.7 + 93.9 + 21.7) / 3
+    stdev = math.sqrt(((281.7 - mean) ** 2 + (93.9 - mean) ** 2 + (21.7 - mean) ** 2) / 2)
+    assert summary["days"] == 3
+    assert summary["mean_mcg"] == pytest.approx(mean, abs=1e-6)
+    assert summary["median_mcg"] == pytest.approx(93.9)
+    assert (summary["min_mcg"], summary["max_mcg"]) == pytest.approx((21.7, 281.7))
+    assert (summary["days_below"], summary["days_within"], summary["days_above"]) == (1, 1, 1)
+    assert summary["cv"] == pytest.approx(stdev / mean, abs=1e-6)
+
+
+def test_show_range_by_from_and_to(k2: Invoke) -> None:
+    add_three_days(k2)
+    data = k2("log", "show", "--from", "-2", "--to", "yesterday", "-f", "json").json()
+    assert [d["date"] for d in data["days"]] == [iso(2), iso(1)]
+    rows = k2("log", "show", "--from", iso(1), "-f", "csv").csv()
+    assert [(r["date"], r["status"], r["entries"]) for r in rows] == [
+        (iso(1), "within", "1"),
+        (iso(0), "below", "2"),
+    ]
+
+
+def test_show_range_table_has_rows_chart_and_summary(k2: Invoke) -> None:
+    add_three_days(k2)
+    run = k2("log", "show", "--days", "3")
+    assert run.exit_code == 0, run.stderr
+    out = run.stdout
+    assert f"Vitamin K2 by day, {iso(2)} to {iso(0)}" in out
+    chart = [line for line in out.splitlines() if line.startswith(iso(2) + " 281.7 ")]
+    assert chart and "█" in chart[0]
+    assert "Days logged: 3   mean 132.4   median 93.9   min 21.7   max 281.7 mcg" in out
+    assert "Below 45: 1   within: 1   above 200: 1" in out
+    assert "Day-to-day variation (CV): 101.3%" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_empty_range(k2: Invoke) -> None:
+    run = k2("log", "show", "--days", "7", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["days"] == [] and run.json()["summary"] is None
+    assert "No entries" in k2("log", "show", "--days", "7").stdout
+
+
+def test_check_exits_3_when_a_day_is_outside(k2: Invoke) -> None:
+    k2("log", "add", "10 g natto")  # 93.9: within
+    assert k2("log", "show", "--check").exit_code == 0
+    k2("log", "add", "30 g natto", "--date", "yesterday")  # 281.7: above
+    assert k2("log", "show", "--days", "2", "--check").exit_code == 3
+    assert k2("log", "show", "--days", "2", "--check", "--max", "300").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--date", "today", "--days", "3"],
+        ["--from", "-3", "--days", "3"],
+        ["--from", "today", "--to", "-3"],
+        ["--days", "0"],
+    ],
+)
+def test_contradictory_ranges_are_usage_errors(k2: Invoke, args: list[str]) -> None:
+    run = k2("log", "show", *args)
+    assert run.exit_code == 2, run.stdout
+
+
+def test_rm(k2: Invoke) -> None:
+    k2("log", "add", "1 egg", "2 eggs", "3 eggs")
+    run = k2("log", "rm", "1", "3", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    assert [e["input"] for e in run.json()] == ["1 egg", "3 eggs"]
+    left = k2("log", "show", "-f", "json").json()["days"][0]["entries"]
+    assert [e["id"] for e in left] == [2]
+    missing = k2("log", "rm", "2", "7")
+    assert missing.exit_code == 1
+    assert "no entry with id 7; nothing was removed" in missing.stderr
+    assert len(k2("log", "show", "-f", "json").json()["days"][0]["entries"]) == 1
+    assert "Removed 1 entry" in k2("log", "rm", "2").stdout
+
+
+def test_export_csv_is_the_report_shape(k2: Invoke) -> None:
+    k2("log", "add", "30 g natto", "--meal", "breakfast", "--date", "2026-11-01")
+    k2("log", "add", "2 eggs", "1 tbsp butter", "--date", "2026-11-02", "--note", "a, b")
+    run = k2("log", "export")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "date,meal,food,amount,note"
+    assert run.csv() == [
+        {"date": "2026-11-01", "meal": "breakfast", "food": "natto", "amount": "30 gram",
+         "note": ""},
+        {"date": "2026-11-02", "meal": "", "food": "egg", "amount": "2", "note": "a, b"},
+        {"date": "2026-11-02", "meal": "", "food": "butter", "amount": "1 tablespoon",
+         "note": "a, b"},
+    ]  # fmt: skip
+    only = k2("log", "export", "-f", "json", "--from", "2026-11-02", "--to", "2026-11-02")
+    assert [r["food"] for r in only.json()] == ["egg", "butter"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_import_of_an_export_round_trips(k2: Invoke, tmp_path: Path, fmt: str) -> None:
+    k2("log", "add", "30 g natto", "1/3 cup natto", "--meal", "breakfast", "--date", "-1")
+    k2("log", "add", "2 eggs", "1 slice cheddar", "100 mcg mk-7", "--note", "x")
+    exported = k2("log", "export", "-f", fmt).stdout
+    (tmp_path / f"log.{fmt}").write_text(exported, encoding="utf-8")
+    other = str(tmp_path / "other.sqlite3")
+    run = k2("log", "import", str(tmp_path / f"log.{fmt}"), "--db", other)
+    assert run.exit_code == 0, run.stderr
+    assert f"Imported 5 entries ({iso(1)} to {iso(0)})" in run.stdout
+
+    def entries(*db: str) -> list[dict[str, object]]:
+        days = k2("log", "show", "--days", "2", "-f", "json", *db).json()["days"]
+        keep = ("date", "meal", "food", "grams", "mk4_mcg", "mk7_mcg", "other_mk_mcg",
+                "total_mcg", "low_mcg", "high_mcg", "partial", "note")  # fmt: skip
+        return [{k: e[k] for k in keep} for d in days for e in d["entries"]]
+
+    assert entries("--db", other) == entries()
+    assert k2("log", "export", "-f", fmt, "--db", other).stdout == exported
+
+
+def test_import_bad_file_imports_nothing(k2: Invoke, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,food,amount\n2026-11-01,natto,30 g\n2026-11-02,nato,1\n")
+    run = k2("log", "import", str(bad))
+    assert run.exit_code == 1
+    assert "1 bad row(s), nothing imported" in run.stderr and "row 3:" in run.stderr
+    assert k2("log", "export").stdout == "date,meal,food,amount,note\n"
+    assert k2("log", "import", str(tmp_path / "missing.csv")).exit_code == 1
+
+
+def test_import_from_stdin_json_output(k2: Invoke) -> None:
+    run = k2("log", "import", "-", "-f", "json", input="date,food,amount\n2026-11-01,egg,2\n")
+    assert run.exit_code == 0, run.stderr
+    assert run.json() == {
+        "imported_entries": 1,
+        "first_date": "2026-11-01",
+        "last_date": "2026-11-01",
+    }
+
+
+def test_path_precedence_and_nothing_created(
+    k2: Invoke, isolated_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert k2("log", "path").stdout == f"{isolated_env / 'log.sqlite3'}\n"
+    monkeypatch.setenv("K2CALC_DB", str(tmp_path / "env.sqlite3"))
+    assert k2("log", "path").stdout == f"{tmp_path / 'env.sqlite3'}\n"
+    flag = k2("log", "path", "--db", str(tmp_path / "flag.sqlite3")).stdout
+    assert flag == f"{tmp_path / 'flag.sqlite3'}\n"
+    monkeypatch.delenv("K2CALC_DB")
+    assert k2("log", "show", "--days", "3").exit_code == 0
+    assert not isolated_env.exists()  # reading never creates the folder
+    k2("log", "add", "1 egg")
+    assert (isolated_env / "log.sqlite3").is_file()
+
+
+def test_log_help(k2: Invoke) -> None:
+    run = k2("log", "--help")
+    assert run.exit_code == 0
+    for command in ("add", "show", "rm", "export", "import", "path"):
+        assert f"  {command} " in run.stdout
+    assert "Examples:" in k2("log", "show", "-h").stdout
+
+
+def test_bar_chart_marks_the_target() -> None:
+    lines = bar_chart([("mon", 0.0), ("tue", 100.0), ("wed", 250.0), ("thu", 900.0)], Target())
+    header, mon, tue, wed, thu = lines
+    assert all(len(line) <= 80 for line in lines)
+    bar_start = len("mon ") + len("900.0 ")  # label, value right-aligned to the widest
+    # scale: 900 is above 3 × 200, so the scale is 600 mcg over 80 - 3 - 5 - 3 = 69 columns
+    col_45, col_200 = round(45 / 600 * 69), round(200 / 600 * 69)
+    assert header[bar_start + col_45 : bar_start + col_45 + 2] == "45"
+    assert header[bar_start + col_200 : bar_start + col_200 + 3] == "200"
+    assert mon[bar_start + col_45] == "│" and mon[bar_start + col_200] == "│"
+    # 100 mcg: round(11.5) = 12 columns of bar, the 45 mark showing through it
+    assert tue[bar_start:].rstrip(" │") == "█" * col_45 + "▌" + "█" * (12 - col_45 - 1)
+    assert tue[bar_start + col_200] == "│"
+    assert wed[bar_start + col_200] == "▌"  # the bar passes the 200 mark
+    assert thu.endswith("▸")  # past the scale
+    assert bar_chart([], Target()) == []
+
+
+def test_installed_script_adds_and_shows(tmp_path: Path) -> None:
+    script = shutil.which("k2calc") or str(Path(sys.executable).parent / "k2calc")
+    db = str(tmp_path / "sub" / "log.sqlite3")
+    add = subprocess.run(
+        [script, "log", "add", "30 g natto", "--db", db, "-f", "json"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert add.returncode == 0, add.stderr
+    shown = subprocess.run(
+        [script, "log", "show", "--db", db, "-f", "json"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert json.loads(shown.stdout)["days"][0]["total_mcg"] == pytest.approx(281.7)
