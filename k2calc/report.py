@@ -310,11 +310,12 @@ def _chunk_sums(
     return pd.DataFrame(sums)
 
 
-def _merge(sums: pd.DataFrame | None, chunk: pd.DataFrame) -> pd.DataFrame:
-    """Add one chunk's group sums to those so far (a group may span chunks)."""
-    if sums is None:
-        return chunk
-    both = pd.concat([sums, chunk], ignore_index=True)
+MERGE_ROWS = 1_000_000  # group rows held before chunk sums are merged
+
+
+def _merge(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """One row per group from several chunks' sums (a group may span chunks)."""
+    both = pd.concat(parts, ignore_index=True)
     return both.groupby(GROUP_KEYS, sort=False, as_index=False).sum()
 
 
@@ -531,7 +532,7 @@ def report(
     if chunksize is not None and chunksize < 1:
         raise ReportFileError(f"chunk size {chunksize}: give at least 1 row")
     resolver = _Resolver(table)
-    sums: pd.DataFrame | None = None
+    parts: list[pd.DataFrame] = []  # chunk sums; merged when they grow, so memory stays bounded
     bad: list[pd.DataFrame] = []
     rows = 0
     has_subject = False
@@ -539,7 +540,9 @@ def report(
         names = _column_names(frame, label)
         frame = frame[list(names)].rename(columns=names)
         has_subject = "subject" in frame
-        sums = _merge(sums, _chunk_sums(frame, resolver, by_meal, bad))
+        parts.append(_chunk_sums(frame, resolver, by_meal, bad))
+        if sum(map(len, parts[1:])) > max(MERGE_ROWS, len(parts[0])):
+            parts = [_merge(parts)]
         rows += len(frame)
         if progress is not None:
             progress(rows, bytes_read)
@@ -547,6 +550,7 @@ def report(
     skipped = skipped.sort_values("row", kind="stable", ignore_index=True)
     if len(skipped) and not skip_invalid:
         raise BadRowsError(label, skipped)
+    sums = _merge(parts) if parts else None
     if sums is None or not (len(sums) or len(skipped)):
         raise ReportFileError(f"{label}: no data rows; {COLUMNS_HINT}")
     return _finish(sums, skipped, target or Target(), has_subject, by_meal)

@@ -126,10 +126,7 @@ def report(
     elif fmt is Format.csv:
         frame = result.summary() if summary else result.days
         keys = result.summary_keys if summary else result.day_keys
-        out = _rounded(frame[keys])
-        for key in out.select_dtypes(include=bool).columns:
-            out[key] = out[key].map({True: "true", False: "false"})
-        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+        _write_csv(frame[keys], sys.stdout)
     elif summary:
         _summary_table(result, sys.stdout)
     else:
@@ -144,6 +141,23 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     for key in out.select_dtypes(include=float).columns:
         out[key] = out[key].round(PLACES) + 0.0
     return out
+
+
+def _write_csv(frame: pd.DataFrame, file: TextIO) -> None:
+    """CSV with the JSON keys as header; empty for null, true/false, floats as render writes."""
+    import csv
+
+    columns: list[list[Any]] = []
+    for _, values in _rounded(frame).items():
+        if values.dtype == float:
+            columns.append(["" if v != v else repr(v) for v in values.tolist()])
+        elif values.dtype == bool:
+            columns.append(["true" if v else "false" for v in values.tolist()])
+        else:
+            columns.append(["" if v is None else v for v in values.tolist()])
+    writer = csv.writer(file, lineterminator="\n")
+    writer.writerow(frame.columns)
+    writer.writerows(zip(*columns, strict=True))
 
 
 def _write_json(result: Report, summary: bool, file: TextIO) -> None:
