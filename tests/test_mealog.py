@@ -234,12 +234,10 @@ def test_another_programs_sqlite_file_is_refused_and_untouched(db: Path, table: 
         conn.execute("INSERT INTO notes VALUES ('mine')")
     conn.close()
     before = db.read_bytes()
-    for attempt in (
-        lambda: mealog.add_entries(db, [new(table, "1 egg")]),
-        lambda: mealog.all_entries(db),
-    ):
-        with pytest.raises(MealLogError, match="is not a k2calc log database"):
-            attempt()
+    with pytest.raises(MealLogError, match="is not a k2calc log database"):
+        mealog.add_entries(db, [new(table, "1 egg")])
+    with pytest.raises(MealLogError, match="is not a k2calc log database"):
+        mealog.all_entries(db)
     assert db.read_bytes() == before
 
 
