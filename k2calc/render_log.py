@@ -80,10 +80,7 @@ def day_csv_rows(days: Sequence[LoggedDay]) -> list[dict[str, Any]]:
 
 def _values_line(entries: Sequence[Entry]) -> str:
     versions = sorted({e.k2calc_version for e in entries})
-    stamps = sorted(e.logged_at for e in entries)
-    first, last = stamps[0][:10], stamps[-1][:10]
-    when = first if first == last else f"{first} to {last}"
-    return f"Values as logged: k2calc {', '.join(versions)}, {when}."
+    return f"Values as logged, by k2calc {', '.join(versions)} (not today's table)."
 
 
 def day_table(logged: LoggedDay, file: TextIO) -> None:

@@ -104,7 +104,7 @@ def test_show_one_day_grouped_by_meal(k2: Invoke) -> None:
     assert breakfast.rstrip("│ ").endswith("0.3*")  # 3 eggs = 150 g * 0.2 / 100
     # 93.9 + 0.3 + 21.7 = 115.9
     assert "WITHIN  at least 115.9 mcg" in run.stdout
-    assert "Values as logged: k2calc" in run.stdout
+    assert "Values as logged, by k2calc 0.1.0" in run.stdout
 
 
 def test_show_one_day_json(k2: Invoke) -> None:

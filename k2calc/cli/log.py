@@ -122,6 +122,10 @@ def _span(
     return start.isoformat(), end.isoformat()
 
 
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
 def _pause_hook() -> Callable[[], None] | None:
     seconds = os.environ.get(PAUSE_ENV)
     if not seconds:
@@ -191,10 +195,9 @@ def add(
         from k2calc.render import console, target_line
         from k2calc.render_log import entries_table
 
-        count = f"{len(added)} entr{'y' if len(added) == 1 else 'ies'}"
-        entries_table(added, f"Logged {count} (mcg)", sys.stdout)
+        entries_table(added, f"Logged {_entries(len(added))} (mcg)", sys.stdout)
         out = console(sys.stdout)
-        out.print(f"Day {day}: {len(logged.entries)} entries in all")
+        out.print(f"Day {day}: {_entries(len(logged.entries))} in all")
         out.print(target_line(logged.total))
 
 
@@ -322,9 +325,7 @@ def remove(
     elif fmt is Format.csv:
         write_csv(entry_rows(removed, Target()), ENTRY_CSV_COLUMNS, sys.stdout)
     else:
-        entries_table(
-            removed, f"Removed {len(removed)} entr{'y' if len(removed) == 1 else 'ies'}", sys.stdout
-        )
+        entries_table(removed, f"Removed {_entries(len(removed))}", sys.stdout)
 
 
 @log_app.command("export")
