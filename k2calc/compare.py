@@ -273,20 +273,18 @@ def richest_foods(table: FoodTable, limit: int, category: str | None = None) -> 
     return sorted(foods, key=lambda f: (-f.total_mcg_per_100g, f.name))[:limit]
 
 
-def suggest_for_portions(
-    portions: Sequence[Portion],
+def suggest_for_day(
+    day: Total,
     table: FoodTable,
-    target: Target | None = None,
     limit: int = DEFAULT_SUGGESTIONS,
     category: str | None = None,
 ) -> Advice:
-    """The seam for any source of a day's food (items typed, or a day of the meal log).
+    """Advice for a day's total, however it was made (items typed, or a day of the meal log).
 
     Below the target: for each of the richest foods, the grams that close the gap to the
     minimum and the grams that would bring the day to the maximum. Within or above: no
     suggestions.
     """
-    day = total_of(portions, target)
     candidates = richest_foods(table, limit, category)
     if day.status != BELOW:
         return Advice(day, ())
@@ -305,5 +303,6 @@ def suggest(
     limit: int = DEFAULT_SUGGESTIONS,
     category: str | None = None,
 ) -> Advice:
-    """``suggest_for_portions`` for items as typed (``['30 g natto', '2 eggs']``)."""
-    return suggest_for_portions(resolve_all(list(items), table), table, target, limit, category)
+    """``suggest_for_day`` for items as typed (``['30 g natto', '2 eggs']``)."""
+    day = total_of(resolve_all(list(items), table), target)
+    return suggest_for_day(day, table, limit, category)

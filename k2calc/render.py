@@ -98,7 +98,8 @@ def grams_text(grams: float) -> str:
     return f"{grams:.4g}"
 
 
-def _form_cell(value: float | None, unsplit: bool) -> str:
+def form_cell(value: float | None, unsplit: bool) -> str:
+    """A form's cell: the figure, ``—`` not measured, or ``n/s`` in an unsplit total."""
     return NOT_SPLIT if value is None and unsplit else mcg(value)
 
 
@@ -106,10 +107,11 @@ def form_cells(item: Intake | Total) -> list[str]:
     """MK-4, MK-7 and other-MK cells of an item or a sum: — not measured, n/s unsplit."""
     forms = (item.mk4_mcg, item.mk7_mcg, item.other_mk_mcg)
     unsplit = not item.partial and None in forms
-    return [_form_cell(value, unsplit) for value in forms]
+    return [form_cell(value, unsplit) for value in forms]
 
 
-def _total_cell(value: float, partial: bool) -> str:
+def total_cell(value: float, partial: bool) -> str:
+    """A total's cell, marked ``*`` when it is a lower bound."""
     return mcg(value) + (PARTIAL_MARK if partial else "")
 
 
@@ -135,21 +137,18 @@ def total_table(result: Total, file: TextIO) -> None:
     table.add_column("MK-7", justify="right", no_wrap=True, footer=mcg(result.mk7_mcg))
     table.add_column("Other MK", justify="right", no_wrap=True, footer=mcg(result.other_mk_mcg))
     table.add_column(
-        "Total", justify="right", no_wrap=True, footer=_total_cell(result.total_mcg, result.partial)
+        "Total", justify="right", no_wrap=True, footer=total_cell(result.total_mcg, result.partial)
     )
     table.add_column(
         "Range", justify="right", no_wrap=True, footer=band_text(result.low_mcg, result.high_mcg)
     )
     for item in result.items:
-        unsplit = not item.partial and None in (item.mk4_mcg, item.mk7_mcg, item.other_mk_mcg)
         table.add_row(
             item.input,
             item.food,
             grams_text(item.grams),
-            _form_cell(item.mk4_mcg, unsplit),
-            _form_cell(item.mk7_mcg, unsplit),
-            _form_cell(item.other_mk_mcg, unsplit),
-            _total_cell(item.total_mcg, item.partial),
+            *form_cells(item),
+            total_cell(item.total_mcg, item.partial),
             band_text(item.low_mcg, item.high_mcg),
         )
     out.print(table)
@@ -201,8 +200,8 @@ def foods_table(foods: Sequence[Food], file: TextIO, title: str) -> None:
         table.add_row(
             food.name,
             food.category,
-            *(_form_cell(v, unsplit) for v in food.forms_mcg_per_100g),
-            _total_cell(food.total_mcg_per_100g, food.partial),
+            *(form_cell(v, unsplit) for v in food.forms_mcg_per_100g),
+            total_cell(food.total_mcg_per_100g, food.partial),
             band_text(food.low_mcg_per_100g, food.high_mcg_per_100g),
         )
     out.print(table)
@@ -253,7 +252,7 @@ def food_card(food: Food, file: TextIO) -> None:
         ("MK-4", _per_100g(food.mk4_mcg_per_100g, unsplit)),
         ("MK-7", _per_100g(food.mk7_mcg_per_100g, unsplit)),
         ("Other MK", _per_100g(food.other_mk_mcg_per_100g, unsplit)),
-        ("Total", _total_cell(food.total_mcg_per_100g, food.partial) + " mcg/100 g"),
+        ("Total", total_cell(food.total_mcg_per_100g, food.partial) + " mcg/100 g"),
         ("Range", f"{band} mcg/100 g" if band else "none given"),
         ("Units", "g, kg, mg, oz, lb" + units),
         ("Sources", "\n".join(f"{k}: {citations.get(k, '')}" for k in food.sources) or food.origin),

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from k2calc.chart import bar_lines
 from k2calc.compare import Advice, CompareRow, Reach
 from k2calc.render import (
     LEGEND,
-    _form_cell,
-    _total_cell,
     console,
+    form_cells,
     grams_text,
-    mcg,
     target_line,
+    total_cell,
 )
 from k2calc.target import ABOVE, WITHIN, Target
 
@@ -27,14 +27,9 @@ SUGGEST_CSV_COLUMNS = (
     "grams_to_min", "grams_to_max", "natural_to_min", "natural_to_max",
 )  # fmt: skip
 NEVER = "never"
-NOT_APPLICABLE = "n/a"
 UPPER_BOUND = "≤ "
 UPPER_BOUND_NOTE = f"{UPPER_BOUND}some forms of K2 not measured: it may take less than this."
 MAX_CHART_WIDTH = 100
-MAX_LABEL_WIDTH = 20
-BAR_EIGHTHS = " ▏▎▍▌▋▊▉"
-BAR_FULL = "█"
-MARK = "┊"
 
 
 def reach_cells(reach: Reach, partial: bool) -> tuple[str, str]:
@@ -43,55 +38,6 @@ def reach_cells(reach: Reach, partial: bool) -> tuple[str, str]:
         return NEVER, ""
     grams = (UPPER_BOUND if partial else "") + f"{grams_text(reach.grams)} g"
     return grams, f"≈ {reach.natural}" if reach.natural else ""
-
-
-def _fit(label: str, width: int) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"
-
-
-def _mark_header(marks: list[tuple[int, str]], offset: int) -> str:
-    """The figures of the marks, each starting above its column, pushed right on overlap."""
-    line = ""
-    for column, text in marks:
-        start = max(offset + column, len(line) + 1 if line else 0)
-        line = line.ljust(start) + text
-    return line
-
-
-def bar_lines(
-    rows: Sequence[tuple[str, float | None]], target: Target, width: int = 80
-) -> list[str]:
-    """A horizontal bar per (label, mcg), with the target's minimum and maximum drawn across.
-
-    The scale runs to max(target maximum, largest value), so both marks always show; a row
-    without a value (``None``) gets no bar and ``n/a``. Every line fits in ``width``.
-    """
-    if not rows:
-        return []
-    values = [NOT_APPLICABLE if v is None else mcg(v) for _, v in rows]
-    label_width = min(MAX_LABEL_WIDTH, max(len(label) for label, _ in rows))
-    value_width = max(len(v) for v in values)
-    bar_width = max(10, width - label_width - value_width - 3)  # "label │bars value"
-    scale = max([target.max_mcg, *(v for _, v in rows if v is not None)]) or 1.0
-
-    def column(mcg_value: float) -> int:
-        return min(bar_width - 1, int(mcg_value / scale * bar_width))
-
-    marks: dict[int, str] = {}
-    for figure in (target.min_mcg, target.max_mcg):
-        at = column(figure)
-        marks[at] = f"{marks[at]}/{figure:g}" if at in marks else f"{figure:g}"
-    lines = [_mark_header(sorted(marks.items()), label_width + 2)]
-    for (label, value), value_text in zip(rows, values, strict=True):
-        cells = [MARK if i in marks else " " for i in range(bar_width)]
-        if value is not None:
-            full, eighths = divmod(round(value / scale * bar_width * 8), 8)
-            cells[:full] = BAR_FULL * full
-            if eighths and full < bar_width:
-                cells[full] = BAR_EIGHTHS[eighths]
-        name = _fit(label, label_width)
-        lines.append(f"{name:<{label_width}} │{''.join(cells)} {value_text:>{value_width}}")
-    return lines
 
 
 def compare_table(rows: Sequence[CompareRow], target: Target, file: TextIO) -> None:
@@ -111,13 +57,11 @@ def compare_table(rows: Sequence[CompareRow], target: Target, file: TextIO) -> N
         if intake is None:
             forms.add_row(Text(food.name).append(f"\n{row.error}", style="italic"))
             continue
-        unsplit = food.unsplit_total_mcg_per_100g is not None
         forms.add_row(
             food.name,
             grams_text(intake.grams),
-            *(_form_cell(v, unsplit) for v in (intake.mk4_mcg, intake.mk7_mcg)),
-            _form_cell(intake.other_mk_mcg, unsplit),
-            _total_cell(intake.total_mcg, intake.partial),
+            *form_cells(intake),
+            total_cell(intake.total_mcg, intake.partial),
         )
     out.print(forms)
     out.print(Text(LEGEND, style="dim"))
@@ -178,7 +122,7 @@ def suggest_table(advice: Advice, file: TextIO) -> None:
         partial = food.partial or day.partial
         table.add_row(
             food.name,
-            _total_cell(food.total_mcg_per_100g, food.partial),
+            total_cell(food.total_mcg_per_100g, food.partial),
             *reach_cells(suggestion.to_min, partial),
             *reach_cells(suggestion.to_max, partial),
         )

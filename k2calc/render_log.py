@@ -1,6 +1,5 @@
-"""Views of the meal log: a day by meal, a range of days, its summary, and a text bar chart.
+"""Views of the meal log: a day by meal, a range of days with its bar chart, its summary.
 
-``bar_chart`` is plain text (no rich) and generic: any labelled amounts against a target.
 rich is imported inside the functions that draw tables, so importing this module is cheap.
 """
 
@@ -9,16 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from k2calc.chart import bar_lines
 from k2calc.target import Target
 
 if TYPE_CHECKING:
     from k2calc.days import Summary
     from k2calc.mealog import Entry, LoggedDay
 
-BAR = "█"
-MARK = "│"
-MARK_IN_BAR = "▌"  # a mark the bar passes: still visible, still reads as bar
-OVERFLOW = "▸"
 NO_MEAL = "(no meal)"
 ENTRY_CSV_COLUMNS = (
     "id", "date", "meal", "input", "food", "grams", "mk4_mcg", "mk7_mcg", "other_mk_mcg",
@@ -29,43 +25,6 @@ DAY_CSV_COLUMNS = (
     "date", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg",
     "partial", "status", "entries",
 )  # fmt: skip
-
-
-def bar_chart(rows: Sequence[tuple[str, float]], target: Target, width: int = 80) -> list[str]:
-    """One line per (label, mcg) row: a bar to scale, with the target's min and max marked.
-
-    The scale reaches 1.25 × the target's max (more when a row is higher, up to 3 ×); a
-    bar past the scale ends in ``▸``. The first line labels the two marks.
-    """
-    if not rows:
-        return []
-    label_width = max(len(label) for label, _ in rows)
-    value_width = max(len(f"{value:,.1f}") for _, value in rows)
-    bar_width = max(10, width - label_width - value_width - 3)
-    top = max(target.max_mcg, 1.0)
-    scale_mcg = min(max(top * 1.25, max(v for _, v in rows)), top * 3)
-
-    def column(mcg: float) -> int:
-        return min(bar_width - 1, round(mcg / scale_mcg * bar_width))
-
-    marks = {column(target.min_mcg), column(target.max_mcg)}
-    axis = [" "] * (bar_width + 6)
-    for mcg in (target.min_mcg, target.max_mcg):
-        text = f"{mcg:g}"
-        start = column(mcg)
-        axis[start : start + len(text)] = text
-    lines = [" " * (label_width + value_width + 2) + "".join(axis).rstrip() + " mcg"]
-    for label, value in rows:
-        filled = min(bar_width, round(value / scale_mcg * bar_width))
-        cells = []
-        for i in range(bar_width):
-            if i < filled:
-                cells.append(MARK_IN_BAR if i in marks and i > 0 else BAR)
-            else:
-                cells.append(MARK if i in marks else " ")
-        bar = "".join(cells) + (OVERFLOW if value > scale_mcg else "")
-        lines.append(f"{label:<{label_width}} {value:>{value_width},.1f} {bar.rstrip()}")
-    return lines
 
 
 def entry_rows(entries: Sequence[Entry], target: Target) -> list[dict[str, Any]]:
@@ -91,13 +50,12 @@ def day_table(logged: LoggedDay, file: TextIO) -> None:
     from k2calc.intake import Total
     from k2calc.render import (
         LEGEND,
-        PARTIAL_MARK,
         band_text,
         console,
         form_cells,
         grams_text,
-        mcg,
         target_line,
+        total_cell,
     )
 
     out = console(file)
@@ -106,9 +64,6 @@ def day_table(logged: LoggedDay, file: TextIO) -> None:
         out.print(f'No entries on {logged.day.date}. Add some: k2calc log add "30 g natto"')
         out.print(target_line(total))
         return
-
-    def cell(value: float, partial: bool) -> str:
-        return mcg(value) + (PARTIAL_MARK if partial else "")
 
     table = Table(
         title=f"{logged.day.date}: vitamin K2 by meal (mcg)", show_footer=True, title_justify="left"
@@ -120,7 +75,7 @@ def day_table(logged: LoggedDay, file: TextIO) -> None:
     for header, footer in zip(("MK-4", "MK-7", "Other"), form_cells(total), strict=True):
         table.add_column(header, justify="right", no_wrap=True, footer=footer)
     table.add_column(
-        "Total", justify="right", no_wrap=True, footer=cell(total.total_mcg, total.partial)
+        "Total", justify="right", no_wrap=True, footer=total_cell(total.total_mcg, total.partial)
     )
     for meal, entries in logged.meals():
         sub = Total(tuple(e.intake for e in entries), total.target)
@@ -130,7 +85,7 @@ def day_table(logged: LoggedDay, file: TextIO) -> None:
             "",
             "",
             *form_cells(sub),
-            cell(sub.total_mcg, sub.partial),
+            total_cell(sub.total_mcg, sub.partial),
             style="bold",
         )
         for entry in entries:
@@ -141,7 +96,7 @@ def day_table(logged: LoggedDay, file: TextIO) -> None:
                 item.food,
                 grams_text(item.grams),
                 *form_cells(item),
-                cell(item.total_mcg, item.partial),
+                total_cell(item.total_mcg, item.partial),
             )
         table.add_section()
     out.print(table)
@@ -160,7 +115,7 @@ def range_table(
     from rich.table import Table
     from rich.text import Text
 
-    from k2calc.render import LEGEND, PARTIAL_MARK, STATUS_STYLE, console, mcg
+    from k2calc.render import LEGEND, STATUS_STYLE, console, mcg, total_cell
 
     out = console(file)
     if summary is None:
@@ -176,13 +131,13 @@ def range_table(
             mcg(d.mk4_mcg),
             mcg(d.mk7_mcg),
             mcg(d.other_mk_mcg),
-            mcg(d.total_mcg) + (PARTIAL_MARK if d.partial else ""),
+            total_cell(d.total_mcg, d.partial),
             Text(d.status, style=STATUS_STYLE[d.status]),
             str(len(logged.entries)),
         )
     out.print(table)
     width = min(out.width, 100)
-    chart = bar_chart([(d.day.date, d.day.total_mcg) for d in days], target, width)
+    chart = bar_lines([(d.day.date, d.day.total_mcg) for d in days], target, width)
     out.print(f"\nTotal K2 a day against the target {target.min_mcg:g}–{target.max_mcg:g} mcg:")
     for line in chart:
         out.print(line, highlight=False, markup=False)
@@ -210,7 +165,7 @@ def entries_table(entries: Sequence[Entry], title: str, file: TextIO) -> None:
     """Entries added or removed: id, date, meal, item, food, grams, total."""
     from rich.table import Table
 
-    from k2calc.render import PARTIAL_MARK, console, grams_text, mcg
+    from k2calc.render import console, grams_text, total_cell
 
     table = Table(title=title, title_justify="left")
     for header in ("ID", "Date", "Meal", "Item", "Food", "Grams", "Total"):
@@ -225,6 +180,6 @@ def entries_table(entries: Sequence[Entry], title: str, file: TextIO) -> None:
             item.input,
             item.food,
             grams_text(item.grams),
-            mcg(item.total_mcg) + (PARTIAL_MARK if item.partial else ""),
+            total_cell(item.total_mcg, item.partial),
         )
     console(file).print(table)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from helpers import Invoke
 
+from k2calc.chart import BAR_FULL, MARK
 from k2calc.cli.compare import CompareSort
 from k2calc.compare import SortKey
-from k2calc.render_compare import BAR_FULL, COMPARE_CSV_COLUMNS, MARK, SUGGEST_CSV_COLUMNS
+from k2calc.render_compare import COMPARE_CSV_COLUMNS, SUGGEST_CSV_COLUMNS
 
 FOODS = ("natto", "egg yolk", "gouda", "cod")
 COMPARE_KEYS = set(COMPARE_CSV_COLUMNS)
@@ -182,7 +183,6 @@ def test_suggest_stdin_and_custom_target(k2: Invoke) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "fragment"),
     [
-        ([], 2, "no items given; give what you ate, or '-' for stdin"),
         (["1 egg yolk", "--category", "cheeses"], 2, "unknown category"),
         (["1 egg yolk", "--limit", "0"], 2, "--limit"),
         (["30 g nato"], 1, "did you mean 'natto'"),
@@ -215,3 +215,15 @@ def test_installed_script_compares(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert rows[0]["grams_to_min"] == pytest.approx(4.792332, abs=1e-6)
+
+
+def test_suggest_without_items_reads_todays_log(k2: Invoke) -> None:
+    empty = k2("suggest", "-f", "json").json()
+    assert empty["total_mcg"] == 0 and empty["gap_mcg"] == 45  # nothing logged yet
+    assert k2("log", "add", "1 egg yolk").exit_code == 0  # 17 g × 31 mcg/100 g = 5.27 mcg
+    data = k2("suggest", "-f", "json").json()
+    assert data["total_mcg"] == pytest.approx(5.27)
+    assert data["gap_mcg"] == pytest.approx(39.73)
+    assert k2("log", "add", "10 g natto", "--date", "yesterday").exit_code == 0
+    yesterday = k2("suggest", "--date", "yesterday", "-f", "json").json()
+    assert yesterday["status"] == "within" and yesterday["suggestions"] == []

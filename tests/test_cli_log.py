@@ -17,9 +17,6 @@ from pathlib import Path
 import pytest
 from helpers import Invoke
 
-from k2calc.render_log import bar_chart
-from k2calc.target import Target
-
 TODAY = dt.date.today()
 
 
@@ -174,8 +171,8 @@ def test_show_range_table_has_rows_chart_and_summary(k2: Invoke) -> None:
     assert run.exit_code == 0, run.stderr
     out = run.stdout
     assert f"Vitamin K2 by day, {iso(2)} to {iso(0)}" in out
-    chart = [line for line in out.splitlines() if line.startswith(iso(2) + " 281.7 ")]
-    assert chart and "█" in chart[0]
+    chart = [line for line in out.splitlines() if line.startswith(iso(2) + " │")]
+    assert chart and "█" in chart[0] and chart[0].endswith("281.7")
     assert "Days logged: 3   mean 132.4   median 93.9   min 21.7   max 281.7 mcg" in out
     assert "Below 45: 1   within: 1   above 200: 1" in out
     assert "Day-to-day variation (CV): 101.3%" in out
@@ -304,24 +301,6 @@ def test_log_help(k2: Invoke) -> None:
     for command in ("add", "show", "rm", "export", "import", "path"):
         assert f"  {command} " in run.stdout
     assert "Examples:" in k2("log", "show", "-h").stdout
-
-
-def test_bar_chart_marks_the_target() -> None:
-    lines = bar_chart([("mon", 0.0), ("tue", 100.0), ("wed", 250.0), ("thu", 900.0)], Target())
-    header, mon, tue, wed, thu = lines
-    assert all(len(line) <= 80 for line in lines)
-    bar_start = len("mon ") + len("900.0 ")  # label, value right-aligned to the widest
-    # scale: 900 is above 3 × 200, so the scale is 600 mcg over 80 - 3 - 5 - 3 = 69 columns
-    col_45, col_200 = round(45 / 600 * 69), round(200 / 600 * 69)
-    assert header[bar_start + col_45 : bar_start + col_45 + 2] == "45"
-    assert header[bar_start + col_200 : bar_start + col_200 + 3] == "200"
-    assert mon[bar_start + col_45] == "│" and mon[bar_start + col_200] == "│"
-    # 100 mcg: round(11.5) = 12 columns of bar, the 45 mark showing through it
-    assert tue[bar_start:].rstrip(" │") == "█" * col_45 + "▌" + "█" * (12 - col_45 - 1)
-    assert tue[bar_start + col_200] == "│"
-    assert wed[bar_start + col_200] == "▌"  # the bar passes the 200 mark
-    assert thu.endswith("▸")  # past the scale
-    assert bar_chart([], Target()) == []
 
 
 def test_installed_script_adds_and_shows(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from k2calc.compare import (
 )
 from k2calc.errors import ItemParseError, K2Error, UnknownFoodError, UsageError
 from k2calc.foods import Food, FoodTable
-from k2calc.render_compare import BAR_FULL, MARK, bar_lines
 from k2calc.target import Target
 
 
@@ -174,25 +173,3 @@ def test_suggest_category_limit_and_custom_target(table: FoodTable) -> None:
     assert advice.suggestions[0].to_min.grams == pytest.approx(118.265, abs=1e-3)  # 94.73/80.1
     with pytest.raises(UsageError, match="unknown category"):
         richest_foods(table, 5, "cheeses")
-
-
-def test_bar_lines_scale_marks_and_width() -> None:
-    lines = bar_lines([("a", 200.0), ("bb", 100.0), ("c", None)], Target(45, 200), width=80)
-    assert all(len(line) <= 80 for line in lines)
-    # label 2 + " │" + bars + " " + value 5 ("200.0"): 80 − 2 − 5 − 3 = 70 cells
-    header, a, b, c = lines
-    bars_a = a[a.index("│") + 1 :].split(" ")[0]
-    assert bars_a == BAR_FULL * 70  # 200 of a 200 scale fills every cell
-    assert b[4:].startswith(BAR_FULL * 35 + " ")  # 100 / 200 × 70 = 35 cells
-    assert c.endswith("n/a") and BAR_FULL not in c
-    mark_45 = 4 + 15  # int(45 / 200 × 70) = 15 cells in
-    assert c[mark_45] == MARK and header[mark_45 : mark_45 + 2] == "45"
-    assert header.rstrip().endswith("200")
-
-
-def test_bar_lines_scale_to_the_largest_value() -> None:
-    lines = bar_lines([("natto", 939.0), ("egg", 4.0)], Target(45, 200), width=60)
-    natto, egg = lines[1:]
-    assert natto.count(BAR_FULL) == 60 - 5 - 5 - 3  # the largest bar fills the row
-    assert egg.count(MARK) == 2  # both marks drawn across the short bar
-    assert bar_lines([], Target()) == []

@@ -266,7 +266,6 @@ def test_spot_egg_yolk_and_egg(rows: list[dict[str, str]], sr28: dict[str, dict[
     assert measures(scrambled)["each"] == 61
 
 
-
 def test_spot_cheeses(rows: list[dict[str, str]]) -> None:
     gouda = by_name(rows, "gouda")
     assert gouda["total_mcg_per_100g"] == k2_line(16)["total_k2"] == "47.3"

@@ -9,12 +9,12 @@ from typing import Annotated
 import typer
 
 from k2calc.cli.common import FoodsOpt, Format, FormatOpt, MaxOpt, MinOpt, read_items, user_errors
+from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
 from k2calc.errors import UsageError
 from k2calc.foods import load_table
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
 
 DEFAULT_SUGGESTIONS = 5
-NO_ITEMS = "no items given; give what you ate, or '-' for stdin"
 
 
 class Per(StrEnum):
@@ -130,6 +130,8 @@ def suggest(
     category: Annotated[
         str | None, typer.Option("--category", "-c", help="Only suggest foods of this category.")
     ] = None,
+    date: DateOpt = "today",
+    db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
     min_mcg: MinOpt = DEFAULT_MIN_MCG,
@@ -137,26 +139,32 @@ def suggest(
 ) -> None:
     """Suggest how much more of a K2-rich food would bring the day to the target.
 
-    Totals what you ate, says how far the day is from the target, and, when it is below,
+    Totals what you ate (the items given, or with none the day's meal log, as logged),
+    says how far the day is from the target, and, when it is below,
     for each of the foods richest in K2 per 100 g (supplements left out) the amount that
     closes the gap to the minimum and the amount that would bring the day to the maximum.
     A day already within says so; a day above says by how much.
 
     \b
     Examples:
+      k2calc suggest
       k2calc suggest "2 eggs" "1 oz gouda"
       k2calc suggest "1 slice cheddar" --category cheese --limit 3
       printf '2 eggs\\n1 cup whole milk\\n' | k2calc suggest - --format json
     """
-    from k2calc.compare import suggest as compute_suggest
+    from k2calc.compare import suggest_for_day
+    from k2calc.intake import total
+    from k2calc.mealog import day_total
     from k2calc.render import write_csv, write_json
     from k2calc.render_compare import SUGGEST_CSV_COLUMNS, suggest_rows, suggest_table
 
-    if not items:
-        raise UsageError(NO_ITEMS)
     target = Target(min_mcg, max_mcg)
     table = load_table(foods_file)
-    advice = compute_suggest(read_items(items), table, target, limit, category)
+    if items:
+        day = total(read_items(items), table, target)
+    else:
+        day = day_total(db_path(db), log_date(date), target)
+    advice = suggest_for_day(day, table, limit, category)
     if fmt is Format.json:
         write_json(advice.as_dict(), sys.stdout)
     elif fmt is Format.csv:

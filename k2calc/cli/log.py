@@ -96,7 +96,8 @@ def db_path(db: Path | None) -> Path:
     return db if db is not None else default_log_path()
 
 
-def _date(text: str) -> str:
+def log_date(text: str) -> str:
+    """A --date as an ISO date (today, yesterday, -N, or ISO)."""
     from k2calc.dates import parse_date
 
     return parse_date(text).isoformat()
@@ -112,9 +113,9 @@ def _span(
         raise UsageError("give either --date (one day) or --from/--to/--days (a range)")
     if first is not None and days is not None:
         raise UsageError("give --from or --days, not both (--days counts back from --to)")
-    end = dt.date.fromisoformat(_date(last or "today"))
+    end = dt.date.fromisoformat(log_date(last or "today"))
     if first is not None:
-        start = dt.date.fromisoformat(_date(first))
+        start = dt.date.fromisoformat(log_date(first))
     else:
         start = end - dt.timedelta(days=(days or 1) - 1) if days else end
     if start > end:
@@ -178,7 +179,7 @@ def add(
     from k2calc.render import write_csv, write_json
 
     target = Target(min_mcg, max_mcg)
-    day = _date(date)
+    day = log_date(date)
     path = db_path(db)
     portions = resolve_all(read_items(items), load_table(foods_file))
     new = [mealog.NewEntry(day, mealog.normalize_meal(meal), p, note) for p in portions]
@@ -247,7 +248,7 @@ def show(
     path = db_path(db)
     span = _span(date, first, last, days)
     if span is None:
-        one = mealog.day(path, _date(date or "today"), target)
+        one = mealog.day(path, log_date(date or "today"), target)
         _show_day(one, target, fmt)
         shown = [one]
     else:
