@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from k2calc.errors import K2Error, UsageError
 from k2calc.foods import Food, FoodTable
 from k2calc.intake import Intake, Total, portion_intake, total_of
 from k2calc.parse import EACH, Portion, grams_per_unit, resolve_all, split_amount
+from k2calc.sort_keys import CompareSort
 from k2calc.target import BELOW, Target
 from k2calc.units import find_unit
 
@@ -21,18 +21,6 @@ NO_SERVING = "no serving size"
 TBSP, CUP = "tbsp", "cup"
 # Count measures that name a container rather than a piece: used only when nothing better fits.
 PACKAGING = frozenset({"package", "container", "jar", "can", "bag", "box", "packet"})
-
-
-class SortKey(StrEnum):
-    """Columns ``compare`` can sort by (numbers high first, ``to_min`` low first)."""
-
-    food = "food"
-    grams = "grams"
-    mk4 = "mk4"
-    mk7 = "mk7"
-    other = "other"
-    total = "total"
-    to_min = "to_min"
 
 
 def grams_for_mcg(food: Food, mcg: float) -> float | None:
@@ -139,26 +127,26 @@ def _row(food: Food, amount: str, per_serving: bool, target: Target) -> CompareR
     return CompareRow(food, amount, intake, None, **reach)
 
 
-def _sort_value(row: CompareRow, key: SortKey) -> float | None:
+def _sort_value(row: CompareRow, key: CompareSort) -> float | None:
     intake = row.intake
-    if key is SortKey.to_min:
+    if key is CompareSort.to_min:
         return row.to_min.grams
     if intake is None:
         return None
     return {
-        SortKey.grams: intake.grams,
-        SortKey.mk4: intake.mk4_mcg,
-        SortKey.mk7: intake.mk7_mcg,
-        SortKey.other: intake.other_mk_mcg,
-        SortKey.total: intake.total_mcg,
+        CompareSort.grams: intake.grams,
+        CompareSort.mk4: intake.mk4_mcg,
+        CompareSort.mk7: intake.mk7_mcg,
+        CompareSort.other: intake.other_mk_mcg,
+        CompareSort.total: intake.total_mcg,
     }[key]
 
 
-def sort_rows(rows: Sequence[CompareRow], key: SortKey) -> list[CompareRow]:
+def sort_rows(rows: Sequence[CompareRow], key: CompareSort) -> list[CompareRow]:
     """Rows by food name, by a number high to low, or by ``to_min`` low to high; no value last."""
-    if key is SortKey.food:
+    if key is CompareSort.food:
         return sorted(rows, key=lambda r: r.food.name)
-    sign = 1.0 if key is SortKey.to_min else -1.0
+    sign = 1.0 if key is CompareSort.to_min else -1.0
 
     def order(row: CompareRow) -> tuple[bool, float]:
         value = _sort_value(row, key)
@@ -172,7 +160,7 @@ def compare_foods(
     amount: str | None = None,
     target: Target | None = None,
     per_serving: bool = False,
-    sort: SortKey | None = None,
+    sort: CompareSort | None = None,
 ) -> list[CompareRow]:
     """Each food's K2 for ``amount`` (``'1 cup'``, ``'2'`` = 2 each; 100 g if None) or per serving.
 
@@ -199,7 +187,7 @@ def compare(
     amount: str | None = None,
     target: Target | None = None,
     per_serving: bool = False,
-    sort: SortKey | None = None,
+    sort: CompareSort | None = None,
 ) -> list[CompareRow]:
     """``compare_foods`` for food names as a user types them (``['natto', 'egg yolk']``)."""
     return compare_foods([table.find(n) for n in names], amount, target, per_serving, sort)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from k2calc.errors import AmbiguousFoodError, FoodTableError, UnknownFoodError
+from k2calc.sort_keys import FoodSort
 
 FORM_COLUMNS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
 NUMBER_COLUMNS = (*FORM_COLUMNS, "total_mcg_per_100g", "low_mcg_per_100g", "high_mcg_per_100g")
@@ -233,6 +234,20 @@ class FoodTable:
     def categories(self) -> list[str]:
         """Every category in the table, sorted."""
         return sorted({f.category for f in self.foods if f.category})
+
+
+def sort_foods(foods: list[Food], key: FoodSort) -> list[Food]:
+    """Sort by name, or by a form per 100 g from high to low with not measured last."""
+    if key is FoodSort.name:
+        return sorted(foods, key=lambda f: f.name)
+    index = {FoodSort.mk4: 0, FoodSort.mk7: 1, FoodSort.other: 2}
+
+    def value(food: Food) -> float | None:
+        if key is FoodSort.total:
+            return food.total_mcg_per_100g
+        return food.forms_mcg_per_100g[index[key]]
+
+    return sorted(foods, key=lambda f: (value(f) is None, -(value(f) or 0.0), f.name))
 
 
 def _number(text: str, where: str, column: str) -> float | None:

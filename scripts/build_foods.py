@@ -6,7 +6,7 @@ Usage::
     python scripts/build_foods.py           # (re)write foods.csv
     python scripts/build_foods.py --check   # exit 1 if foods.csv differs from what would be written
 
-Stdlib only, deterministic.  Every number written to foods.csv is copied from a row of
+Deterministic; needs only the standard library and k2calc.foods (for the column list).  Every number written to foods.csv is copied from a row of
 
 * ``reference/usda/sr28_mk4.csv``          (USDA SR28 MK-4, 588 foods)  -> ``SR("ndb")``
 * ``reference/usda/sr28_mk4_weights.csv``  (USDA household measures)
@@ -32,26 +32,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from k2calc.foods import TABLE_COLUMNS
+
 ROOT = Path(__file__).resolve().parent.parent
 REF = ROOT / "reference"
 OUT = ROOT / "foods.csv"
 SOURCES_OUT = ROOT / "sources.csv"
 
-HEADER = [
-    "name",
-    "aliases",
-    "category",
-    "ndb_no",
-    "mk4_mcg_per_100g",
-    "mk7_mcg_per_100g",
-    "other_mk_mcg_per_100g",
-    "total_mcg_per_100g",
-    "low_mcg_per_100g",
-    "high_mcg_per_100g",
-    "measures",
-    "sources",
-    "note",
-]
+HEADER = list(TABLE_COLUMNS)  # the columns k2calc reads, in order
 
 
 # --------------------------------------------------------------------------------------------

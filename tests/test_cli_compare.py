@@ -13,16 +13,10 @@ import pytest
 from helpers import Invoke
 
 from k2calc.chart import BAR_FULL, MARK
-from k2calc.cli.compare import CompareSort
-from k2calc.compare import SortKey
 from k2calc.render_compare import COMPARE_CSV_COLUMNS, SUGGEST_CSV_COLUMNS
 
 FOODS = ("natto", "egg yolk", "gouda", "cod")
 COMPARE_KEYS = set(COMPARE_CSV_COLUMNS)
-
-
-def test_sort_choices_match_the_library() -> None:
-    assert [k.value for k in CompareSort] == [k.value for k in SortKey]
 
 
 def test_compare_table_reaches_and_picture(k2: Invoke) -> None:

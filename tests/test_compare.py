@@ -6,7 +6,6 @@ import pytest
 
 from k2calc.compare import (
     NO_SERVING,
-    SortKey,
     compare,
     grams_for_mcg,
     natural_amount,
@@ -15,6 +14,7 @@ from k2calc.compare import (
 )
 from k2calc.errors import ItemParseError, K2Error, UnknownFoodError, UsageError
 from k2calc.foods import Food, FoodTable
+from k2calc.sort_keys import CompareSort
 from k2calc.target import Target
 
 
@@ -121,13 +121,13 @@ def test_per_serving(table: FoodTable) -> None:
 
 def test_sorting(table: FoodTable) -> None:
     names = ["egg yolk", "cod", "natto", "gouda"]
-    by_total = compare(names, table, sort=SortKey.total)
+    by_total = compare(names, table, sort=CompareSort.total)
     assert [r.food.name for r in by_total] == ["natto", "gouda", "egg yolk", "cod"]
-    by_to_min = compare(names, table, sort=SortKey.to_min)
+    by_to_min = compare(names, table, sort=CompareSort.to_min)
     assert [r.food.name for r in by_to_min] == ["natto", "gouda", "egg yolk", "cod"]  # cod: never
-    by_mk4 = compare(names, table, sort=SortKey.mk4)
+    by_mk4 = compare(names, table, sort=CompareSort.mk4)
     assert [r.food.name for r in by_mk4][:2] == ["egg yolk", "cod"]  # natto, gouda: no MK-4
-    assert [r.food.name for r in compare(names, table, sort=SortKey.food)] == sorted(names)
+    assert [r.food.name for r in compare(names, table, sort=CompareSort.food)] == sorted(names)
     assert [r.food.name for r in compare(names, table)] == names  # no sort: the order given
 
 

@@ -11,27 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from k2calc.foods import TABLE_COLUMNS
+
 ROOT = Path(__file__).resolve().parent.parent
 FOODS = ROOT / "foods.csv"
 SR28 = ROOT / "reference" / "usda" / "sr28_mk4.csv"
 K2 = ROOT / "reference" / "k2_food_values.csv"
 DOC = ROOT / "docs" / "data-sources.md"
 
-HEADER = [
-    "name",
-    "aliases",
-    "category",
-    "ndb_no",
-    "mk4_mcg_per_100g",
-    "mk7_mcg_per_100g",
-    "other_mk_mcg_per_100g",
-    "total_mcg_per_100g",
-    "low_mcg_per_100g",
-    "high_mcg_per_100g",
-    "measures",
-    "sources",
-    "note",
-]
+HEADER = list(TABLE_COLUMNS)
 NUMERIC = HEADER[4:10]
 FORMS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -20,32 +19,9 @@ from k2calc.cli.common import (
     user_errors,
 )
 from k2calc.errors import K2Error
-from k2calc.foods import Food, load_table, source_citations
+from k2calc.foods import load_table, sort_foods, source_citations
+from k2calc.sort_keys import FoodSort
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
-
-
-class SortKey(StrEnum):
-    """Columns ``foods`` can sort by."""
-
-    name = "name"
-    mk4 = "mk4"
-    mk7 = "mk7"
-    other = "other"
-    total = "total"
-
-
-def sort_foods(foods: list[Food], key: SortKey) -> list[Food]:
-    """Sort by name, or by a form per 100 g from high to low with not measured last."""
-    if key is SortKey.name:
-        return sorted(foods, key=lambda f: f.name)
-    index = {SortKey.mk4: 0, SortKey.mk7: 1, SortKey.other: 2}
-
-    def value(food: Food) -> float | None:
-        if key is SortKey.total:
-            return food.total_mcg_per_100g
-        return food.forms_mcg_per_100g[index[key]]
-
-    return sorted(foods, key=lambda f: (value(f) is None, -(value(f) or 0.0), f.name))
 
 
 @user_errors
@@ -101,8 +77,8 @@ def foods(
         str | None, typer.Option("--category", "-c", help="Only foods of this category.")
     ] = None,
     sort: Annotated[
-        SortKey, typer.Option("--sort", "-s", help="Sort by name, or by a form (high first).")
-    ] = SortKey.name,
+        FoodSort, typer.Option("--sort", "-s", help="Sort by name, or by a form (high first).")
+    ] = FoodSort.name,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many foods.")
     ] = None,

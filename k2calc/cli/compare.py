@@ -12,6 +12,7 @@ from k2calc.cli.common import FoodsOpt, Format, FormatOpt, MaxOpt, MinOpt, read_
 from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
 from k2calc.errors import UsageError
 from k2calc.foods import load_table
+from k2calc.sort_keys import CompareSort
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
 
 DEFAULT_SUGGESTIONS = 5
@@ -21,18 +22,6 @@ class Per(StrEnum):
     """What ``--per`` can compare by."""
 
     serving = "serving"
-
-
-class CompareSort(StrEnum):
-    """Columns ``compare`` can sort by; the library's ``SortKey`` has the same values."""
-
-    food = "food"
-    grams = "grams"
-    mk4 = "mk4"
-    mk7 = "mk7"
-    other = "other"
-    total = "total"
-    to_min = "to_min"
 
 
 @user_errors
@@ -89,7 +78,6 @@ def compare(
       k2calc compare natto gouda brie --amount "1 oz" --sort total
       k2calc compare "chicken thigh" "chicken drumstick" --per serving --format json
     """
-    from k2calc.compare import SortKey
     from k2calc.compare import compare as compare_foods
     from k2calc.render import write_csv, write_json
     from k2calc.render_compare import COMPARE_CSV_COLUMNS, compare_rows, compare_table
@@ -103,7 +91,7 @@ def compare(
         amount,
         target,
         per_serving=per is Per.serving,
-        sort=None if sort is None else SortKey(sort.value),
+        sort=sort,
     )
     if fmt is Format.json:
         write_json(compare_rows(rows), sys.stdout)
