@@ -6,7 +6,8 @@ Usage::
     python scripts/build_foods.py           # (re)write foods.csv
     python scripts/build_foods.py --check   # exit 1 if foods.csv differs from what would be written
 
-Deterministic; needs only the standard library and k2calc.foods (for the column list).  Every number written to foods.csv is copied from a row of
+Deterministic; needs the standard library and k2calc.foods (for the column list).  Every
+number written to foods.csv is copied from a row of
 
 * ``reference/usda/sr28_mk4.csv``          (USDA SR28 MK-4, 588 foods)  -> ``SR("ndb")``
 * ``reference/usda/sr28_mk4_weights.csv``  (USDA household measures)
