@@ -182,3 +182,17 @@ def test_installed_script_in_a_real_process(tmp_path: Path) -> None:
     assert done.returncode == 3, done.stderr
     assert [d["status"] for d in json.loads(done.stdout)["days"]] == ["above", "below"]
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize("by_meal", [False, True])
+def test_json_output_equals_the_library_report(k2: Invoke, by_meal: bool) -> None:
+    # The CLI writes JSON through pandas' encoder for speed; it must read back exactly as the
+    # library's report object does after the usual output rounding.
+    from k2calc.foods import load_table
+    from k2calc.render import clean
+    from k2calc.report import report
+    from k2calc.target import Target
+
+    expected = clean(report(EXAMPLE, load_table(), Target(), by_meal=by_meal).as_dict(True))
+    args = ["--by", "meal"] if by_meal else []
+    assert k2("report", str(EXAMPLE), "--summary", "-f", "json", *args).json() == expected

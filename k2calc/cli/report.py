@@ -161,23 +161,26 @@ def _write_csv(frame: pd.DataFrame, file: TextIO) -> None:
 
 
 def _write_json(result: Report, summary: bool, file: TextIO) -> None:
-    """The report object, one day (or summary, or skipped row) a line: fast for big files."""
-    import json
+    """The report object, one day (or summary, or skipped row) a line: fast for big files.
 
-    from k2calc.report import records
-
+    Rows go through pandas' JSON encoder (NaN → null); floats are rounded to PLACES first
+    and written with that many decimals, so they read back as ``render.clean`` leaves them.
+    """
     parts = [("days", result.days[result.day_keys])]
     if summary:
         parts.append(("summary", result.summary()[result.summary_keys]))
     parts.append(("skipped", result.skipped))
     file.write("{\n")
     for position, (key, frame) in enumerate(parts):
-        rows = records(_rounded(frame), list(frame.columns))
-        lines = ",\n".join(
-            "    " + json.dumps(row, ensure_ascii=False, allow_nan=False) for row in rows
-        )
         end = "," if position < len(parts) - 1 else ""
-        file.write(f'  "{key}": [\n{lines}\n  ]{end}\n' if rows else f'  "{key}": []{end}\n')
+        if frame.empty:
+            file.write(f'  "{key}": []{end}\n')
+            continue
+        encoded = _rounded(frame).to_json(
+            orient="records", lines=True, force_ascii=False, double_precision=PLACES
+        )
+        lines = ",\n".join("    " + line for line in encoded.splitlines())
+        file.write(f'  "{key}": [\n{lines}\n  ]{end}\n')
     file.write("}\n")
 
 
