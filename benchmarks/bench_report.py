@@ -73,6 +73,13 @@ def run(args: list[str], stdout: Path | None = None) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss * 1024, text  # ru_maxrss is in KiB on Linux
 
 
+def median_run(args: list[str], runs: int, stdout: Path | None = None) -> tuple[float, int, str]:
+    """Median wall seconds, largest peak RSS and the median run's stdout over ``runs`` runs."""
+    results = sorted((run(args, stdout) for _ in range(runs)), key=lambda r: r[0])
+    seconds, _, text = results[len(results) // 2]
+    return seconds, max(r[1] for r in results), text
+
+
 def main() -> int:
     if sys.argv[1:2] == ["--generate"]:
         path, *sizes = sys.argv[2:]
@@ -83,6 +90,7 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=100)
     parser.add_argument("--items", type=int, default=10)
     parser.add_argument("--chunksize", type=int, default=50_000, help="for the chunked run")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each; medians reported")
     options = parser.parse_args()
     k2calc = str(Path(sys.executable).parent / "k2calc")
     with tempfile.TemporaryDirectory(prefix="k2calc-bench-") as tmp:
@@ -92,6 +100,7 @@ def main() -> int:
         run([sys.executable, __file__, "--generate", str(diary), *sizes])
         rows = options.subjects * options.days * options.items
         size_mib = diary.stat().st_size / 2**20
+        print(f"medians of {options.runs} runs each")
         print(f"input: {rows:,} rows, {size_mib:.1f} MiB ({options.subjects} subjects x ", end="")
         print(f"{options.days} days x {options.items} items)")
 
@@ -102,8 +111,10 @@ def main() -> int:
             "from k2calc.report import report; t = load_table(); s = time.perf_counter(); "
             f"report(Path({str(diary)!r}), t, chunksize=200_000); print(time.perf_counter() - s)"
         )
-        read_wall, read_rss, read_inside = run([sys.executable, "-c", read])
-        engine_wall, engine_rss, engine_inside = run([sys.executable, "-c", engine])
+        read_wall, read_rss, read_inside = median_run([sys.executable, "-c", read], options.runs)
+        engine_wall, engine_rss, engine_inside = median_run(
+            [sys.executable, "-c", engine], options.runs
+        )
         print(f"pandas.read_csv      process {read_wall:6.2f} s  in-process "
               f"{float(read_inside):.2f} s  peak {read_rss / 2**20:6.0f} MiB")  # fmt: skip
         print(f"report engine        process {engine_wall:6.2f} s  in-process "
@@ -112,6 +123,7 @@ def main() -> int:
 
         worst = 0.0
         runs = [
+            ("report (table)", []),
             ("report -f csv", ["-f", "csv"]),
             ("report -f json", ["-f", "json"]),
             ("report --summary", ["--summary"]),
@@ -120,7 +132,9 @@ def main() -> int:
              ["-f", "csv", "--chunksize", str(options.chunksize)]),
         ]  # fmt: skip
         for label, extra in runs:
-            seconds, rss, _ = run([k2calc, "report", str(diary), *extra], stdout=sink)
+            seconds, rss, _ = median_run(
+                [k2calc, "report", str(diary), *extra], options.runs, stdout=sink
+            )
             ratio = seconds / read_wall
             worst = max(worst, ratio)
             print(f"{label:<36} {seconds:6.2f} s  {ratio:4.2f}x read_csv  peak {rss / 2**20:6.0f}"

@@ -86,6 +86,24 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], file: Text
     file.write(buffer.getvalue())
 
 
+def plain_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool], file: TextIO
+) -> None:
+    """A plain aligned text table, for outputs too long to lay out with rich quickly."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
+        ).rstrip()
+
+    file.write(line(headers) + "\n")
+    file.write("  ".join("-" * w for w in widths) + "\n")
+    file.writelines(line(row) + "\n" for row in rows)
+
+
 def mcg(value: float | None, places: int = 1) -> str:
     """A microgram figure for a table cell."""
     return NOT_MEASURED if value is None else f"{value:,.{places}f}"

@@ -196,3 +196,18 @@ def test_json_output_equals_the_library_report(k2: Invoke, by_meal: bool) -> Non
     expected = clean(report(EXAMPLE, load_table(), Target(), by_meal=by_meal).as_dict(True))
     args = ["--by", "meal"] if by_meal else []
     assert k2("report", str(EXAMPLE), "--summary", "-f", "json", *args).json() == expected
+
+
+def test_long_day_tables_are_plain_text(k2: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    import k2calc.cli.report as cli_report
+
+    rich_out = k2("report", str(EXAMPLE)).stdout
+    monkeypatch.setattr(cli_report, "RICH_TABLE_MAX_ROWS", 1)
+    plain = k2("report", str(EXAMPLE)).stdout.splitlines()
+    assert plain[1].split() == [
+        "Date", "Subject", "MK-4", "MK-7", "Other", "MK", "Total", "Range", "Status",
+    ]  # fmt: skip
+    assert set(plain[2]) <= {"-", " "}
+    days = k2("report", str(EXAMPLE), "-f", "json").json()["days"]
+    assert len([line for line in plain if line[:4].isdigit()]) == len(days)
+    assert plain[-2] in rich_out  # the same target line under both

@@ -19,7 +19,7 @@ from k2calc.cli.common import (
     MinOpt,
     user_errors,
 )
-from k2calc.intake import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG
+from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from k2calc.report import Report
 
 DEFAULT_CHUNK_ROWS = 200_000
+RICH_TABLE_MAX_ROWS = 2_000  # longer day tables are drawn as plain aligned text
 PROGRESS_AFTER_SECONDS = 1.0
 PLACES = 6  # output rounding, as render.clean: micrograms stay exact
 
@@ -145,19 +146,12 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _write_csv(frame: pd.DataFrame, file: TextIO) -> None:
     """CSV with the JSON keys as header; empty for null, true/false, floats as render writes."""
-    import csv
+    import numpy as np
 
-    columns: list[list[Any]] = []
-    for _, values in _rounded(frame).items():
-        if values.dtype == float:
-            columns.append(["" if v != v else repr(v) for v in values.tolist()])
-        elif values.dtype == bool:
-            columns.append(["true" if v else "false" for v in values.tolist()])
-        else:
-            columns.append(["" if v is None else v for v in values.tolist()])
-    writer = csv.writer(file, lineterminator="\n")
-    writer.writerow(frame.columns)
-    writer.writerows(zip(*columns, strict=True))
+    out = _rounded(frame)
+    for key in out.select_dtypes(include=bool).columns:
+        out[key] = np.where(out[key].to_numpy(), "true", "false")
+    out.to_csv(file, index=False, lineterminator="\n")
 
 
 def _write_json(result: Report, summary: bool, file: TextIO) -> None:
@@ -202,23 +196,34 @@ def _days_table(result: Report, file: TextIO) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from k2calc.render import LEGEND, STATUS_STYLE, console
+    from k2calc.render import LEGEND, STATUS_STYLE, console, plain_table
     from k2calc.report import plural
 
-    table = Table(title="Vitamin K2 by day (mcg)", title_justify="left", show_edge=False)
     labels = {"date": "Date", "subject": "Subject", "meal": "Meal"}
     keys = [k for k in result.day_keys if k in labels]
-    for key in keys:
-        table.add_column(labels[key], no_wrap=key == "date", overflow="fold", min_width=7)
-    for header in ("MK-4", "MK-7", "Other MK", "Total"):
-        table.add_column(header, justify="right", no_wrap=True)
-    table.add_column("Range", justify="right", overflow="fold")  # may wrap, never cut
-    table.add_column("Status", no_wrap=True)
-    for row in result.day_rows():
-        status = Text(row["status"], style=STATUS_STYLE[row["status"]])
-        table.add_row(*(str(row[k]) for k in keys), *_cells(row), status)
+    rows = result.day_rows()
     out = console(file)
-    out.print(table)
+    out.print("Vitamin K2 by day (mcg)")
+    if len(rows) > RICH_TABLE_MAX_ROWS:  # rich needs about a minute for 100,000 rows
+        headers = [*(labels[k] for k in keys), "MK-4", "MK-7", "Other MK", "Total", "Range"]
+        plain_table(
+            [*headers, "Status"],
+            [[*(str(row[k]) for k in keys), *_cells(row), row["status"]] for row in rows],
+            [False] * len(keys) + [True] * 5 + [False],
+            file,
+        )
+    else:
+        table = Table(show_edge=False)
+        for key in keys:
+            table.add_column(labels[key], no_wrap=key == "date", overflow="fold", min_width=7)
+        for header in ("MK-4", "MK-7", "Other MK", "Total"):
+            table.add_column(header, justify="right", no_wrap=True)
+        table.add_column("Range", justify="right", overflow="fold")  # may wrap, never cut
+        table.add_column("Status", no_wrap=True)
+        for row in rows:
+            status = Text(row["status"], style=STATUS_STYLE[row["status"]])
+            table.add_row(*(str(row[k]) for k in keys), *_cells(row), status)
+        out.print(table)
     counts = result.day_totals["status"].value_counts()
     target = result.target
     out.print(
