@@ -207,7 +207,7 @@ def total_rows(result: Total) -> list[dict[str, Any]]:
 def foods_table(foods: Sequence[Food], file: TextIO, title: str) -> None:
     """The ``foods`` view: K2 by form per 100 g."""
     out = console(file)
-    out.print(title)
+    out.print(f"{title} (mcg per 100 g)")
     table = Table()
     table.add_column("Food", overflow="fold")
     table.add_column("Category")
@@ -223,7 +223,7 @@ def foods_table(foods: Sequence[Food], file: TextIO, title: str) -> None:
             band_text(food.low_mcg_per_100g, food.high_mcg_per_100g),
         )
     out.print(table)
-    out.print(Text("mcg per 100 g · " + LEGEND, style="dim"))
+    out.print(Text(LEGEND, style="dim"))
     if any(f.partial for f in foods):
         out.print(LOWER_BOUND_NOTE)
 
