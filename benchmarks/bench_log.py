@@ -16,12 +16,11 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_startup import median_times
 
 from k2calc import mealog
 from k2calc.foods import load_table
@@ -50,13 +49,6 @@ def build_year(db: Path, last_day: dt.date) -> int:
     return len(mealog.add_entries(db, entries))
 
 
-def time_once(command: list[str], env: dict[str, str]) -> float:
-    """Wall time of one run of ``command``; a failure stops the benchmark."""
-    start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=True)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     """Build the year, time every command, print medians, ratios and targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -75,13 +67,7 @@ def main() -> None:
             K2CALC, "log", "show", "--days", "365", "-f", "json", "--db", str(year),
         ],
     }  # fmt: skip
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for command in commands.values():  # warm the file cache once
-        time_once(command, env)
-    for _ in range(runs):
-        for name, command in commands.items():
-            samples[name].append(time_once(command, env))
-    medians = {name: statistics.median(times) for name, times in samples.items()}
+    medians = median_times(commands, runs, env)
     baseline = medians["baseline"]
     print(f"median of {runs} runs each (python {sys.version.split()[0]}, {os.cpu_count()} cpus);")
     print(f"the year's log: {count} entries over 365 days")

@@ -23,6 +23,7 @@ from pathlib import Path
 PYTHON = sys.executable
 K2CALC = shutil.which("k2calc", path=str(Path(PYTHON).parent)) or "k2calc"
 
+SLICE_GOUDA = 'k2calc total "30 g natto" "2 eggs" "1 slice gouda" (exit 1: no slice weight)'
 COMMANDS: dict[str, list[str]] = {
     "baseline: import typer, rich, pandas, pint; UnitRegistry()": [
         PYTHON,
@@ -32,18 +33,39 @@ COMMANDS: dict[str, list[str]] = {
     'k2calc total "30 g natto" "2 eggs" "1 oz gouda"': [
         K2CALC, "total", "30 g natto", "2 eggs", "1 oz gouda",
     ],
-    'k2calc total "30 g natto" "2 eggs" "1 slice gouda" (exit 1: no slice weight)': [
+    SLICE_GOUDA: [
         K2CALC, "total", "30 g natto", "2 eggs", "1 slice gouda",
     ],
     "k2calc --help": [K2CALC, "--help"],
 }  # fmt: skip
 
 
-def time_once(command: list[str], env: dict[str, str]) -> float:
-    """Wall time of one run of ``command``, output discarded."""
+def time_once(command: list[str], env: dict[str, str], check: bool = True) -> float:
+    """Wall time of one run of ``command``, output discarded; a failure stops the benchmark."""
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    if check and done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr.decode()}")
     return time.perf_counter() - start
+
+
+def median_times(
+    commands: dict[str, list[str]],
+    runs: int,
+    env: dict[str, str],
+    may_fail: frozenset[str] = frozenset(),
+) -> dict[str, float]:
+    """Median wall time of each command over ``runs`` rounds, interleaved, after one warm-up.
+
+    Commands named in ``may_fail`` are expected to exit non-zero; any other failure stops.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for name, command in commands.items():  # warm the file cache once
+        time_once(command, env, name not in may_fail)
+    for _ in range(runs):
+        for name, command in commands.items():
+            samples[name].append(time_once(command, env, name not in may_fail))
+    return {name: statistics.median(times) for name, times in samples.items()}
 
 
 def main() -> None:
@@ -52,16 +74,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     runs = parser.parse_args().runs
     env = dict(os.environ, K2CALC_HOME=tempfile.mkdtemp(prefix="k2calc-bench-"))
-    samples: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    for command in COMMANDS.values():  # warm the file cache once
-        time_once(command, env)
-    for _ in range(runs):
-        for name, command in COMMANDS.items():
-            samples[name].append(time_once(command, env))
-    baseline = statistics.median(next(iter(samples.values())))
+    medians = median_times(COMMANDS, runs, env, frozenset({SLICE_GOUDA}))
+    baseline = next(iter(medians.values()))
     print(f"median of {runs} runs each (python {sys.version.split()[0]}, {os.cpu_count()} cpus)")
-    for name, times in samples.items():
-        median = statistics.median(times)
+    for name, median in medians.items():
         print(f"{median:7.3f} s  {median / baseline:5.2f} x baseline  {name}")
 
 
