@@ -24,6 +24,9 @@ Examples:
   k2calc total "30 g natto" "2 eggs" "1 oz gouda"
   k2calc foods cheese --sort total --limit 10
   k2calc show natto
+  k2calc compare natto gouda "egg yolk"
+  k2calc log add "2 eggs" --meal breakfast
+  k2calc report diary.csv --summary
 """
 
 app = typer.Typer(
