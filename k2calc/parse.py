@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
 from k2calc.foods import Food, FoodTable, normalize, singular
-from k2calc.units import find_unit, multi_word_units
+from k2calc.units import Unit, find_unit, multi_word_units
 
 MAX_AMOUNT = 1_000_000.0
 EACH = "each"
@@ -89,6 +89,11 @@ def _amount_value(match: re.Match[str]) -> float | None:
         return None
 
 
+def volume_measures(food: Food) -> list[tuple[Unit, float]]:
+    """The food's measures that are kitchen volumes, as (unit, grams), in table order."""
+    return [(m, g) for m, g in ((find_unit(k), g) for k, g in food.measures.items()) if m]
+
+
 def grams_per_unit(food: Food, unit_word: str) -> tuple[str, float]:
     """Grams of ``food`` in one ``unit_word`` (mass, volume or the food's own count measure).
 
@@ -99,7 +104,7 @@ def grams_per_unit(food: Food, unit_word: str) -> tuple[str, float]:
     if unit is not None and unit.kind == "mass":
         return unit.name, unit.size
     if unit is not None:
-        volumes = [(m, g) for m, g in ((find_unit(k), g) for k, g in food.measures.items()) if m]
+        volumes = volume_measures(food)
         # The food's own weight for this very unit wins; else convert from its first volume.
         volumes.sort(key=lambda pair: pair[0].name != unit.name)
         if volumes:
@@ -118,9 +123,8 @@ def grams_per_unit(food: Food, unit_word: str) -> tuple[str, float]:
 
 def _known_units(food: Food) -> str:
     counts = [f"{k} ({g:g} g)" for k, g in food.measures.items() if find_unit(k) is None]
-    has_volume = any(find_unit(k) is not None for k in food.measures)
     options = ["a mass (g, oz, lb…)"]
-    if has_volume:
+    if volume_measures(food):
         options.append("a volume (cup, tbsp, tsp, ml…)")
     options.extend(counts)
     if food.is_supplement:

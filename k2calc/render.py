@@ -15,7 +15,7 @@ from rich.text import Text
 
 from k2calc.foods import Food, source_citations
 from k2calc.intake import ABOVE, BELOW, WITHIN, Intake, Total
-from k2calc.units import find_unit
+from k2calc.parse import grams_per_unit, volume_measures
 
 NOT_MEASURED = "—"
 NOT_SPLIT = "n/s"
@@ -236,13 +236,12 @@ def food_rows(foods: Iterable[Food]) -> list[dict[str, Any]]:
 def known_units(food: Food) -> list[tuple[str, float]]:
     """The food's own measures, plus the kitchen volumes its density gives, as (unit, grams)."""
     units = list(food.measures.items())
-    volumes = [(u, g) for u, g in ((find_unit(k), g) for k, g in units) if u is not None]
-    if volumes:
-        measure, grams = volumes[0]
-        for name in ("cup", "tbsp", "tsp", "fl oz", "ml"):
-            unit = find_unit(name)
-            if unit is not None and name not in food.measures:
-                units.append((name, grams * unit.size / measure.size))
+    if volume_measures(food):
+        units.extend(
+            (name, grams_per_unit(food, name)[1])
+            for name in ("cup", "tbsp", "tsp", "fl oz", "ml")
+            if name not in food.measures
+        )
     return units
 
 
