@@ -144,27 +144,26 @@ def resolve(text: str, table: FoodTable) -> Portion:
             return _portion(text, table, amount, " ".join(tokens[:size]), tokens[size:])
     if find_unit(tokens[0]) is not None:
         return _portion(text, table, amount, tokens[0], tokens[1:])
-    counted = _counted(table, tokens)
-    if counted is not None:
-        return _with_unit(text, counted, amount, tokens[0])
+    # A first word may be a count measure of the food named after it ("1 stick butter"),
+    # or, when the whole rest names no food, a unit that food must know ("1 slice gouda").
+    tail: Food | None = None
+    tail_error: K2Error | None = None
+    if len(tokens) >= 2:
+        try:
+            tail = table.find(" ".join(tokens[1:]))
+        except K2Error as exc:
+            tail_error = exc
+    if tail is not None and singular(normalize(tokens[0])) in tail.measures:
+        return _with_unit(text, tail, amount, tokens[0])
     try:
         food = table.find(rest)
     except UnknownFoodError:
-        if len(tokens) < 2:
+        if tail_error is not None:
+            raise tail_error from None
+        if tail is None:
             raise
-        return _portion(text, table, amount, tokens[0], tokens[1:])
+        return _with_unit(text, tail, amount, tokens[0])
     return _with_unit(text, food, amount, EACH)
-
-
-def _counted(table: FoodTable, tokens: list[str]) -> Food | None:
-    """The food named after a first word that is one of its count measures ("1 stick butter")."""
-    if len(tokens) < 2:
-        return None
-    try:
-        food = table.find(" ".join(tokens[1:]))
-    except K2Error:
-        return None
-    return food if singular(normalize(tokens[0])) in food.measures else None
 
 
 def _portion(
