@@ -9,6 +9,7 @@ import typer
 
 from k2calc import __version__
 from k2calc.cli import calc, compare, log, report
+from k2calc.cli.common import new_app
 
 HELP = """Vitamin K2 (menaquinones) in your food, by form: MK-4, MK-7 and the others.
 
@@ -29,15 +30,7 @@ Examples:
   k2calc report diary.csv --summary
 """
 
-app = typer.Typer(
-    name="k2calc",
-    help=HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
+app = new_app("k2calc", HELP)
 
 
 def _show_version(value: bool) -> None:

@@ -55,6 +55,19 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def new_app(name: str, help: str) -> typer.Typer:
+    """A typer app (or sub-app) with k2calc's settings: plain help, -h, no completion."""
+    return typer.Typer(
+        name=name,
+        help=help,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one line on stderr and exit with ``code``."""
     typer.echo(f"k2calc: error: {message}", err=True)

@@ -19,6 +19,7 @@ from k2calc.cli.common import (
     FormatOpt,
     MaxOpt,
     MinOpt,
+    new_app,
     read_items,
     user_errors,
 )
@@ -35,9 +36,7 @@ if TYPE_CHECKING:
 PAUSE_ENV = "K2CALC_TEST_PAUSE_BEFORE_COMMIT"
 PAUSE_MESSAGE = "k2calc: test pause before commit"
 
-log_app = typer.Typer(
-    name="log",
-    help="""Keep a log of what you eat, day by day, and see how the days add up.
+LOG_HELP = """Keep a log of what you eat, day by day, and see how the days add up.
 
 The log is a SQLite file in your user data folder (see k2calc log path), or the file
 given with --db or K2CALC_DB. Each entry keeps the values the food table gave when it
@@ -48,13 +47,8 @@ Examples:
   k2calc log add "30 g natto" "2 eggs" --meal breakfast
   k2calc log show
   k2calc log show --days 7
-""",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
+"""
+log_app = new_app("log", LOG_HELP)
 
 DbOpt = Annotated[
     Path | None,
