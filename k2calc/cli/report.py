@@ -180,13 +180,12 @@ def _write_json(result: Report, summary: bool, file: TextIO) -> None:
 
 def _cells(row: dict[str, Any]) -> list[str]:
     """MK-4, MK-7, other MK, total (* when partial) and band cells of a day row."""
-    from k2calc.render import NOT_SPLIT, PARTIAL_MARK, band_text, mcg
+    from k2calc.render import band_text, form_cell, total_cell
 
-    forms = [row["mk4_mcg"], row["mk7_mcg"], row["other_mk_mcg"]]
     unsplit = not row["partial"]  # a form is missing only because the source gave a total
     return [
-        *(NOT_SPLIT if v is None and unsplit else mcg(v) for v in forms),
-        mcg(row["total_mcg"]) + (PARTIAL_MARK if row["partial"] else ""),
+        *(form_cell(row[key], unsplit) for key in ("mk4_mcg", "mk7_mcg", "other_mk_mcg")),
+        total_cell(row["total_mcg"], row["partial"]),
         band_text(row["low_mcg"], row["high_mcg"]),
     ]
 
