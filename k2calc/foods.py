@@ -19,7 +19,13 @@ from k2calc.errors import AmbiguousFoodError, FoodTableError, UnknownFoodError
 from k2calc.sort_keys import FoodSort
 
 FORM_COLUMNS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
-NUMBER_COLUMNS = (*FORM_COLUMNS, "total_mcg_per_100g", "low_mcg_per_100g", "high_mcg_per_100g")
+NUMBER_COLUMNS = (
+    *FORM_COLUMNS,
+    "total_mcg_per_100g",
+    "low_mcg_per_100g",
+    "high_mcg_per_100g",
+    "k1_mcg_per_100g",
+)
 TABLE_COLUMNS = (
     "name",
     "aliases",
@@ -49,6 +55,7 @@ class Food:
     unsplit_total_mcg_per_100g: float | None = None
     band_low_mcg_per_100g: float | None = None
     band_high_mcg_per_100g: float | None = None
+    k1_mcg_per_100g: float | None = None
     measures: dict[str, float] = field(default_factory=dict, hash=False)
     sources: tuple[str, ...] = ()
     note: str = ""
@@ -58,6 +65,13 @@ class Food:
     def forms_mcg_per_100g(self) -> tuple[float | None, float | None, float | None]:
         """MK-4, MK-7 and other menaquinones per 100 g, ``None`` where not measured."""
         return (self.mk4_mcg_per_100g, self.mk7_mcg_per_100g, self.other_mk_mcg_per_100g)
+
+    @property
+    def k2_measured(self) -> bool:
+        """False when no source measured any K2 form of this food (its K2 is unknown)."""
+        return self.unsplit_total_mcg_per_100g is not None or any(
+            v is not None for v in self.forms_mcg_per_100g
+        )
 
     @property
     def total_mcg_per_100g(self) -> float:
@@ -86,7 +100,11 @@ class Food:
         return max(self.band_high_mcg_per_100g, self.total_mcg_per_100g)
 
     def as_dict(self) -> dict[str, Any]:
-        """The machine-readable shape used by ``foods`` and ``show``."""
+        """The machine-readable shape used by ``foods`` and ``show``.
+
+        A food whose K2 nobody measured has ``null`` totals and band, never ``0``.
+        """
+        measured = self.k2_measured
         return {
             "name": self.name,
             "aliases": list(self.aliases),
@@ -95,10 +113,11 @@ class Food:
             "mk4_mcg_per_100g": self.mk4_mcg_per_100g,
             "mk7_mcg_per_100g": self.mk7_mcg_per_100g,
             "other_mk_mcg_per_100g": self.other_mk_mcg_per_100g,
-            "total_mcg_per_100g": self.total_mcg_per_100g,
-            "low_mcg_per_100g": self.low_mcg_per_100g,
-            "high_mcg_per_100g": self.high_mcg_per_100g,
+            "total_mcg_per_100g": self.total_mcg_per_100g if measured else None,
+            "low_mcg_per_100g": self.low_mcg_per_100g if measured else None,
+            "high_mcg_per_100g": self.high_mcg_per_100g if measured else None,
             "partial": self.partial,
+            "k1_mcg_per_100g": self.k1_mcg_per_100g,
             "measures": dict(self.measures),
             "sources": list(self.sources),
             "note": self.note,
@@ -157,6 +176,11 @@ def singular(word: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a normalized name, each singular."""
     return [singular(w) for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text)]
+
+
+def fold_key(label: str) -> str:
+    """The lookup key of a name: normalized, punctuation dropped, each word singular."""
+    return " ".join(words(normalize(label)))
 
 
 def _keys(food: Food) -> Iterator[str]:
@@ -302,17 +326,12 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         unsplit_total_mcg_per_100g=values["total_mcg_per_100g"],
         band_low_mcg_per_100g=values["low_mcg_per_100g"],
         band_high_mcg_per_100g=values["high_mcg_per_100g"],
+        k1_mcg_per_100g=values["k1_mcg_per_100g"],
         measures=_measures(row.get("measures") or "", where),
         sources=_split_list(row.get("sources") or ""),
         note=(row.get("note") or "").strip(),
         origin=origin,
     )
-    if food.unsplit_total_mcg_per_100g is None and all(v is None for v in food.forms_mcg_per_100g):
-        raise FoodTableError(
-            f"{where}: food '{name}' has no value: give at least one of "
-            + ", ".join(FORM_COLUMNS)
-            + " (0 for a measured zero)"
-        )
     low, high = food.band_low_mcg_per_100g, food.band_high_mcg_per_100g
     if low is not None and high is not None and low > high:
         raise FoodTableError(
