@@ -18,7 +18,7 @@ class UnitError(K2Error):
 class UnknownFoodError(K2Error):
     """No food of that name; carries up to three close matches."""
 
-    def __init__(self, query: str, suggestions: list[str]) -> None:
+    def __init__(self, query: str, suggestions: list[str], strict: bool = False) -> None:
         self.query = query
         self.suggestions = suggestions
         hint = (
@@ -26,6 +26,8 @@ class UnknownFoodError(K2Error):
             if suggestions
             else f"try: k2calc foods {query.split()[0] if query.split() else ''}".rstrip()
         )
+        if strict:
+            hint = f"strict matching takes exact names and aliases only; {hint}"
         super().__init__(f"unknown food '{query}' — {hint}")
 
 

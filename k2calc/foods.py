@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import csv
-import difflib
+import hashlib
 import io
+import marshal
 import math
+import os
 import re
+import sys
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from k2calc.errors import AmbiguousFoodError, FoodTableError, UnknownFoodError
+from k2calc import paths
+from k2calc.errors import FoodTableError
 from k2calc.sort_keys import FoodSort
 
 FORM_COLUMNS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
@@ -129,6 +134,8 @@ class Food:
         return self.category == SUPPLEMENT_CATEGORY
 
 
+FOOD_FIELDS = tuple(f.name for f in fields(Food))
+
 # Pure menaquinone: 100 g of it is 10^8 mcg, so a mass amount *is* the vitamin.
 SUPPLEMENTS = (
     Food(
@@ -161,10 +168,18 @@ def normalize(text: str) -> str:
     return " ".join(plain.lower().split())
 
 
+# Nouns ending in -ie, whose plural is not -y + ies (cookies, not cooky).
+IE_NOUNS = frozenset(
+    "cookie pie brownie smoothie veggie hoagie calorie prairie birdie beanie sweetie".split()
+)
+
+
 def singular(word: str) -> str:
     """A simple English singular of the last word: eggs → egg, cherries → cherry."""
     head, _, last = word.rpartition(" ")
-    if len(last) > 3 and last.endswith("ies"):
+    if last[:-1] in IE_NOUNS:
+        last = last[:-1]
+    elif len(last) > 3 and last.endswith("ies"):
         last = last[:-3] + "y"
     elif len(last) > 3 and last.endswith(("ches", "shes", "xes", "sses", "oes")):
         last = last[:-2]
@@ -183,58 +198,92 @@ def fold_key(label: str) -> str:
     return " ".join(words(normalize(label)))
 
 
-def _keys(food: Food) -> Iterator[str]:
-    """Every lookup key of a food, once: name and aliases, normalized, and their singulars."""
-    keys = {normalize(label): None for label in (food.name, *food.aliases)}
-    keys.update({singular(key): None for key in list(keys)})
-    yield from keys
+def food_keys(food: Food) -> Iterator[str]:
+    """Every lookup key of a food, once: its name and aliases, folded (see ``fold_key``)."""
+    yield from dict.fromkeys(k for k in map(fold_key, (food.name, *food.aliases)) if k)
+
+
+FoodRow = tuple[Any, ...]  # a Food's fields in declaration order (the cached table's rows)
 
 
 class FoodTable:
-    """Foods indexed by name, alias and plural; later foods override earlier ones by name."""
+    """Foods indexed by folded name and alias; later foods override earlier ones by name.
 
-    def __init__(self, foods: Iterable[Food]) -> None:
-        self._index: dict[str, Food] = {}
+    Foods may be given as ``Food`` objects or as rows of their fields (the cached built-in
+    table); a row becomes a ``Food`` only when it is looked at.
+    """
+
+    def __init__(self, foods: Iterable[Food | FoodRow] = (), index: dict[str, int] | None = None):
+        self._entries: list[Food | FoodRow] = list(foods)
+        self._dead: set[int] = set()
+        if index is None:
+            self._index: dict[str, int] = {}
+            entries, self._entries = self._entries, []
+            self.extend(entries)
+        else:
+            self._index = index
+
+    def extend(self, foods: Iterable[Food | FoodRow]) -> None:
+        """Add foods; one whose name or alias is taken replaces the food that had it."""
         for food in foods:
-            self._add(food)
+            position = len(self._entries)
+            self._entries.append(food)
+            keys = list(food_keys(self.food(position)))
+            replaced = {self._index[k] for k in keys if k in self._index}
+            if replaced:
+                self._dead |= replaced
+                self._index = {k: i for k, i in self._index.items() if i not in replaced}
+            for key in keys:
+                self._index[key] = position
 
-    def _add(self, food: Food) -> None:
-        replaced = {self._index[k].name for k in _keys(food) if k in self._index}
-        if replaced:
-            self._index = {k: f for k, f in self._index.items() if f.name not in replaced}
-        for key in _keys(food):
-            self._index[key] = food
+    def food(self, position: int) -> Food:
+        """The food at ``position`` (built from its row the first time)."""
+        entry = self._entries[position]
+        if isinstance(entry, Food):
+            return entry
+        food = Food(*entry)
+        self._entries[position] = food
+        return food
+
+    def positions(self) -> range:
+        """Every position, dead ones included (check ``alive``)."""
+        return range(len(self._entries))
+
+    def alive(self, position: int) -> bool:
+        """False for a food another food replaced."""
+        return position not in self._dead
+
+    def labels(self, position: int) -> tuple[str, ...]:
+        """Name and aliases of the food at ``position``, without building it."""
+        entry = self._entries[position]
+        if isinstance(entry, Food):
+            return (entry.name, *entry.aliases)
+        return (entry[0], *entry[1])
+
+    def category(self, position: int) -> str:
+        """Category of the food at ``position``, without building it."""
+        entry = self._entries[position]
+        return entry.category if isinstance(entry, Food) else str(entry[2])
+
+    def ndb_no(self, position: int) -> str:
+        """USDA NDB number of the food at ``position`` ("" if none), without building it."""
+        entry = self._entries[position]
+        return entry.ndb_no if isinstance(entry, Food) else str(entry[3])
+
+    def lookup(self, key: str) -> int | None:
+        """Position of the food whose folded name or alias is ``key``."""
+        return self._index.get(key)
 
     @property
     def foods(self) -> list[Food]:
         """Every food once, in table order."""
-        return list({id(f): f for f in self._index.values()}.values())
+        return [self.food(i) for i in self.positions() if self.alive(i)]
 
-    def find(self, query: str) -> Food:
-        """The food a user means by ``query``: exact name, alias or plural, else a unique match.
+    def find(self, query: str, strict: bool = False) -> Food:
+        """The food a user means by ``query`` (see ``k2calc.match.match_food``)."""
+        from k2calc.match import match_food
 
-        Raises ``AmbiguousFoodError`` when the words fit several foods and
-        ``UnknownFoodError`` (with suggestions) when they fit none.
-        """
-        key = normalize(query)
-        for candidate in (key, singular(key)):
-            if candidate in self._index:
-                return self._index[candidate]
-        query_words = set(words(key))
-        matches: dict[str, Food] = {}
-        if query_words:
-            for index_key, food in self._index.items():
-                if query_words <= set(words(index_key)):
-                    matches.setdefault(food.name, food)
-        if len(matches) == 1:
-            return next(iter(matches.values()))
-        if matches:
-            ranked = sorted(matches, key=lambda name: (len(name), name))
-            listed = ranked[:MAX_AMBIGUOUS_LISTED]
-            raise AmbiguousFoodError(query.strip(), listed, len(ranked) - len(listed))
-        close = difflib.get_close_matches(key, list(self._index), n=6, cutoff=0.6)
-        suggestions = list(dict.fromkeys(self._index[k].name for k in close))[:3]
-        raise UnknownFoodError(query.strip(), suggestions)
+        return match_food(self, query, strict).food
 
     def search(self, query: str = "", category: str | None = None) -> list[Food]:
         """Foods whose name, aliases or category contain every word of ``query``.
@@ -244,20 +293,23 @@ class FoodTable:
         needles = normalize(query).split()
         wanted = normalize(category) if category else None
         found = []
-        for food in self.foods:
-            if wanted is None and food.is_supplement:
+        for i in self.positions():
+            if not self.alive(i):
                 continue
-            if wanted is not None and normalize(food.category) != wanted:
+            food_category = self.category(i)
+            if wanted is None and food_category == SUPPLEMENT_CATEGORY:
                 continue
-            haystack = normalize(" ".join((food.name, *food.aliases, food.category)))
+            if wanted is not None and normalize(food_category) != wanted:
+                continue
+            haystack = normalize(" ".join((*self.labels(i), food_category)))
             if all(n in haystack for n in needles):
-                found.append(food)
+                found.append(self.food(i))
         return found
 
     @property
     def categories(self) -> list[str]:
         """Every category in the table, sorted."""
-        return sorted({f.category for f in self.foods if f.category})
+        return sorted({self.category(i) for i in self.positions() if self.alive(i)} - {""})
 
 
 def sort_foods(foods: list[Food], key: FoodSort) -> list[Food]:
@@ -362,7 +414,7 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
             if None in row:
                 raise FoodTableError(f"{where}: more fields than the header has")
             food = _food_from_row(row, where, origin)
-            for key in _keys(food):
+            for key in food_keys(food):
                 if key in seen:
                     raise FoodTableError(
                         f"{where}: '{key}' is already a name or alias on line {seen[key]}"
@@ -374,11 +426,49 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
     return foods
 
 
+CACHE_FORMAT = 1  # bump when the cached shape changes
+
+
 @cache
-def builtin_foods() -> tuple[Food, ...]:
-    """The table shipped with k2calc (``foods.csv``)."""
-    text = (resources.files("k2calc") / "data" / "foods.csv").read_text(encoding="utf-8")
-    return tuple(read_foods(io.StringIO(text, newline=""), "foods.csv (built-in)", "built-in"))
+def builtin_table() -> tuple[tuple[FoodRow, ...], dict[str, int]]:
+    """The table shipped with k2calc (``foods.csv``) as rows and its index of keys.
+
+    Parsing and validating 8,800 rows costs about 0.2 s, so the result is cached in the
+    user's cache folder (``K2CALC_CACHE`` overrides it) under the SHA-256 of ``foods.csv``:
+    an edited or upgraded table never reads a stale cache. The cache is plain ``marshal``
+    data (tuples, strings, numbers), never pickle.
+    """
+    data = (resources.files("k2calc") / "data" / "foods.csv").read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    version = f"{sys.version_info[0]}{sys.version_info[1]}"
+    cache_file = paths.cache_dir() / f"foods-{digest}-v{CACHE_FORMAT}-py{version}.marshal"
+    try:
+        rows, index = marshal.loads(cache_file.read_bytes())
+        return tuple(rows), dict(index)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    text = data.decode("utf-8")
+    foods = read_foods(io.StringIO(text, newline=""), "foods.csv (built-in)", "built-in")
+    rows = tuple(tuple(getattr(f, name) for name in FOOD_FIELDS) for f in foods)
+    index = FoodTable(rows)._index
+    _write_atomically(cache_file, marshal.dumps((rows, index)))
+    return rows, index
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write a cache file whole or not at all; a cache that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            tmp.write(content)
+        os.replace(tmp.name, path)
+    except OSError:
+        return
+
+
+def builtin_foods() -> list[Food]:
+    """Every food of the built-in table."""
+    return [Food(*row) for row in builtin_table()[0]]
 
 
 @cache
@@ -401,7 +491,9 @@ def read_user_foods(path: Path) -> list[Food]:
 
 def load_table(user_foods: Path | None = None) -> FoodTable:
     """Built-in foods and supplements, with the user's foods (if any) overriding by name."""
-    foods: list[Food] = [*builtin_foods(), *SUPPLEMENTS]
+    rows, index = builtin_table()
+    table = FoodTable(rows, dict(index))
+    table.extend(SUPPLEMENTS)
     if user_foods is not None:
-        foods.extend(read_user_foods(user_foods))
-    return FoodTable(foods)
+        table.extend(read_user_foods(user_foods))
+    return table

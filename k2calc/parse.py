@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
 from k2calc.foods import Food, FoodTable, normalize, singular
-from k2calc.units import Unit, find_unit, multi_word_units
+from k2calc.units import COUNT_SYNONYMS, COUNT_WORDS, Unit, find_unit, multi_word_units
 
 MAX_AMOUNT = 1_000_000.0
 EACH = "each"
@@ -111,7 +111,7 @@ def grams_per_unit(food: Food, unit_word: str) -> tuple[str, float]:
             measure, grams = volumes[0]
             return unit.name, grams * unit.size / measure.size
         raise UnitError(f"'{unit_word}' needs a density for {food.name}; {_known_units(food)}")
-    word = singular(normalize(unit_word))
+    word = _measure_key(food, unit_word)
     if word in food.measures:
         return word, food.measures[word]
     if word == EACH:
@@ -132,31 +132,65 @@ def _known_units(food: Food) -> str:
     return "give " + ", ".join(options[:-1]) + (" or " if len(options) > 1 else "") + options[-1]
 
 
-def resolve(text: str, table: FoodTable) -> Portion:
-    """Read one item against ``table``: its food and grams, or a ``K2Error`` saying why not."""
-    amount, rest = split_amount(text)
+def _amount_first(text: str) -> str | None:
+    """``natto 40g`` → ``40g natto``: an amount (and a unit word) at the end moved first."""
+    tokens = text.split()
+    for start in range(len(tokens) - 1, 0, -1):
+        tail = " ".join(tokens[start:])
+        match = _AMOUNT.match(tail)
+        if match is None:
+            continue
+        unit = tail[match.end() :].strip()
+        if len(tokens) - start <= 3 and (not unit or unit[0].isalpha()) and len(unit.split()) <= 2:
+            return f"{tail} {' '.join(tokens[:start])}"
+        return None
+    return None
+
+
+def resolve(text: str, table: FoodTable, strict: bool = False) -> Portion:
+    """Read one item against ``table``: its food and grams, or a ``K2Error`` saying why not.
+
+    With ``strict``, the food must be given by an exact name or alias.
+    """
+    try:
+        amount, rest = split_amount(text)
+    except ItemParseError:
+        moved = _amount_first(text.strip())
+        if moved is None:
+            raise
+        amount, rest = split_amount(moved)
     tokens = rest.split()
+    if tokens and tokens[0].lower() == "of":
+        tokens = tokens[1:]
     if not tokens:
         raise ItemParseError(f"no food in '{text.strip()}'; {EXAMPLE}")
     for spelling in multi_word_units():
         size = len(spelling.split())
         if " ".join(t.lower() for t in tokens[:size]) == spelling:
-            return _portion(text, table, amount, " ".join(tokens[:size]), tokens[size:])
+            return _portion(text, table, amount, " ".join(tokens[:size]), tokens[size:], strict)
     if find_unit(tokens[0]) is not None:
-        return _portion(text, table, amount, tokens[0], tokens[1:])
-    # A first word may be a count measure of the food named after it ("1 stick butter"),
-    # or, when the whole rest names no food, a unit that food must know ("1 slice gouda").
+        return _portion(text, table, amount, tokens[0], tokens[1:], strict)
+    # A first word may be a count measure of the food named after it ("1 stick butter",
+    # "2 slices of bread"), or a size ("1 medium apple").
     tail: Food | None = None
     tail_error: K2Error | None = None
     if len(tokens) >= 2:
         try:
-            tail = table.find(" ".join(tokens[1:]))
+            tail = table.find(_food_words(tokens[1:]), strict)
         except K2Error as exc:
             tail_error = exc
-    if tail is not None and singular(normalize(tokens[0])) in tail.measures:
+    if tail is not None and (is_count_word(tokens[0]) or _has_measure(tail, tokens[0])):
         return _with_unit(text, tail, amount, tokens[0])
+    # ... or come after it ("6 asparagus spears").
+    if len(tokens) >= 2 and is_count_word(tokens[-1]):
+        try:
+            before = table.find(" ".join(tokens[:-1]), strict)
+        except K2Error:
+            before = None
+        if before is not None and _has_measure(before, tokens[-1]):
+            return _with_unit(text, before, amount, tokens[-1])
     try:
-        food = table.find(rest)
+        food = table.find(" ".join(tokens), strict)
     except UnknownFoodError:
         if tail_error is not None:
             raise tail_error from None
@@ -166,12 +200,43 @@ def resolve(text: str, table: FoodTable) -> Portion:
     return _with_unit(text, food, amount, EACH)
 
 
+def is_count_word(word: str) -> bool:
+    """A word that counts pieces of a food (``slice``, ``strip``, ``medium``)."""
+    key = singular(normalize(word))
+    return key in COUNT_WORDS or key in COUNT_SYNONYMS
+
+
+def _measure_key(food: Food, word: str) -> str:
+    """The food's own measure a count word means ("strip" of bacon is its "slice")."""
+    key = singular(normalize(word))
+    if key not in food.measures and COUNT_SYNONYMS.get(key) in food.measures:
+        return COUNT_SYNONYMS[key]
+    return key
+
+
+def _has_measure(food: Food, word: str) -> bool:
+    return _measure_key(food, word) in food.measures
+
+
+def _food_words(tokens: list[str]) -> str:
+    """The food part of an item, without a leading 'of' (``2 slices of bread``)."""
+    if tokens and tokens[0].lower() == "of":
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
 def _portion(
-    text: str, table: FoodTable, amount: float, unit_word: str, food_tokens: list[str]
+    text: str,
+    table: FoodTable,
+    amount: float,
+    unit_word: str,
+    food_tokens: list[str],
+    strict: bool,
 ) -> Portion:
-    if not food_tokens:
+    food = _food_words(food_tokens)
+    if not food:
         raise ItemParseError(f"no food after '{text.strip()}'; {EXAMPLE}")
-    return _with_unit(text, table.find(" ".join(food_tokens)), amount, unit_word)
+    return _with_unit(text, table.find(food, strict), amount, unit_word)
 
 
 def _with_unit(text: str, food: Food, amount: float, unit_word: str) -> Portion:
@@ -179,12 +244,12 @@ def _with_unit(text: str, food: Food, amount: float, unit_word: str) -> Portion:
     return Portion(text.strip(), food, amount, unit_name, amount * grams)
 
 
-def resolve_all(texts: list[str], table: FoodTable) -> list[Portion]:
+def resolve_all(texts: list[str], table: FoodTable, strict: bool = False) -> list[Portion]:
     """Resolve every item; the first bad one raises, naming its position when there are several."""
     portions = []
     for position, text in enumerate(texts, 1):
         try:
-            portions.append(resolve(text, table))
+            portions.append(resolve(text, table, strict))
         except K2Error as exc:
             if len(texts) > 1:
                 exc.args = (f"item {position}: {exc}",)

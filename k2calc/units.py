@@ -18,6 +18,20 @@ if TYPE_CHECKING:
 _UNIT_WORD = re.compile(r"[A-Za-zµμ_]+")
 _SPELLINGS = {"fl oz": "fl_oz", "fluid ounce": "fl_oz", "fluid ounces": "fl_oz"}
 
+SIZES = ("small", "medium", "large", "jumbo")
+# Count words a household measure can be given in (the first word of a USDA measure text).
+COUNT_WORDS = frozenset(
+    "slice pat stick link piece wedge package drumstick thigh wing breast back fillet serving "
+    "each frankfurter patty liver container jar can bag box packet bar bagel biscuit cookie "
+    "cracker doughnut donut tortilla pizza pie crust steak roast medallion order strip corndog "
+    "lobster pastry roll cake bowl leaf shoot floweret peanut chip wafer spear fruit chop unit "
+    "item scoop ear head stalk clove muffin pancake waffle burger root pod pita croissant rib "
+    "shank cube sausage bottle pouch envelope block kernel fig plum apricot carton leg neck "
+    "sheet sprout".split()
+).union(SIZES)
+# Words people use for a food's own count measure: two strips of bacon are two slices.
+COUNT_SYNONYMS = {"strip": "slice", "rasher": "slice", "filet": "fillet"}
+
 
 @dataclass(frozen=True)
 class Unit:

@@ -35,7 +35,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from k2calc.foods import TABLE_COLUMNS, fold_key
+from k2calc.foods import TABLE_COLUMNS, fold_key, normalize, singular, words
+from k2calc.units import COUNT_WORDS, SIZES
 
 ROOT = Path(__file__).resolve().parent.parent
 REF = ROOT / "reference"
@@ -115,54 +116,49 @@ VOLUME = {
     "pint": "pint",
     "ml": "ml",
 }
-SIZES = ("small", "medium", "large", "jumbo")
-# Count words accepted as measure keys (first word of the USDA measure text), plurals folded.
-COUNT_WORDS = (
-    "slice pat stick link piece wedge package drumstick thigh wing breast back fillet serving "
-    "each frankfurter patty liver container jar can bag box packet bar bagel biscuit cookie "
-    "cracker doughnut donut tortilla pizza pie crust steak roast medallion order strip corndog "
-    "lobster pastry roll cake bowl leaf shoot floweret peanut chip wafer spear fruit chop unit "
-    "item scoop ear head stalk clove muffin pancake waffle burger root pod pita croissant rib "
-    "shank cube sausage bottle pouch envelope block kernel fig plum apricot carton leg neck"
-).split()
 COUNT = {
     **{w: w for w in COUNT_WORDS},
     **{w + "s": w for w in COUNT_WORDS},
-    "filet": "fillet",
     "leaves": "leaf",
     "patties": "patty",
-    "cookies": "cookie",
-    "crackers": "cracker",
-    "wafers": "wafer",
-    **{size: size for size in SIZES},
+    "filet": "fillet",
 }
-# One whole food counted with no unit ("2 eggs", "1 apple"): the first of these keys it has.
+# One whole food counted with no unit ("2 eggs", "1 apple"): the first of these keys it has,
+# else a count word that is the food's own noun ("1 pancake": pancake = 38 g).
 EACH_FROM = (
-    "medium large each fruit piece unit item link frankfurter patty drumstick thigh wing breast "
+    "each medium large fruit piece unit item link frankfurter patty drumstick thigh wing breast "
     "fillet steak chop medallion liver corndog bagel biscuit muffin doughnut donut cookie "
-    "cracker tortilla pita croissant bar pastry roll lobster strip ear head stalk clove small"
+    "cracker tortilla pita croissant bar pastry roll lobster strip ear head stalk spear sheet "
+    "clove small"
 ).split()
 # Eggs are sold and counted as large ones in US recipes and in USDA's own egg measures.
 EACH_FIRST_BY_CATEGORY = {"egg": "large"}
+# A measure described this way is not the food as eaten; another of the same unit is preferred.
+SECOND_CHOICE = ("whipped", "with hulls", "in shell", "unpacked")
 
 
-def measure_key(text: str) -> str | None:
-    """Unit word for a USDA measure text, or None to skip it (mass units, unnamed measures)."""
+def measure_key(text: str, food_words: frozenset[str] = frozenset()) -> str | None:
+    """Unit word for a USDA measure text, or None to skip it (mass units, unnamed measures).
+
+    A measure named by the food's own noun ("1 avocado", "1 cucumber (8-1/4")") is one whole.
+    """
     t = text.strip().lower()
     if t.startswith(("fl oz", "fl. oz")):
         return "fl oz"
     if re.match(r"^(oz|lb)\b", t) or t.startswith(("cubic inch", "nlea")):
         return None
-    if t.startswith("extra large"):
-        return "extra large"
     found = re.findall(r"[a-z]+", t)
     if not found:
         return None
     first = found[0]
+    if first == "extra" and len(found) > 1 and found[1] in SIZES:
+        return f"extra {found[1]}"
     if first in VOLUME:
         return VOLUME[first]
     if first in COUNT:
         return COUNT[first]
+    if singular(first) in food_words:
+        return "each"
     # "potato large (3" to 4-1/4" dia)": the food's own noun, then a size
     if len(found) > 1 and found[1] in SIZES:
         return found[1]
@@ -175,17 +171,22 @@ def plain_decimal(value: Decimal) -> str:
     return text or "0"
 
 
-def build_measures(items: Iterable[tuple[str, str, str]], category: str) -> str:
+def build_measures(
+    items: Iterable[tuple[str, str, str]], category: str, name: str = ""
+) -> str:
     """``unit=grams;…`` from (amount, measure text, grams); the first of each unit wins."""
+    food_words = frozenset(words(normalize(name.split(",")[0])))
+    ordered = sorted(items, key=lambda item: any(w in item[1].lower() for w in SECOND_CHOICE))
     out: dict[str, str] = {}
-    for amount, text, grams in items:
-        key = measure_key(text)
+    for amount, text, grams in ordered:
+        key = measure_key(text, food_words)
         if key is None or key in out or Decimal(grams) <= 0:
             continue
         count = Decimal(amount)
         out[key] = grams if count == 1 else plain_decimal(Decimal(grams) / count)
     first = EACH_FIRST_BY_CATEGORY.get(category)
-    for key in ((first,) if first else ()) + tuple(EACH_FROM):
+    own = [key for key in out if key in food_words]
+    for key in ((first,) if first else ()) + tuple(EACH_FROM) + tuple(own):
         if key in out and "each" not in out:
             out["each"] = out[key]
             break
@@ -399,7 +400,7 @@ def usda_row(food: Sr28Food, weights: dict[str, list[tuple[str, str, str]]]) -> 
         ndb=food.ndb,
         mk4=food.mk4,
         k1=food.k1,
-        measures=build_measures(weights.get(food.ndb, []), category),
+        measures=build_measures(weights.get(food.ndb, []), category, food.desc),
         sources=[USDA],
         note=usda_note(food),
     )
@@ -470,7 +471,7 @@ def study_row(
             highs.append(value)
     if "measures" in entry:
         items = [study.measure(m, f"{where} measures") for m in entry["measures"]]
-        row.measures = build_measures(items, row.category)
+        row.measures = build_measures(items, row.category, row.name)
     row.sources = list(entry["sources"])
     row.note = entry.get("note", "")
     if not row.category:
@@ -516,16 +517,16 @@ def build_rows() -> list[Row]:
 
 def validate(rows: list[Row]) -> None:
     """Names unique after folding; a point value inside its band."""
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}
     problems = []
-    for row in rows:
+    for number, row in enumerate(rows):
         if not row.name or row.name[0].isdigit() or ";" in row.name:
             problems.append(f"bad name {row.name!r}")
         for label in dict.fromkeys([row.name, *row.aliases]):
             key = fold_key(label)
-            if key in seen and seen[key] != row.name:
-                problems.append(f"{label!r} names both {seen[key]!r} and {row.name!r}")
-            seen[key] = row.name
+            if key in seen and seen[key] != number:
+                problems.append(f"{label!r} names both {rows[seen[key]].name!r} and {row.name!r}")
+            seen[key] = number
         point = row.point()
         if point and row.low and Decimal(point) < Decimal(row.low):
             problems.append(f"{row.name}: point below band")
