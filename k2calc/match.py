@@ -76,6 +76,7 @@ class Match:
 class _Label:
     tokens: frozenset[str]
     head: str
+    described: bool  # a USDA-style "Noun, detail, detail" name, whose details are cheap
 
 
 class _MatchIndex:
@@ -97,7 +98,7 @@ class _MatchIndex:
             # A USDA row nobody renamed has its long name only; curated foods have aliases
             # (or no USDA number at all: study foods, supplements, a user's own foods).
             self.curated[position] = len(names) > 1 or not table.ndb_no(position)
-            labels = [_Label(frozenset(words(normalize(n))), _head(n)) for n in names]
+            labels = [_Label(frozenset(words(normalize(n))), _head(n), "," in n) for n in names]
             self.labels[position] = [label for label in labels if label.tokens]
             self.words[position] = frozenset().union(*(label.tokens for label in labels))
             for token in self.words[position]:
@@ -208,7 +209,8 @@ def _preparation_cost(preparation: str, food_words: frozenset[str]) -> float:
 def _label_cost(label: _Label, asked: set[str], preparations: set[str]) -> float:
     """Words the name adds to the query: descriptive ones cheap, preparations by the query."""
     extras = label.tokens - asked
-    cost = sum(0.2 if w in NEUTRAL else 1.0 for w in extras - PREPARATIONS)
+    cheap = NEUTRAL if label.described else frozenset()
+    cost = sum(0.2 if w in cheap else 1.0 for w in extras - PREPARATIONS)
     unasked = (label.tokens & PREPARATIONS) - preparations
     if preparations:
         return cost + 0.3 * len(unasked)

@@ -72,9 +72,8 @@ def registry() -> pint.UnitRegistry[Any]:
         return ureg
 
 
-@cache
-def find_unit(word: str) -> Unit | None:
-    """The mass or volume unit spelled ``word`` (``g``, ``cups``, ``fl oz``), else ``None``."""
+def pint_unit(word: str) -> Unit | None:
+    """What pint itself makes of ``word``: the authority ``data/units.csv`` is built from."""
     spelled = _SPELLINGS.get(" ".join(word.lower().split()), word.strip())
     if not _UNIT_WORD.fullmatch(spelled):
         return None
@@ -89,6 +88,53 @@ def find_unit(word: str) -> Unit | None:
     if quantity.check("[volume]"):
         return Unit(str(unit), "volume", float(quantity.to("milliliter").magnitude))
     return None
+
+
+def unit_spellings() -> list[str]:
+    """Every spelling ``data/units.txt`` defines, with plural forms, lower-cased."""
+    definitions = (resources.files("k2calc") / "data" / "units.txt").read_text(encoding="utf-8")
+    names: dict[str, None] = dict.fromkeys(_SPELLINGS)
+    for line in definitions.splitlines():
+        line = line.split("#")[0].strip()
+        if "=" not in line:
+            continue
+        for part in line.split("=")[:1] + line.split("=")[2:]:
+            word = part.strip().lower()
+            if word and _UNIT_WORD.fullmatch(word):
+                plurals = () if word.endswith("s") else (word + "s", word + "es")
+                names.update(dict.fromkeys((word, *plurals)))
+    return sorted(names)
+
+
+def build_unit_table() -> str:
+    """``data/units.csv``: each spelling pint accepts, its unit, kind and size (CSV text)."""
+    lines = ["spelling,name,kind,size"]
+    for spelling in unit_spellings():
+        unit = pint_unit(spelling)
+        if unit is not None:
+            lines.append(f"{spelling},{unit.name},{unit.kind},{unit.size!r}")
+    return "\n".join(lines) + "\n"
+
+
+@cache
+def _unit_table() -> dict[str, Unit]:
+    text = (resources.files("k2calc") / "data" / "units.csv").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines()[1:]:
+        spelling, name, kind, size = line.split(",")
+        table[spelling] = Unit(name, kind, float(size))
+    return table
+
+
+@cache
+def find_unit(word: str) -> Unit | None:
+    """The mass or volume unit spelled ``word`` (``g``, ``cups``, ``fl oz``), else ``None``.
+
+    Read from ``data/units.csv``, which ``scripts/build_units.py`` generates from pint and a
+    test keeps equal to pint: the same answers without importing pint at every start.
+    """
+    key = " ".join(word.lower().split())
+    return _unit_table().get(key)
 
 
 def multi_word_units() -> tuple[str, ...]:

@@ -14,14 +14,23 @@ from k2calc.foods import FoodTable, load_table
 WIDTH = "80"
 
 
+@pytest.fixture(scope="session")
+def table_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One food-table cache folder for the whole run (processes started by tests share it)."""
+    return tmp_path_factory.mktemp("k2calc-cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table_cache: Path
+) -> Iterator[Path]:
     """No test reads the user's real data or env: K2CALC_* cleared, data dir in tmp."""
     for name in list(os.environ):
         if name.startswith("K2CALC_"):
             monkeypatch.delenv(name)
     home = tmp_path / "k2calc-home"
     monkeypatch.setenv("K2CALC_HOME", str(home))
+    monkeypatch.setenv("K2CALC_CACHE", str(table_cache))
     monkeypatch.setenv("COLUMNS", WIDTH)
     monkeypatch.setenv("TERMINAL_WIDTH", WIDTH)
     monkeypatch.setenv("NO_COLOR", "1")

@@ -1,26 +1,25 @@
-"""Checks on foods.csv against the reference data it is built from (reads only repo files)."""
+"""foods.csv against the reference data it is built from, and the build's failure modes."""
 
 from __future__ import annotations
 
 import csv
-import math
-import re
+import importlib.util
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from k2calc.foods import TABLE_COLUMNS
+from k2calc.foods import TABLE_COLUMNS, fold_key
 
 ROOT = Path(__file__).resolve().parent.parent
 FOODS = ROOT / "foods.csv"
-SR28 = ROOT / "reference" / "usda" / "sr28_mk4.csv"
+SR28 = ROOT / "reference" / "usda" / "sr28_foods.csv"
 K2 = ROOT / "reference" / "k2_food_values.csv"
-DOC = ROOT / "docs" / "data-sources.md"
-
-HEADER = list(TABLE_COLUMNS)
-NUMERIC = HEADER[4:10]
+CURATION = ROOT / "curation"
 FORMS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
 
 
@@ -45,15 +44,6 @@ def by_name(rows: list[dict[str, str]], name: str) -> dict[str, str]:
     return found[0]
 
 
-def k2_line(line: int) -> dict[str, str]:
-    with K2.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        for row in reader:
-            if reader.line_num == line:
-                return row
-    raise AssertionError(line)
-
-
 def measures(row: dict[str, str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for part in row["measures"].split(";") if row["measures"] else []:
@@ -61,22 +51,6 @@ def measures(row: dict[str, str]) -> dict[str, float]:
         assert key not in out, (row["name"], key)
         out[key] = float(grams)
     return out
-
-
-def fold(s: str) -> str:
-    words = re.split(r"(\W+)", s.lower().strip())
-    return "".join(
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
-    )
-
-
-def point_total(row: dict[str, str]) -> float | None:
-    """The known total: the total column, or the sum of the forms when none is empty."""
-    if row["total_mcg_per_100g"]:
-        return float(row["total_mcg_per_100g"])
-    if all(row[c] for c in FORMS):
-        return sum(float(row[c]) for c in FORMS)
-    return None
 
 
 def test_build_check_passes() -> None:
@@ -91,131 +65,60 @@ def test_build_check_passes() -> None:
 
 def test_header_exact() -> None:
     with FOODS.open(newline="", encoding="utf-8") as f:
-        assert next(csv.reader(f)) == HEADER
+        assert next(csv.reader(f)) == list(TABLE_COLUMNS)
 
 
-def test_every_sr28_food_once_with_its_mk4(
+def test_every_sr28_food_once_with_its_mk4_and_k1(
     rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]
 ) -> None:
     ndbs = [r["ndb_no"] for r in rows if r["ndb_no"]]
-    assert len(ndbs) == len(set(ndbs)) == 588
-    assert set(ndbs) == set(sr28)
+    assert len(ndbs) == len(set(ndbs)) == len(sr28) == 8789
+    with (CURATION / "foods.toml").open("rb") as handle:
+        studied = tomllib.load(handle)["food"]
+    values_from_studies = {
+        e["ndb"] for e in studied if "ndb" in e and {"mk4", "total", "mk4_from_ndb"} & set(e)
+    }
     for r in rows:
-        if r["ndb_no"]:
-            assert re.fullmatch(r"\d{5}", r["ndb_no"])
-            assert r["mk4_mcg_per_100g"] == sr28[r["ndb_no"]]["mk4_mcg_per_100g"], r["name"]
-            # USDA measured MK-4 only: the other form columns stay "not measured"
-            assert r["mk7_mcg_per_100g"] == ""
-            assert r["total_mcg_per_100g"] == ""
+        if not r["ndb_no"]:
+            continue
+        usda = sr28[r["ndb_no"]]
+        # three states kept: a value, a recorded 0.0, and no record (empty)
+        assert r["k1_mcg_per_100g"] == usda["k1_mcg_per_100g"], r["name"]
+        if r["ndb_no"] not in values_from_studies:
+            assert r["mk4_mcg_per_100g"] == usda["mk4_mcg_per_100g"], r["name"]
+
+
+def test_zero_and_not_measured_stay_apart(rows: list[dict[str, str]]) -> None:
+    # SR28 11135 cauliflower, raw has an MK-4 record of 0.0 (n=4); 11233 kale, raw has none.
+    by_ndb = {r["ndb_no"]: r for r in rows if r["ndb_no"]}
+    assert by_ndb["11135"]["mk4_mcg_per_100g"] == "0.0"
+    assert by_ndb["11233"]["mk4_mcg_per_100g"] == ""
+    assert by_ndb["11233"]["k1_mcg_per_100g"] == "704.8"
 
 
 def test_names_and_aliases_unique(rows: list[dict[str, str]]) -> None:
     seen: dict[str, str] = {}
     for r in rows:
         name = r["name"]
-        assert name and name == name.lower() and ";" not in name and not name[0].isdigit(), name
-        words = [name] + (list(r["aliases"].split(";")) if r["aliases"] else [])
-        for w in words:
-            assert w and w == w.lower(), (name, w)
-            key = fold(w)
-            assert key not in seen, f"{w!r} of {name!r} clashes with {seen[key]!r}"
+        assert name and not name[0].isdigit() and ";" not in name, name
+        for label in {name, *filter(None, r["aliases"].split(";"))}:
+            key = fold_key(label)
+            assert seen.get(key, name) == name, f"{label!r} of {name!r} is also {seen[key]!r}"
             seen[key] = name
 
 
-def test_no_generic_alias(rows: list[dict[str, str]]) -> None:
-    generic = {"chicken", "cheese", "beef", "pork", "fish", "turkey", "sausage", "meat", "oil"}
-    for r in rows:
-        names = {r["name"], *(r["aliases"].split(";") if r["aliases"] else [])}
-        assert not generic & names, r["name"]
-
-
-def test_numbers_finite_nonnegative_and_bands(rows: list[dict[str, str]]) -> None:
-    for r in rows:
-        for c in NUMERIC:
-            if r[c]:
-                v = float(r[c])
-                assert math.isfinite(v) and v >= 0, (r["name"], c)
-        lo, hi = r["low_mcg_per_100g"], r["high_mcg_per_100g"]
-        if lo and hi:
-            assert float(lo) <= float(hi), r["name"]
-        p = point_total(r)
-        if p is not None:
-            if lo:
-                assert float(lo) <= p + 1e-9, r["name"]
-            if hi:
-                assert p <= float(hi) + 1e-9, r["name"]
-        # a partial sum is a lower bound: it must not exceed the band's top either
-        forms = [float(r[c]) for c in FORMS if r[c]]
-        if forms and hi:
-            assert sum(forms) <= float(hi) + 1e-9, r["name"]
-
-
-def test_total_only_when_forms_empty(rows: list[dict[str, str]]) -> None:
-    for r in rows:
-        if r["total_mcg_per_100g"]:
-            assert not any(r[c] for c in FORMS), r["name"]
-
-
-def test_every_row_has_a_point_value(rows: list[dict[str, str]]) -> None:
-    for r in rows:
-        assert any(r[c] for c in (*FORMS, "total_mcg_per_100g")), r["name"]
-
-
-def test_measures_well_formed(rows: list[dict[str, str]]) -> None:
-    for r in rows:
-        m = measures(r)
-        for key, grams in m.items():
-            assert re.fullmatch(r"[a-z]+( [a-z]+)?", key), (r["name"], key)
-            assert key not in {"oz", "lb", "tablespoon", "teaspoon", "cups"}, (r["name"], key)
-            assert grams > 0, (r["name"], key)
-
-
-def test_sources_defined_in_docs(rows: list[dict[str, str]]) -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    keys = {k for r in rows for k in r["sources"].split(";")}
-    assert "" not in keys
-    for k in sorted(keys):
-        assert f"`{k}`" in doc, f"source key {k} not defined in docs/data-sources.md"
-
-
-def test_categories_small_fixed_set(rows: list[dict[str, str]]) -> None:
-    allowed = {
-        "cheese",
-        "dairy",
-        "egg",
-        "poultry",
-        "beef",
-        "pork",
-        "lamb",
-        "processed-meat",
-        "offal",
-        "fish",
-        "fat",
-        "fermented",
-        "baby-food",
-        "restaurant",
-        "fast-food",
-        "baked",
-        "vegetable",
-        "fruit",
-        "grain",
-        "snack",
-        "sweet",
-        "soup",
-        "meal",
-        "beverage",
-        "nut",
-        "legume",
-        "spice",
-        "game",
-    }
-    assert {r["category"] for r in rows} <= allowed
-
-
-def test_at_least_60_friendly(rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]) -> None:
-    usda_names = {v["long_desc"].lower().replace(";", ",") for v in sr28.values()}
-    friendly = [r for r in rows if r["name"] not in usda_names]
-    assert len(friendly) >= 60
+def test_at_least_500_friendly_names_on_plain_foods(
+    rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]
+) -> None:
+    names = read_csv(CURATION / "names.csv")
+    assert len(names) >= 500
+    for line in names:
+        usda = sr28[line["ndb_no"]]
+        assert usda["food_group"] != "Baby Foods", line["name"]
+        if usda["food_group"] in ("Restaurant Foods", "Fast Foods"):
+            assert line["note"], f"{line['name']}: a restaurant row needs a note saying why"
+    friendly = [r for r in rows if r["aliases"]]
+    assert len(friendly) >= 500
 
 
 def test_renamed_usda_rows_keep_long_desc_as_alias(
@@ -223,75 +126,40 @@ def test_renamed_usda_rows_keep_long_desc_as_alias(
 ) -> None:
     for r in rows:
         if r["ndb_no"]:
-            desc = sr28[r["ndb_no"]]["long_desc"].lower().replace(";", ",")
+            desc = " ".join(sr28[r["ndb_no"]]["long_desc"].lower().replace(";", ",").split())
             assert r["name"] == desc or desc in r["aliases"].split(";"), r["name"]
 
 
-def test_spot_natto(rows: list[dict[str, str]]) -> None:
-    natto = by_name(rows, "natto")
-    kamao = k2_line(2)
-    assert kamao["source"].startswith("Kamao")
-    assert natto["mk7_mcg_per_100g"] == kamao["mk7"] == "939"
-    assert natto["mk4_mcg_per_100g"] == ""  # not given by Kamao: not measured, not zero
-    m = measures(natto)
-    assert m["cup"] == 175
-    assert "tbsp" not in m  # the only natto tbsp in reference/ is DERIVED
-    assert "150" not in natto["total_mcg_per_100g"]
-
-
-def test_spot_egg_yolk_and_egg(rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]) -> None:
-    yolk = by_name(rows, "egg yolk")
-    assert measures(yolk)["each"] == 17
-    assert yolk["mk4_mcg_per_100g"] == k2_line(85)["mk4"] == "31"
-    assert yolk["high_mcg_per_100g"] == "40"
-    egg = by_name(rows, "egg")  # proxy value from scrambled egg, raw egg's own measures
-    assert egg["ndb_no"] == ""
-    assert egg["mk4_mcg_per_100g"] == sr28["01132"]["mk4_mcg_per_100g"]
-    assert measures(egg)["each"] == 50  # USDA 01123: 1 large raw egg = 50 g
-    assert "cup" not in measures(egg)
-    scrambled = by_name(rows, "scrambled egg")
-    assert scrambled["ndb_no"] == "01132"
-    assert measures(scrambled)["each"] == 61
-
-
-def test_spot_cheeses(rows: list[dict[str, str]]) -> None:
-    gouda = by_name(rows, "gouda")
-    assert gouda["total_mcg_per_100g"] == k2_line(16)["total_k2"] == "47.3"
-    assert measures(gouda) == {"package": 198}  # no borrowed cheddar slice
-    cheddar = by_name(rows, "cheddar")
-    dunlop = k2_line(42)
-    assert float(cheddar["other_mk_mcg_per_100g"]) == pytest.approx(
-        float(dunlop["mk5"]) + float(dunlop["mk8"]) + float(dunlop["mk9"])
-    )
-    assert cheddar["mk7_mcg_per_100g"] == ""
-
-
-def test_spot_butter(rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]) -> None:
-    butter = by_name(rows, "butter")
-    assert butter["ndb_no"] == ""
-    assert butter["mk4_mcg_per_100g"] == sr28["01002"]["mk4_mcg_per_100g"]
-    assert measures(butter)["tbsp"] == 14.2
-    whipped = by_name(rows, "whipped butter")
-    assert whipped["ndb_no"] == "01002"
-    assert measures(whipped)["tbsp"] == 9.4
-
-
-def test_rule6_values_never_used(rows: list[dict[str, str]]) -> None:
-    """Fu totals, Danish PKeq and Koivu-Tikkanen totals never appear as a row's value."""
-    excluded: set[str] = set()
-    for r in read_csv(K2):
-        src = r["source"]
-        if src.startswith("Fu X") or "Danes" in src or src.startswith("Koivu"):
-            for c in ("total_k2", "low", "high"):
-                if r[c]:
-                    excluded.add(r[c])
-    assert excluded
+def test_numbers_finite_nonnegative_and_bands(rows: list[dict[str, str]]) -> None:
     for r in rows:
-        # Fu: US dairy; Danish PKeq: chicken thigh, Danablue; Koivu-Tikkanen: chicken meat
-        if r["ndb_no"] or r["category"] not in {"cheese", "dairy", "poultry"}:
-            continue
-        for c in NUMERIC:
-            assert r[c] not in excluded or r[c] == "", (r["name"], c, r[c])
+        values = {c: float(r[c]) for c in TABLE_COLUMNS[4:11] if r[c]}
+        assert all(0 <= v < 1e6 for v in values.values()), r["name"]
+        if "total_mcg_per_100g" in values:
+            assert not any(r[c] for c in FORMS), r["name"]  # an unsplit total has no forms
+        if "low_mcg_per_100g" in values and "high_mcg_per_100g" in values:
+            assert values["low_mcg_per_100g"] <= values["high_mcg_per_100g"], r["name"]
+
+
+def test_spot_values_from_their_reference_rows(
+    rows: list[dict[str, str]], sr28: dict[str, dict[str, str]]
+) -> None:
+    natto = by_name(rows, "natto")
+    assert natto["ndb_no"] == "16113"
+    assert natto["mk7_mcg_per_100g"] == "939"  # Kamao 2007
+    assert natto["mk4_mcg_per_100g"] == ""  # not given by Kamao: not measured, not zero
+    assert natto["k1_mcg_per_100g"] == "23.1"  # USDA 16113
+    assert measures(natto)["cup"] == 175
+    gouda = by_name(rows, "gouda")
+    assert gouda["total_mcg_per_100g"] == "47.3"  # Vermeer 2018, 4 weeks
+    assert (gouda["low_mcg_per_100g"], gouda["high_mcg_per_100g"]) == ("32", "90")
+    cheddar = by_name(rows, "cheddar")
+    assert cheddar["mk4_mcg_per_100g"] == "8.6"  # USDA 01009
+    assert cheddar["other_mk_mcg_per_100g"] == "13.1"  # Dunlop 2022: MK-5 1.1 + MK-8 4 + MK-9 8
+    spinach = by_name(rows, "spinach")
+    assert spinach["ndb_no"] == "11457"
+    assert spinach["k1_mcg_per_100g"] == "482.9"
+    olive_oil = by_name(rows, "olive oil")
+    assert olive_oil["k1_mcg_per_100g"] == sr28[olive_oil["ndb_no"]]["k1_mcg_per_100g"] == "60.2"
 
 
 def test_every_source_key_has_a_shipped_citation(rows: list[dict[str, str]]) -> None:
@@ -302,3 +170,96 @@ def test_every_source_key_has_a_shipped_citation(rows: list[dict[str, str]]) -> 
     assert all(len(c) > 20 for c in cited.values())
     doc = (ROOT / "docs" / "data-sources.md").read_text(encoding="utf-8")
     assert all(f"### `{key}`" in doc for key in cited)
+
+
+# ---------------------------------------------------------------------------- build failures
+
+
+def load_build(tmp_path: Path) -> ModuleType:
+    """The build script, pointed at a scratch copy of reference/ and curation/."""
+    shutil.copytree(ROOT / "reference", tmp_path / "reference")
+    shutil.copytree(CURATION, tmp_path / "curation")
+    spec = importlib.util.spec_from_file_location("build_foods", ROOT / "scripts" / "build_foods.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_foods"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.REF = tmp_path / "reference"
+    module.CURATION = tmp_path / "curation"
+    return module
+
+
+def rewrite(path: Path, change: dict[int, dict[str, str]] | None = None, swap: tuple[int, int] | None = None) -> None:  # fmt: skip
+    with path.open(newline="", encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    if swap:
+        table[swap[0]], table[swap[1]] = table[swap[1]], table[swap[0]]
+    for index, cells in (change or {}).items():
+        table[index].update(cells)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+
+
+def natto_rows() -> list[int]:
+    return [i for i, r in enumerate(read_csv(K2)) if r["food"] == "Natto"]
+
+
+def test_moving_reference_rows_changes_no_value(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    before = [row.cells() for row in build.build_rows()]
+    first, second = natto_rows()[:2]  # Kamao 2007 and Schurgers 2000
+    rewrite(tmp_path / "reference" / "k2_food_values.csv", swap=(first, second))
+    assert [row.cells() for row in build.build_rows()] == before
+
+
+def test_swapping_two_values_fails_the_build(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    table = read_csv(K2)
+    kamao, nih = (
+        next(i for i, r in enumerate(table) if r["food"] == "Natto" and r["source"].startswith(s))
+        for s in ("Kamao", "NIH")
+    )
+    rewrite(
+        tmp_path / "reference" / "k2_food_values.csv",
+        change={kamao: {"mk7": table[nih]["mk7"]}, nih: {"mk7": table[kamao]["mk7"]}},
+    )
+    with pytest.raises(SystemExit, match="kamao-2007 row 'Natto' column mk7 is 999.4"):
+        build.build_rows()
+
+
+def test_a_missing_reference_row_fails_the_build(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    kamao = natto_rows()[0]
+    rewrite(tmp_path / "reference" / "k2_food_values.csv", change={kamao: {"food": "Natto!"}})
+    with pytest.raises(SystemExit, match="kamao-2007 row 'Natto' is not in reference"):
+        build.build_rows()
+
+
+def test_an_ambiguous_reference_fails_the_build(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    kamao, schurgers = natto_rows()[:2]
+    table = read_csv(K2)
+    rewrite(
+        tmp_path / "reference" / "k2_food_values.csv",
+        change={schurgers: {"source": table[kamao]["source"]}},
+    )
+    with pytest.raises(SystemExit, match="matches 2 rows"):
+        build.build_rows()
+
+
+def test_a_name_on_two_foods_fails_the_build(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    with (tmp_path / "curation" / "names.csv").open("a", encoding="utf-8") as handle:
+        handle.write("kale again,natto,11233,,\n")
+    with pytest.raises(SystemExit, match="claimed by both|names both"):
+        build.build_rows()
+
+
+def test_an_unknown_ndb_fails_the_build(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    with (tmp_path / "curation" / "names.csv").open("a", encoding="utf-8") as handle:
+        handle.write("moon cheese,,99999,,\n")
+    with pytest.raises(SystemExit, match="no SR28 food '99999'"):
+        build.build_rows()
