@@ -12,6 +12,7 @@ from k2calc.intake import Intake, Total, portion_intake, total_of
 from k2calc.parse import EACH, Portion, grams_per_unit, resolve_all, split_amount
 from k2calc.sort_keys import CompareSort
 from k2calc.target import BELOW, Target
+from k2calc.parse import is_cut_measure
 from k2calc.units import find_unit
 
 DEFAULT_AMOUNT = "100 g"
@@ -35,7 +36,7 @@ def _number_text(amount: float) -> str:
 
 def _count_measures(food: Food) -> list[str]:
     """The food's count measures, most natural first: pieces, then each, serving, packaging."""
-    counts = [key for key in food.measures if find_unit(key) is None]
+    counts = [key for key in food.measures if find_unit(key) is None and not is_cut_measure(key)]
 
     def rank(key: str) -> int:
         return {EACH: 1, SERVING: 2}.get(key, 3 if key in PACKAGING else 0)

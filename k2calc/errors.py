@@ -12,7 +12,11 @@ class ItemParseError(K2Error):
 
 
 class UnitError(K2Error):
-    """A unit is unknown, or cannot be converted to grams for the food given."""
+    """A unit is unknown, or cannot be converted to grams for the food given (``food``)."""
+
+    def __init__(self, message: str, food: str = "") -> None:
+        self.food = food
+        super().__init__(message)
 
 
 class UnknownFoodError(K2Error):

@@ -30,11 +30,11 @@ EXACT, ALIAS, RANKED, TYPO = "exact", "alias", "ranked", "typo"
 PREPARATIONS = frozenset(
     "raw cooked boiled steamed fried pan-fried deep-fried stir-fried roasted grilled baked "
     "broiled pan-broiled braised stewed simmered poached scrambled canned frozen dried smoked "
-    "microwaved toasted sauteed blanched hard-boiled soft-boiled dry uncooked".split()
+    "microwaved toasted sauteed blanched hard-boiled soft-boiled dry uncooked sashimi".split()
 )
 IGNORED = frozenset(
     "chopped sliced diced shredded grated minced cubed fresh plain organic homemade "
-    "home-made freshly".split()
+    "home-made freshly shelled peeled pitted".split()
 )
 FILLER = frozenset("of a an the some my".split())
 CONTAINERS = frozenset("glass bowl plate mug handful".split())
@@ -43,23 +43,29 @@ NEUTRAL = frozenset(
     "whole fresh regular plain enriched unenriched mixed species all class commercial "
     "commercially prepared without with salt added and or meat only solid liquid drained "
     "unsalted type variety ns as to ready-to-eat ready-to-serve unprepared prepared "
-    "from home recipe water tap bottled raw cooked boiled".split()
+    "from home recipe water tap bottled raw cooked boiled chopped sliced diced whole leaf "
+    "lean fat".split()
 )
 # Words dropped as a last resort when nothing fits the query as typed.
 MODIFIERS = frozenset(
     "white red yellow green black brown full fat full-fat low-fat whole light dark".split()
 )
+# USDA names that start with a class: "Fish, herring", "Nuts, almonds", "Game meat, bison".
+CLASS_WORDS = frozenset(
+    "fish crustacean mollusk nut seed spice beverage cheese meat candy".split()
+)
+SALTED_COST = 0.5
 PLACE_CATEGORIES = {"baby-food": "baby", "restaurant": "restaurant", "fast-food": "fast"}
 UNCURATED_COST = 0.5  # a USDA row nobody named, against a curated food
 PLACE_COST = 3.0  # a baby food, restaurant or fast-food row the query did not ask for
-MISSING_PREPARATION_COST = 2.0
+MISSING_PREPARATION_COST = 3.0
 EQUIVALENT_PREPARATION_COST = 0.5
-MAX_CHOSEN_COST = 1.0  # a best guess among several must add less than one naming word
 MAX_ALONE_COST = 2.0  # the only candidate may add a little more
 MARGIN = 0.5  # the best must be this much cheaper than the runner-up
 TYPO_SCORE = 85.0  # rapidfuzz ratio for a word to count as a typo of another
 MIN_TYPO_LENGTH = 4
 LISTED = 5
+SUGGESTION_SPREAD = 5  # "did you mean" lists only names nearly as close as the closest
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class Match:
 @dataclass(frozen=True)
 class _Label:
     tokens: frozenset[str]
-    head: str
+    heads: frozenset[str]
     described: bool  # a USDA-style "Noun, detail, detail" name, whose details are cheap
 
 
@@ -98,7 +104,7 @@ class _MatchIndex:
             # A USDA row nobody renamed has its long name only; curated foods have aliases
             # (or no USDA number at all: study foods, supplements, a user's own foods).
             self.curated[position] = len(names) > 1 or not table.ndb_no(position)
-            labels = [_Label(frozenset(words(normalize(n))), _head(n), "," in n) for n in names]
+            labels = [_Label(frozenset(words(normalize(n))), _heads(n), "," in n) for n in names]
             self.labels[position] = [label for label in labels if label.tokens]
             self.words[position] = frozenset().union(*(label.tokens for label in labels))
             for token in self.words[position]:
@@ -106,11 +112,14 @@ class _MatchIndex:
         self.vocabulary = sorted(self.postings)
 
 
-def _head(name: str) -> str:
-    """The main noun: the last word of the first comma-separated part (``Cheese, gouda``)."""
-    first = normalize(name).split(",")[0]
-    found = words(first)
-    return found[-1] if found else ""
+def _heads(name: str) -> frozenset[str]:
+    """The main noun: the last word of the first comma-separated part (``Cheese, gouda``),
+    and of the second part too where the first names a class (``Fish, herring, raw``)."""
+    parts = [words(part) for part in normalize(name).split(",")]
+    heads = {parts[0][-1]} if parts[0] else set()
+    if heads & CLASS_WORDS and len(parts) > 1 and parts[1]:
+        heads.add(parts[1][-1])
+    return frozenset(heads)
 
 
 def _index(table: FoodTable) -> _MatchIndex:
@@ -169,31 +178,47 @@ def _exact(table: FoodTable, key: str, shown: str, how: str = "") -> Match | Non
 
 
 def _correct(tokens: list[str], index: _MatchIndex) -> list[str]:
-    """Each word in no name replaced by the one vocabulary word it is clearly closest to."""
+    """Each word in no name replaced by the one vocabulary word it is clearly closest to:
+    a rapidfuzz ratio of at least ``TYPO_SCORE``, or one edit away in a word of 5+ letters."""
     corrected = []
     for token in tokens:
         if token in index.postings or len(token) < MIN_TYPO_LENGTH or token.isdigit():
             corrected.append(token)
             continue
-        from rapidfuzz import fuzz, process
-
-        best = process.extract(token, index.vocabulary, scorer=fuzz.ratio, limit=2)
-        clear = best and best[0][1] >= TYPO_SCORE
-        if clear and len(best) > 1 and best[1][1] == best[0][1]:
-            clear = False
-        corrected.append(best[0][0] if clear else token)
+        corrected.append(_closest(token, index) or _closest(token + "s", index) or token)
     return corrected
+
+
+def _closest(token: str, index: _MatchIndex) -> str | None:
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
+
+    near = process.extract(token, index.vocabulary, scorer=fuzz.ratio, limit=5, score_cutoff=60)
+    if not near:
+        return None
+    best_word, best_score, _ = near[0]
+    if best_score >= TYPO_SCORE and (len(near) == 1 or near[1][1] < best_score):
+        return str(best_word)
+    one_edit = [w for w, _s, _i in near if Levenshtein.distance(token, w) == 1]
+    if len(token) >= 3 and len(one_edit) == 1:
+        return str(one_edit[0])
+    return None
 
 
 # What a preparation word in a query accepts in a food's names ("baked" cod is USDA's
 # "cooked, dry heat"; any cooking word is "cooked").
-_DRY_HEAT = frozenset({"heat", "baked", "roasted", "grilled", "broiled"})
+_NOT_COOKING = frozenset({"raw", "frozen", "canned", "dried", "smoked", "dry", "uncooked", "sashimi"})
+_COOKING = PREPARATIONS - _NOT_COOKING
+_DRY_HEAT = frozenset({"heat", "baked", "roasted", "grilled", "broiled", "cooked"})
 PREPARATION_MATCHES = {
+    **{word: frozenset({"cooked"}) for word in _COOKING},
     **{word: _DRY_HEAT for word in ("baked", "roasted", "grilled", "broiled")},
-    "boiled": frozenset({"boiled", "heat", "simmered", "poached", "stewed"}),
-    "steamed": frozenset({"steamed", "boiled", "heat"}),
-    "cooked": PREPARATIONS - {"raw", "frozen", "canned", "dried", "smoked", "dry", "uncooked"},
+    "boiled": frozenset({"boiled", "heat", "simmered", "poached", "stewed", "cooked"}),
+    "steamed": frozenset({"steamed", "boiled", "heat", "cooked"}),
+    "sauteed": frozenset({"fried", "pan-fried", "stir-fried", "cooked"}),
+    "cooked": _COOKING,
     **dict.fromkeys(("dry", "uncooked"), frozenset({"dry", "raw", "dried", "uncooked"})),
+    "sashimi": frozenset({"raw"}),
 }
 
 
@@ -206,46 +231,57 @@ def _preparation_cost(preparation: str, food_words: frozenset[str]) -> float:
     return MISSING_PREPARATION_COST
 
 
-def _label_cost(label: _Label, asked: set[str], preparations: set[str]) -> float:
-    """Words the name adds to the query: descriptive ones cheap, preparations by the query."""
-    extras = label.tokens - asked
-    cheap = NEUTRAL if label.described else frozenset()
-    cost = sum(0.2 if w in cheap else 1.0 for w in extras - PREPARATIONS)
+def _label_cost(label: _Label, asked: set[str], preparations: set[str]) -> tuple[float, int]:
+    """Words the name adds to the query: descriptive ones cheap, preparations by the query.
+
+    Returns the cost and how many naming words (neither descriptive nor preparation) it adds.
+    """
+    extras = label.tokens - asked - PREPARATIONS
+    cheap = NEUTRAL | CLASS_WORDS if label.described else frozenset()
+    named = len(extras - cheap)
+    cost = named + 0.2 * len(extras & cheap)
+    if "salt" in label.tokens and "without" not in label.tokens:
+        cost += SALTED_COST  # USDA's "with salt" twin of a food: the plain one first
     unasked = (label.tokens & PREPARATIONS) - preparations
     if preparations:
-        return cost + 0.3 * len(unasked)
-    return cost + len(unasked - {"raw"})
+        return cost + 0.3 * len(unasked), named
+    return cost + len(unasked - {"raw"}), named
 
 
 def _food_cost(
     index: _MatchIndex, position: int, asked: set[str], preparations: set[str]
-) -> float | None:
-    """What choosing this food costs, or None when none of its names has a main noun asked."""
-    labels = [label for label in index.labels[position] if label.head in asked]
+) -> tuple[float, int] | None:
+    """What choosing this food costs and the naming words it adds, or None when none of its
+    names has a main noun the query asked for."""
+    labels = [label for label in index.labels[position] if asked & label.heads]
     if not labels:
         return None
     food_words = index.words[position]
     cost = sum(_preparation_cost(p, food_words) for p in preparations)
-    return cost + min(_label_cost(label, asked, preparations) for label in labels)
+    best, named = min(_label_cost(label, asked, preparations) for label in labels)
+    return cost + best, named
 
 
-def _candidates(table: FoodTable, index: _MatchIndex, tokens: list[str]) -> dict[int, float]:
+def _candidates(
+    table: FoodTable, index: _MatchIndex, tokens: list[str]
+) -> dict[int, tuple[float, int]]:
     asked = set(tokens)
     preparations = asked & PREPARATIONS
     content = [t for t in tokens if t not in PREPARATIONS] or tokens
     postings = [index.postings.get(t, set()) for t in content]
     positions = set.intersection(*postings) if postings else set()
-    costs: dict[int, float] = {}
+    costs: dict[int, tuple[float, int]] = {}
     for position in positions:
-        cost = _food_cost(index, position, asked, preparations)
-        if cost is None:
+        found = _food_cost(index, position, asked, preparations)
+        if found is None:
             continue
+        cost, named = found
         if not index.curated[position]:
             cost += UNCURATED_COST
         place = PLACE_CATEGORIES.get(table.category(position))
         if place is not None and place not in " ".join(tokens):
             cost += PLACE_COST
-        costs[position] = cost
+        costs[position] = (cost, named)
     return costs
 
 
@@ -266,16 +302,20 @@ def _ranked(
     if not ranked:
         raise UnknownFoodError(shown, suggestions(table, index, tokens))
     top = ranked[0]
-    top_cost = costs[top]
+    top_cost, top_named = costs[top]
     runner_up = table.food(ranked[1]) if len(ranked) > 1 else None
-    alone = len(ranked) == 1
-    clear = alone or costs[ranked[1]] - top_cost >= MARGIN
-    # A best guess that adds a word of its own ("chicken" -> "roast chicken") is asked about
-    # when other foods fit too: the query honestly covers several foods.
-    weak = top_cost > MAX_ALONE_COST if alone else top_cost >= MAX_CHOSEN_COST
-    if clear and not weak:
+    if len(ranked) == 1:
+        chosen = top_cost <= MAX_ALONE_COST
+    else:
+        margin = costs[ranked[1]][0] - top_cost
+        # A best guess that adds a naming word of its own ("chicken" -> "roast chicken") is
+        # asked about when other foods fit too: the query honestly covers several foods.
+        chosen = top_named == 0 and (margin >= MARGIN or (top_cost == 0 and margin > 0))
+    if chosen:
         return Match(shown, table.food(top), how, runner_up)
     names = [table.food(p).name for p in ranked[:LISTED]]
+    if len(names) == 1:  # the only food with these words lacks one the query asked for
+        raise UnknownFoodError(shown, names)
     raise AmbiguousFoodError(shown, names, len(ranked) - len(names))
 
 
@@ -290,4 +330,5 @@ def suggestions(table: FoodTable, index: _MatchIndex, tokens: Sequence[str]) -> 
         if curated
     }
     found = process.extract(query, list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=70)
-    return [name for name, _score, _ in found]
+    best = found[0][1] if found else 0
+    return [name for name, score, _ in found if score >= best - SUGGESTION_SPREAD]

@@ -9,7 +9,14 @@ from fractions import Fraction
 
 from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
 from k2calc.foods import Food, FoodTable, normalize, singular
-from k2calc.units import COUNT_SYNONYMS, COUNT_WORDS, Unit, find_unit, multi_word_units
+from k2calc.units import (
+    COUNT_SYNONYMS,
+    COUNT_WORDS,
+    CUT_WORDS,
+    Unit,
+    find_unit,
+    multi_word_units,
+)
 
 MAX_AMOUNT = 1_000_000.0
 EACH = "each"
@@ -94,7 +101,23 @@ def volume_measures(food: Food) -> list[tuple[Unit, float]]:
     return [(m, g) for m, g in ((find_unit(k), g) for k, g in food.measures.items()) if m]
 
 
-def grams_per_unit(food: Food, unit_word: str) -> tuple[str, float]:
+def is_cut_measure(key: str) -> bool:
+    """A volume weighed for one cut of the food (``cup shredded``), not a unit of its own."""
+    first, _, cut = key.partition(" ")
+    return cut in CUT_WORDS and find_unit(first) is not None
+
+
+def _cut_volume(food: Food, unit: Unit, cuts: set[str]) -> float | None:
+    """Grams in one ``unit`` of the food cut as the item says, where USDA weighed that cut."""
+    for key, grams in food.measures.items():
+        first, _, cut = key.partition(" ")
+        measure = find_unit(first)
+        if cut in cuts and measure is not None and measure.kind == "volume":
+            return grams * unit.size / measure.size
+    return None
+
+
+def grams_per_unit(food: Food, unit_word: str, cuts: frozenset[str] = frozenset()) -> tuple[str, float]:
     """Grams of ``food`` in one ``unit_word`` (mass, volume or the food's own count measure).
 
     Returns the unit's name as understood and the grams; raises ``UnitError`` when the
@@ -104,25 +127,35 @@ def grams_per_unit(food: Food, unit_word: str) -> tuple[str, float]:
     if unit is not None and unit.kind == "mass":
         return unit.name, unit.size
     if unit is not None:
+        cut = _cut_volume(food, unit, set(cuts)) if cuts else None
+        if cut is not None:
+            return unit.name, cut
         volumes = volume_measures(food)
         # The food's own weight for this very unit wins; else convert from its first volume.
         volumes.sort(key=lambda pair: pair[0].name != unit.name)
         if volumes:
             measure, grams = volumes[0]
             return unit.name, grams * unit.size / measure.size
-        raise UnitError(f"'{unit_word}' needs a density for {food.name}; {_known_units(food)}")
+        raise UnitError(
+            f"'{unit_word}' needs a density for {food.name}; {_known_units(food)}", food.name
+        )
     word = _measure_key(food, unit_word)
     if word in food.measures:
         return word, food.measures[word]
     if word == EACH:
         raise UnitError(
-            f"{food.name} has no weight per piece, so it cannot be counted; {_known_units(food)}"
+            f"{food.name} has no weight per piece, so it cannot be counted; {_known_units(food)}",
+            food.name,
         )
-    raise UnitError(f"unknown unit '{unit_word}' for {food.name}; {_known_units(food)}")
+    raise UnitError(f"unknown unit '{unit_word}' for {food.name}; {_known_units(food)}", food.name)
 
 
 def _known_units(food: Food) -> str:
-    counts = [f"{k} ({g:g} g)" for k, g in food.measures.items() if find_unit(k) is None]
+    counts = [
+        f"{k} ({g:g} g)"
+        for k, g in food.measures.items()
+        if find_unit(k) is None and not is_cut_measure(k)
+    ]
     options = ["a mass (g, oz, lb…)"]
     if volume_measures(food):
         options.append("a volume (cup, tbsp, tsp, ml…)")
@@ -240,7 +273,8 @@ def _portion(
 
 
 def _with_unit(text: str, food: Food, amount: float, unit_word: str) -> Portion:
-    unit_name, grams = grams_per_unit(food, unit_word)
+    cuts = frozenset(re.findall(r"[a-z]+", normalize(text))) & CUT_WORDS
+    unit_name, grams = grams_per_unit(food, unit_word, cuts)
     return Portion(text.strip(), food, amount, unit_name, amount * grams)
 
 

@@ -29,6 +29,12 @@ COUNT_WORDS = frozenset(
     "shank cube sausage bottle pouch envelope block kernel fig plum apricot carton leg neck "
     "sheet sprout".split()
 ).union(SIZES)
+# How a food was cut for a kitchen measure: USDA weighs "cup, shredded" and "cup, chopped"
+# apart, kept in the table as "cup shredded" and chosen when an item says "shredded".
+CUT_WORDS = frozenset(
+    "shredded chopped sliced diced grated mashed ground whole packed halves pieces crumbled "
+    "cubed pureed".split()
+)
 # Words people use for a food's own count measure: two strips of bacon are two slices.
 COUNT_SYNONYMS = {"strip": "slice", "rasher": "slice", "filet": "fillet"}
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from k2calc.foods import TABLE_COLUMNS, fold_key, normalize, singular, words
-from k2calc.units import COUNT_WORDS, SIZES
+from k2calc.units import COUNT_WORDS, CUT_WORDS, SIZES
 
 ROOT = Path(__file__).resolve().parent.parent
 REF = ROOT / "reference"
@@ -157,12 +157,16 @@ def measure_key(text: str, food_words: frozenset[str] = frozenset()) -> str | No
         return VOLUME[first]
     if first in COUNT:
         return COUNT[first]
+    if len(found) > 1 and found[1] in SIZES:  # "potato medium (2-1/4" to 3-1/4" dia)"
+        return found[1]
     if singular(first) in food_words:
         return "each"
-    # "potato large (3" to 4-1/4" dia)": the food's own noun, then a size
-    if len(found) > 1 and found[1] in SIZES:
-        return found[1]
     return None
+
+
+def _plain(text: str) -> str:
+    """A measure text without its parenthesised remarks ("cup, fluid (yields 2 cups whipped)")."""
+    return re.sub(r"\(.*?\)", "", text.lower())
 
 
 def plain_decimal(value: Decimal) -> str:
@@ -176,14 +180,19 @@ def build_measures(
 ) -> str:
     """``unit=grams;…`` from (amount, measure text, grams); the first of each unit wins."""
     food_words = frozenset(words(normalize(name.split(",")[0])))
-    ordered = sorted(items, key=lambda item: any(w in item[1].lower() for w in SECOND_CHOICE))
+    ordered = sorted(items, key=lambda item: any(w in _plain(item[1]) for w in SECOND_CHOICE))
     out: dict[str, str] = {}
     for amount, text, grams in ordered:
         key = measure_key(text, food_words)
-        if key is None or key in out or Decimal(grams) <= 0:
+        if key is None or Decimal(grams) <= 0:
             continue
         count = Decimal(amount)
-        out[key] = grams if count == 1 else plain_decimal(Decimal(grams) / count)
+        weight = grams if count == 1 else plain_decimal(Decimal(grams) / count)
+        out.setdefault(key, weight)
+        if key in VOLUME.values():
+            # "cup, shredded" is also kept as "cup shredded", for an item that says so
+            for cut in sorted(set(re.findall(r"[a-z]+", _plain(text))) & CUT_WORDS):
+                out.setdefault(f"{key} {cut}", weight)
     first = EACH_FIRST_BY_CATEGORY.get(category)
     own = [key for key in out if key in food_words]
     for key in ((first,) if first else ()) + tuple(EACH_FROM) + tuple(own):

@@ -90,7 +90,7 @@ def test_usage_errors_exit_2(k2: Invoke, args: list[str]) -> None:
         ("2**1000000 g natto", "'2**1000000'"),
         ("", "empty item"),
         ("30 g", "no food"),
-        ("30 g naato", "did you mean 'natto'"),
+        ("30 g nnato", "did you mean 'natto'"),
         ("30 g chicken", "fits several foods"),
     ],
 )
@@ -157,7 +157,7 @@ def test_show_json_and_table(k2: Invoke) -> None:
 
 
 def test_show_unknown_food(k2: Invoke) -> None:
-    run = k2("show", "naato")
+    run = k2("show", "nnato")
     assert run.exit_code == 1 and "did you mean 'natto'" in run.stderr
 
 

@@ -111,7 +111,7 @@ def test_compare_custom_target(k2: Invoke) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "fragment"),
     [
-        (["naato"], 1, "unknown food 'naato' — did you mean 'natto'?"),
+        (["nnato"], 1, "unknown food 'nnato' — did you mean 'natto'?"),
         (["chicken"], 1, "fits several foods"),
         (["gouda", "--per", "serving"], 1, "no serving size"),
         (["natto", "--amount", "lots"], 1, "'lots'"),
@@ -179,7 +179,7 @@ def test_suggest_stdin_and_custom_target(k2: Invoke) -> None:
     [
         (["1 egg yolk", "--category", "cheeses"], 2, "unknown category"),
         (["1 egg yolk", "--limit", "0"], 2, "--limit"),
-        (["30 g naato"], 1, "did you mean 'natto'"),
+        (["30 g nnato"], 1, "did you mean 'natto'"),
     ],
 )
 def test_suggest_errors(k2: Invoke, args: list[str], code: int, fragment: str) -> None:

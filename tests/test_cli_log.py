@@ -60,9 +60,9 @@ def test_add_csv(k2: Invoke) -> None:
 
 
 def test_one_bad_item_logs_nothing(k2: Invoke) -> None:
-    run = k2("log", "add", "30 g natto", "30 g naato")
+    run = k2("log", "add", "30 g natto", "30 g nnato")
     assert run.exit_code == 1
-    assert run.stderr == "k2calc: error: item 2: unknown food 'naato' — did you mean 'natto'?\n"
+    assert run.stderr == "k2calc: error: item 2: unknown food 'nnato' — did you mean 'natto'?\n"
     shown = k2("log", "show", "-f", "json").json()
     assert shown["days"][0]["entries"] == []
 
@@ -262,7 +262,7 @@ def test_import_of_an_export_round_trips(k2: Invoke, tmp_path: Path, fmt: str) -
 
 def test_import_bad_file_imports_nothing(k2: Invoke, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text("date,food,amount\n2026-11-01,natto,30 g\n2026-11-02,naato,1\n")
+    bad.write_text("date,food,amount\n2026-11-01,natto,30 g\n2026-11-02,nnato,1\n")
     run = k2("log", "import", str(bad))
     assert run.exit_code == 1
     assert "1 bad row(s), nothing imported" in run.stderr and "row 3:" in run.stderr

@@ -109,7 +109,7 @@ def test_min_max_set_statuses(k2: Invoke, diary: Path) -> None:
 
 def test_bad_rows_fail_with_a_list(k2: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text("date,food,amount\n" + "2026-11-01,naato,1 g\n" * 23, encoding="utf-8")
+    path.write_text("date,food,amount\n" + "2026-11-01,nnato,1 g\n" * 23, encoding="utf-8")
     run = k2("report", str(path), "-f", "json")
     assert run.exit_code == 1
     assert run.stdout == ""
@@ -118,7 +118,7 @@ def test_bad_rows_fail_with_a_list(k2: Invoke, tmp_path: Path) -> None:
         lines[0] == f"k2calc: error: {path}: 23 rows could not be used "
         "(fix them, or give --skip-invalid to report the rest):"
     )
-    assert lines[1] == "  line 2: 'naato': unknown food 'naato' — did you mean 'natto'?"
+    assert lines[1] == "  line 2: 'nnato': unknown food 'nnato' — did you mean 'natto'?"
     assert lines[-1] == "  … and 3 more"
     assert len(lines) == 22
 

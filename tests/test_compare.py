@@ -133,7 +133,7 @@ def test_sorting(table: FoodTable) -> None:
 
 def test_unknown_food(table: FoodTable) -> None:
     with pytest.raises(UnknownFoodError, match="did you mean 'natto'"):
-        compare(["naato"], table)
+        compare(["nnato"], table)
 
 
 def test_suggest_closes_the_gap_by_hand(table: FoodTable) -> None:

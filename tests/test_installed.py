@@ -47,10 +47,10 @@ def test_python_dash_m(tmp_path: Path) -> None:
 
 
 def test_error_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    done = run([SCRIPT, "total", "30 g naato"], tmp_path)
+    done = run([SCRIPT, "total", "30 g nnato"], tmp_path)
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr == "k2calc: error: unknown food 'naato' — did you mean 'natto'?\n"
+    assert done.stderr == "k2calc: error: unknown food 'nnato' — did you mean 'natto'?\n"
 
 
 def test_stdin_and_check(tmp_path: Path) -> None:

@@ -294,7 +294,7 @@ def test_import_checks_every_row_first(table: FoodTable) -> None:
         "Date,Meal,Food,Amount\n"
         "2026-11-01,breakfast,natto,30 g\n"
         "2026-13-01,lunch,egg,2\n"
-        "2026-11-02,,naato,30 g\n"
+        "2026-11-02,,nnato,30 g\n"
         "2026-11-03,,egg,\n"
     )
     with pytest.raises(MealLogError) as caught:
@@ -302,12 +302,12 @@ def test_import_checks_every_row_first(table: FoodTable) -> None:
     message = str(caught.value)
     assert message.startswith("day.csv: 3 bad row(s), nothing imported:")
     assert "row 3: '2026-13-01' is not a date" in message
-    assert "row 4: unknown food 'naato'" in message
+    assert "row 4: unknown food 'nnato'" in message
     assert "row 5: amount and food must not be empty" in message
 
 
 def test_import_lists_twenty_bad_rows_and_counts_the_rest(table: FoodTable) -> None:
-    text = "date,food,amount\n" + "2026-11-01,naato,30 g\n" * 25
+    text = "date,food,amount\n" + "2026-11-01,nnato,30 g\n" * 25
     with pytest.raises(MealLogError) as caught:
         mealog.read_import(text, "f.csv", table)
     assert str(caught.value).count("unknown food") == 20

@@ -137,7 +137,7 @@ def test_words_that_are_not_food_units(word: str) -> None:
         ("   ", ItemParseError, "empty item"),
         ("30 g", ItemParseError, "no food"),
         ("30", ItemParseError, "no food"),
-        ("30 g naato", UnknownFoodError, "'naato'"),
+        ("30 g nnato", UnknownFoodError, "'nnato'"),
         ("30 g chicken", AmbiguousFoodError, "'chicken'"),
         ("1 slice gouda", UnitError, "'slice'"),
         ("2 natto", UnitError, "natto"),
@@ -156,7 +156,7 @@ def test_bad_items_raise_a_clear_error(
 
 def test_unknown_food_suggests_close_names(table: FoodTable) -> None:
     with pytest.raises(UnknownFoodError) as raised:
-        table.find("naato")
+        table.find("nnato")
     assert "natto" in raised.value.suggestions
     assert len(raised.value.suggestions) <= 3
 

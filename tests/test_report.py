@@ -137,7 +137,7 @@ def test_chunked_equals_unchunked(tmp_path: Path, table: FoodTable, chunksize: i
 
 
 def test_chunked_bad_rows_keep_their_line_numbers(tmp_path: Path, table: FoodTable) -> None:
-    text = "date,food,amount\n" + "2026-11-01,natto,30 g\n" * 5 + "2026-11-01,naato,1 g\n"
+    text = "date,food,amount\n" + "2026-11-01,natto,30 g\n" * 5 + "2026-11-01,nnato,1 g\n"
     with pytest.raises(BadRowsError) as caught:
         report(write(tmp_path, text), table, chunksize=2)
     assert caught.value.skipped["row"].tolist() == [7]
@@ -218,7 +218,7 @@ def test_stream_source(table: FoodTable) -> None:
 
 
 BAD_ROWS = [
-    ("naato,30 g", "naato", "unknown food 'naato' — did you mean 'natto'?"),
+    ("nnato,30 g", "nnato", "unknown food 'nnato' — did you mean 'natto'?"),
     ("cheese,30 g", "cheese", "'cheese' fits several foods"),
     (",30 g", "", "empty food"),
     ("natto,", "", "empty amount"),
@@ -267,20 +267,20 @@ def test_empty_subject_is_a_bad_row(tmp_path: Path, table: FoodTable) -> None:
 
 
 def test_skip_invalid_reports_the_rest(tmp_path: Path, table: FoodTable) -> None:
-    text = "date,food,amount\n2026-11-01,natto,30 g\n2026-11-01,naato,30 g\n2026-11-01,natto,x\n"
+    text = "date,food,amount\n2026-11-01,natto,30 g\n2026-11-01,nnato,30 g\n2026-11-01,natto,x\n"
     result = report(write(tmp_path, text), table, skip_invalid=True)
     (day,) = result.day_rows()
     assert day["mk7_mcg"] == pytest.approx(281.7)
-    assert [(r["row"], r["value"]) for r in result.skipped_rows()] == [(3, "naato"), (4, "x")]
+    assert [(r["row"], r["value"]) for r in result.skipped_rows()] == [(3, "nnato"), (4, "x")]
 
 
 def test_error_lists_first_rows_and_counts_the_rest(tmp_path: Path, table: FoodTable) -> None:
-    text = "date,food,amount\n" + "2026-11-01,naato,1 g\n" * (LISTED_BAD_ROWS + 5)
+    text = "date,food,amount\n" + "2026-11-01,nnato,1 g\n" * (LISTED_BAD_ROWS + 5)
     with pytest.raises(BadRowsError) as caught:
         report(write(tmp_path, text), table)
     message = str(caught.value)
     assert message.startswith(f"{tmp_path / 'diary.csv'}: 25 rows could not be used")
-    assert f"line {LISTED_BAD_ROWS + 1}: 'naato'" in message
+    assert f"line {LISTED_BAD_ROWS + 1}: 'nnato'" in message
     assert f"line {LISTED_BAD_ROWS + 2}:" not in message
     assert message.endswith("… and 5 more")
 
