@@ -9,10 +9,9 @@ from typing import Any
 from k2calc.errors import K2Error, UsageError
 from k2calc.foods import Food, FoodTable
 from k2calc.intake import Intake, Total, portion_intake, total_of
-from k2calc.parse import EACH, Portion, grams_per_unit, resolve_all, split_amount
+from k2calc.parse import EACH, Portion, grams_per_unit, is_cut_measure, resolve_all, split_amount
 from k2calc.sort_keys import CompareSort
 from k2calc.target import BELOW, Target
-from k2calc.parse import is_cut_measure
 from k2calc.units import find_unit
 
 DEFAULT_AMOUNT = "100 g"

@@ -170,7 +170,19 @@ def normalize(text: str) -> str:
 
 # Nouns ending in -ie, whose plural is not -y + ies (cookies, not cooky).
 IE_NOUNS = frozenset(
-    "cookie pie brownie smoothie veggie hoagie calorie prairie birdie beanie sweetie".split()
+    [
+        "cookie",
+        "pie",
+        "brownie",
+        "smoothie",
+        "veggie",
+        "hoagie",
+        "calorie",
+        "prairie",
+        "birdie",
+        "beanie",
+        "sweetie",
+    ]
 )
 
 

@@ -39,9 +39,18 @@ class Intake:
     low_mcg: float
     high_mcg: float
     partial: bool
+    k1_mcg: float | None = None  # phylloquinone: shown beside K2, never added into it
+
+    @property
+    def k2_measured(self) -> bool:
+        """False when no K2 form of the food was measured: its K2 is unknown, not zero."""
+        return not self.partial or any(
+            v is not None for v in (self.mk4_mcg, self.mk7_mcg, self.other_mk_mcg)
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        """The machine-readable shape (keys end in their unit)."""
+        """The machine-readable shape (keys end in their unit; ``null`` = not measured)."""
+        measured = self.k2_measured
         return {
             "input": self.input,
             "food": self.food,
@@ -49,9 +58,9 @@ class Intake:
             "mk4_mcg": self.mk4_mcg,
             "mk7_mcg": self.mk7_mcg,
             "other_mk_mcg": self.other_mk_mcg,
-            "total_mcg": self.total_mcg,
-            "low_mcg": self.low_mcg,
-            "high_mcg": self.high_mcg,
+            "total_mcg": self.total_mcg if measured else None,
+            "low_mcg": self.low_mcg if measured else None,
+            "high_mcg": self.high_mcg if measured else None,
             "partial": self.partial,
         }
 
@@ -71,6 +80,7 @@ def portion_intake(portion: Portion) -> Intake:
         low_mcg=food.low_mcg_per_100g * scale,
         high_mcg=food.high_mcg_per_100g * scale,
         partial=food.partial,
+        k1_mcg=None if food.k1_mcg_per_100g is None else food.k1_mcg_per_100g * scale,
     )
 
 
@@ -141,9 +151,15 @@ class Total:
             "status": self.status,
         }
 
+    @property
+    def k1_mcg(self) -> float | None:
+        """K1 (phylloquinone) summed over the items that measured it: never part of K2."""
+        return _measured_sum(i.k1_mcg for i in self.items)
+
     def as_dict(self) -> dict[str, Any]:
-        """The machine-readable shape of ``k2calc total``."""
-        return {"items": [i.as_dict() for i in self.items], **self.sums()}
+        """The machine-readable shape of ``k2calc total``, K1 beside K2 on every item."""
+        items = [{**i.as_dict(), "k1_mcg": i.k1_mcg} for i in self.items]
+        return {"items": items, **self.sums(), "k1_mcg": self.k1_mcg}
 
 
 def total_of(portions: Sequence[Portion], target: Target | None = None) -> Total:
@@ -151,6 +167,11 @@ def total_of(portions: Sequence[Portion], target: Target | None = None) -> Total
     return Total(tuple(portion_intake(p) for p in portions), target or Target())
 
 
-def total(items: Sequence[str], table: FoodTable, target: Target | None = None) -> Total:
-    """The K2 in ``items`` such as ``["30 g natto", "2 eggs"]`` against ``target``."""
-    return total_of(resolve_all(list(items), table), target)
+def total(
+    items: Sequence[str], table: FoodTable, target: Target | None = None, strict: bool = False
+) -> Total:
+    """The K2 in ``items`` such as ``["30 g natto", "2 eggs"]`` against ``target``.
+
+    With ``strict``, foods must be given by exact names or aliases.
+    """
+    return total_of(resolve_all(list(items), table, strict), target)

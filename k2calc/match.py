@@ -28,31 +28,138 @@ from k2calc.foods import Food, FoodTable, fold_key, normalize, words
 
 EXACT, ALIAS, RANKED, TYPO = "exact", "alias", "ranked", "typo"
 PREPARATIONS = frozenset(
-    "raw cooked boiled steamed fried pan-fried deep-fried stir-fried roasted grilled baked "
-    "broiled pan-broiled braised stewed simmered poached scrambled canned frozen dried smoked "
-    "microwaved toasted sauteed blanched hard-boiled soft-boiled dry uncooked sashimi".split()
+    [
+        "raw",
+        "cooked",
+        "boiled",
+        "steamed",
+        "fried",
+        "pan-fried",
+        "deep-fried",
+        "stir-fried",
+        "roasted",
+        "grilled",
+        "baked",
+        "broiled",
+        "pan-broiled",
+        "braised",
+        "stewed",
+        "simmered",
+        "poached",
+        "scrambled",
+        "canned",
+        "frozen",
+        "dried",
+        "smoked",
+        "microwaved",
+        "toasted",
+        "sauteed",
+        "blanched",
+        "hard-boiled",
+        "soft-boiled",
+        "dry",
+        "uncooked",
+        "sashimi",
+    ]
 )
 IGNORED = frozenset(
-    "chopped sliced diced shredded grated minced cubed fresh plain organic homemade "
-    "home-made freshly shelled peeled pitted".split()
+    [
+        "chopped",
+        "sliced",
+        "diced",
+        "shredded",
+        "grated",
+        "minced",
+        "cubed",
+        "fresh",
+        "plain",
+        "organic",
+        "homemade",
+        "home-made",
+        "freshly",
+        "shelled",
+        "peeled",
+        "pitted",
+    ]
 )
-FILLER = frozenset("of a an the some my".split())
-CONTAINERS = frozenset("glass bowl plate mug handful".split())
+FILLER = frozenset(["of", "a", "an", "the", "some", "my"])
+CONTAINERS = frozenset(["glass", "bowl", "plate", "mug", "handful"])
 # Words that describe rather than name a food: cheap extras in a candidate's name.
 NEUTRAL = frozenset(
-    "whole fresh regular plain enriched unenriched mixed species all class commercial "
-    "commercially prepared without with salt added and or meat only solid liquid drained "
-    "unsalted type variety ns as to ready-to-eat ready-to-serve unprepared prepared "
-    "from home recipe water tap bottled raw cooked boiled chopped sliced diced whole leaf "
-    "lean fat".split()
+    [
+        "whole",
+        "fresh",
+        "regular",
+        "plain",
+        "enriched",
+        "unenriched",
+        "mixed",
+        "species",
+        "all",
+        "class",
+        "commercial",
+        "commercially",
+        "prepared",
+        "without",
+        "with",
+        "salt",
+        "added",
+        "and",
+        "or",
+        "meat",
+        "only",
+        "solid",
+        "liquid",
+        "drained",
+        "unsalted",
+        "type",
+        "variety",
+        "ns",
+        "as",
+        "to",
+        "ready-to-eat",
+        "ready-to-serve",
+        "unprepared",
+        "prepared",
+        "from",
+        "home",
+        "recipe",
+        "water",
+        "tap",
+        "bottled",
+        "raw",
+        "cooked",
+        "boiled",
+        "chopped",
+        "sliced",
+        "diced",
+        "whole",
+        "leaf",
+        "lean",
+        "fat",
+    ]
 )
 # Words dropped as a last resort when nothing fits the query as typed.
 MODIFIERS = frozenset(
-    "white red yellow green black brown full fat full-fat low-fat whole light dark".split()
+    [
+        "white",
+        "red",
+        "yellow",
+        "green",
+        "black",
+        "brown",
+        "full",
+        "fat",
+        "full-fat",
+        "low-fat",
+        "whole",
+        "light",
+        "dark",
+    ]
 )
 # USDA names that start with a class: "Fish, herring", "Nuts, almonds", "Game meat, bison".
 CLASS_WORDS = frozenset(
-    "fish crustacean mollusk nut seed spice beverage cheese meat candy".split()
+    ["fish", "crustacean", "mollusk", "nut", "seed", "spice", "beverage", "cheese", "meat", "candy"]
 )
 SALTED_COST = 0.5
 PLACE_CATEGORIES = {"baby-food": "baby", "restaurant": "restaurant", "fast-food": "fast"}
@@ -207,12 +314,14 @@ def _closest(token: str, index: _MatchIndex) -> str | None:
 
 # What a preparation word in a query accepts in a food's names ("baked" cod is USDA's
 # "cooked, dry heat"; any cooking word is "cooked").
-_NOT_COOKING = frozenset({"raw", "frozen", "canned", "dried", "smoked", "dry", "uncooked", "sashimi"})
+_NOT_COOKING = frozenset(
+    {"raw", "frozen", "canned", "dried", "smoked", "dry", "uncooked", "sashimi"}
+)
 _COOKING = PREPARATIONS - _NOT_COOKING
 _DRY_HEAT = frozenset({"heat", "baked", "roasted", "grilled", "broiled", "cooked"})
 PREPARATION_MATCHES = {
     **{word: frozenset({"cooked"}) for word in _COOKING},
-    **{word: _DRY_HEAT for word in ("baked", "roasted", "grilled", "broiled")},
+    **dict.fromkeys(("baked", "roasted", "grilled", "broiled"), _DRY_HEAT),
     "boiled": frozenset({"boiled", "heat", "simmered", "poached", "stewed", "cooked"}),
     "steamed": frozenset({"steamed", "boiled", "heat", "cooked"}),
     "sauteed": frozenset({"fried", "pan-fried", "stir-fried", "cooked"}),
@@ -285,9 +394,7 @@ def _candidates(
     return costs
 
 
-def _ranked(
-    table: FoodTable, index: _MatchIndex, tokens: list[str], shown: str, how: str
-) -> Match:
+def _ranked(table: FoodTable, index: _MatchIndex, tokens: list[str], shown: str, how: str) -> Match:
     costs = _candidates(table, index, tokens)
     if not costs:
         # "chick peas" -> "chickpeas"; "white miso" -> "miso": words run together, or a

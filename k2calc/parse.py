@@ -117,7 +117,9 @@ def _cut_volume(food: Food, unit: Unit, cuts: set[str]) -> float | None:
     return None
 
 
-def grams_per_unit(food: Food, unit_word: str, cuts: frozenset[str] = frozenset()) -> tuple[str, float]:
+def grams_per_unit(
+    food: Food, unit_word: str, cuts: frozenset[str] = frozenset()
+) -> tuple[str, float]:
     """Grams of ``food`` in one ``unit_word`` (mass, volume or the food's own count measure).
 
     Returns the unit's name as understood and the grams; raises ``UnitError`` when the

@@ -31,11 +31,11 @@ LOWER_BOUND_NOTE = (
 FOOD_CSV_COLUMNS = (
     "name", "aliases", "category", "ndb_no", "mk4_mcg_per_100g", "mk7_mcg_per_100g",
     "other_mk_mcg_per_100g", "total_mcg_per_100g", "low_mcg_per_100g", "high_mcg_per_100g",
-    "partial", "measures", "sources", "note",
+    "partial", "k1_mcg_per_100g", "measures", "sources", "note",
 )  # fmt: skip
 TOTAL_CSV_COLUMNS = (
     "input", "food", "grams", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg",
-    "high_mcg", "partial", "target_min_mcg", "target_max_mcg", "status",
+    "high_mcg", "partial", "k1_mcg", "target_min_mcg", "target_max_mcg", "status",
 )  # fmt: skip
 
 
@@ -128,8 +128,10 @@ def form_cells(item: Intake | Total) -> list[str]:
     return [form_cell(value, unsplit) for value in forms]
 
 
-def total_cell(value: float, partial: bool) -> str:
-    """A total's cell, marked ``*`` when it is a lower bound."""
+def total_cell(value: float, partial: bool, measured: bool = True) -> str:
+    """A total's cell, marked ``*`` when it is a lower bound; ``—`` when nothing was measured."""
+    if not measured:
+        return NOT_MEASURED
     return mcg(value) + (PARTIAL_MARK if partial else "")
 
 
@@ -166,7 +168,7 @@ def total_table(result: Total, file: TextIO) -> None:
             item.food,
             grams_text(item.grams),
             *form_cells(item),
-            total_cell(item.total_mcg, item.partial),
+            total_cell(item.total_mcg, item.partial, item.k2_measured),
             band_text(item.low_mcg, item.high_mcg),
         )
     out.print(table)
@@ -198,9 +200,10 @@ def _distance(result: Total) -> str:
 def total_rows(result: Total) -> list[dict[str, Any]]:
     """CSV rows for ``total``: one per item, then the summed row labelled ``total``."""
     grams = sum(i.grams for i in result.items)
+    document = result.as_dict()
     return [
-        *(i.as_dict() for i in result.items),
-        {"input": "total", "food": "", "grams": grams, **result.sums()},
+        *document["items"],
+        {"input": "total", "food": "", "grams": grams, **result.sums(), "k1_mcg": result.k1_mcg},
     ]
 
 
@@ -219,7 +222,7 @@ def foods_table(foods: Sequence[Food], file: TextIO, title: str) -> None:
             food.name,
             food.category,
             *(form_cell(v, unsplit) for v in food.forms_mcg_per_100g),
-            total_cell(food.total_mcg_per_100g, food.partial),
+            total_cell(food.total_mcg_per_100g, food.partial, food.k2_measured),
             band_text(food.low_mcg_per_100g, food.high_mcg_per_100g),
         )
     out.print(table)
@@ -251,6 +254,12 @@ def _per_100g(value: float | None, unsplit: bool) -> str:
     return "in the total, not split by form" if unsplit else "not measured"
 
 
+def _total_per_100g(food: Food) -> str:
+    if not food.k2_measured:
+        return "not measured (no source measured any K2 form of this food)"
+    return total_cell(food.total_mcg_per_100g, food.partial) + " mcg/100 g"
+
+
 def food_card(food: Food, file: TextIO) -> None:
     """The ``show`` view of one food."""
     out = console(file)
@@ -269,8 +278,9 @@ def food_card(food: Food, file: TextIO) -> None:
         ("MK-4", _per_100g(food.mk4_mcg_per_100g, unsplit)),
         ("MK-7", _per_100g(food.mk7_mcg_per_100g, unsplit)),
         ("Other MK", _per_100g(food.other_mk_mcg_per_100g, unsplit)),
-        ("Total", total_cell(food.total_mcg_per_100g, food.partial) + " mcg/100 g"),
+        ("Total", _total_per_100g(food)),
         ("Range", f"{band} mcg/100 g" if band else "none given"),
+        ("K1 (not K2)", _per_100g(food.k1_mcg_per_100g, False) + " (phylloquinone)"),
         ("Units", "g, kg, mg, oz, lb" + units),
         ("Sources", "\n".join(f"{k}: {citations.get(k, '')}" for k in food.sources) or food.origin),
         ("Note", food.note or "—"),
@@ -278,5 +288,5 @@ def food_card(food: Food, file: TextIO) -> None:
     for label, value in rows:
         table.add_row(label, value)
     out.print(table)
-    if food.partial:
+    if food.partial and food.k2_measured:
         out.print(f"{PARTIAL_MARK} Some forms were not measured: the total is a lower bound.")

@@ -154,8 +154,9 @@ def _amounts(frame: pd.DataFrame) -> _Column:
 class _Resolver:
     """Resolves each distinct value once for the whole file (all chunks)."""
 
-    def __init__(self, table: FoodTable) -> None:
+    def __init__(self, table: FoodTable, strict: bool = False) -> None:
         self.table = table
+        self.strict = strict
         self.foods: list[Food] = []
         self._food_ids: dict[str, int | str] = {}
         self._dates: dict[str, str | None] = {}
@@ -178,7 +179,7 @@ class _Resolver:
         if not name:
             return "empty food"
         try:
-            found = self.table.find(name)
+            found = self.table.find(name, self.strict)
         except K2Error as exc:
             return str(exc)
         if found not in self.foods:
@@ -522,6 +523,7 @@ def report(
     skip_invalid: bool = False,
     chunksize: int | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> Report:
     """The intake report of a CSV file (a path, or an open text stream such as stdin).
 
@@ -531,7 +533,7 @@ def report(
     label = str(source) if isinstance(source, Path) else "stdin"
     if chunksize is not None and chunksize < 1:
         raise ReportFileError(f"chunk size {chunksize}: give at least 1 row")
-    resolver = _Resolver(table)
+    resolver = _Resolver(table, strict)
     parts: list[pd.DataFrame] = []  # chunk sums; merged when they grow, so memory stays bounded
     bad: list[pd.DataFrame] = []
     rows = 0

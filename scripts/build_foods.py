@@ -125,12 +125,50 @@ COUNT = {
 }
 # One whole food counted with no unit ("2 eggs", "1 apple"): the first of these keys it has,
 # else a count word that is the food's own noun ("1 pancake": pancake = 38 g).
-EACH_FROM = (
-    "each medium large fruit piece unit item link frankfurter patty drumstick thigh wing breast "
-    "fillet steak chop medallion liver corndog bagel biscuit muffin doughnut donut cookie "
-    "cracker tortilla pita croissant bar pastry roll lobster strip ear head stalk spear sheet "
-    "clove small"
-).split()
+EACH_FROM = [
+    "each",
+    "medium",
+    "large",
+    "fruit",
+    "piece",
+    "unit",
+    "item",
+    "link",
+    "frankfurter",
+    "patty",
+    "drumstick",
+    "thigh",
+    "wing",
+    "breast",
+    "fillet",
+    "steak",
+    "chop",
+    "medallion",
+    "liver",
+    "corndog",
+    "bagel",
+    "biscuit",
+    "muffin",
+    "doughnut",
+    "donut",
+    "cookie",
+    "cracker",
+    "tortilla",
+    "pita",
+    "croissant",
+    "bar",
+    "pastry",
+    "roll",
+    "lobster",
+    "strip",
+    "ear",
+    "head",
+    "stalk",
+    "spear",
+    "sheet",
+    "clove",
+    "small",
+]
 # Eggs are sold and counted as large ones in US recipes and in USDA's own egg measures.
 EACH_FIRST_BY_CATEGORY = {"egg": "large"}
 # A measure described this way is not the food as eaten; another of the same unit is preferred.
@@ -147,7 +185,7 @@ def measure_key(text: str, food_words: frozenset[str] = frozenset()) -> str | No
         return "fl oz"
     if re.match(r"^(oz|lb)\b", t) or t.startswith(("cubic inch", "nlea")):
         return None
-    found = re.findall(r"[a-z]+", t)
+    found: list[str] = re.findall(r"[a-z]+", t)
     if not found:
         return None
     first = found[0]
@@ -175,9 +213,7 @@ def plain_decimal(value: Decimal) -> str:
     return text or "0"
 
 
-def build_measures(
-    items: Iterable[tuple[str, str, str]], category: str, name: str = ""
-) -> str:
+def build_measures(items: Iterable[tuple[str, str, str]], category: str, name: str = "") -> str:
     """``unit=grams;…`` from (amount, measure text, grams); the first of each unit wins."""
     food_words = frozenset(words(normalize(name.split(",")[0])))
     ordered = sorted(items, key=lambda item: any(w in _plain(item[1]) for w in SECOND_CHOICE))
@@ -261,7 +297,9 @@ class StudyValues:
         """The cell(s) ``ref`` names, checked against the value written in the curation file."""
         key = ref.get("source", "")
         if key not in self.sources:
-            raise BuildError(f"{where}: unknown source key {key!r} (add it to curation/sources.csv)")
+            raise BuildError(
+                f"{where}: unknown source key {key!r} (add it to curation/sources.csv)"
+            )
         starts = self.sources[key]["reference_match"]
         text = ref.get("source_text", "")
         found = [
@@ -276,7 +314,9 @@ class StudyValues:
         if not found:
             raise BuildError(f"{label} is not in reference/{' or '.join(VALUE_FILES)}")
         if len(found) > 1:
-            raise BuildError(f"{label} matches {len(found)} rows; add source_text to tell them apart")
+            raise BuildError(
+                f"{label} matches {len(found)} rows; add source_text to tell them apart"
+            )
         columns = ref["columns"] if "columns" in ref else [ref["column"]]
         cells = [found[0][1][c] for c in columns]
         if "" in cells:
@@ -574,7 +614,10 @@ def main(argv: list[str] | None = None) -> int:
             if (path.read_text(encoding="utf-8") if path.exists() else "") != content
         ]
         if stale:
-            print(f"{', '.join(stale)} out of date: run python scripts/build_foods.py", file=sys.stderr)
+            print(
+                f"{', '.join(stale)} out of date: run python scripts/build_foods.py",
+                file=sys.stderr,
+            )
             return 1
         print("foods.csv and sources.csv are up to date")
         return 0

@@ -19,8 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     fresh = build_unit_table()
     if args.check:
         if OUT.read_text(encoding="utf-8") != fresh:
-            print("k2calc/data/units.csv out of date: run python scripts/build_units.py",
-                  file=sys.stderr)
+            print(
+                "k2calc/data/units.csv out of date: run python scripts/build_units.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     OUT.write_text(fresh, encoding="utf-8")

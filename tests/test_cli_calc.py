@@ -189,7 +189,6 @@ HEADER = "name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\n"
         (HEADER + "x,abc,,\n", ":2: column mk4"),
         (HEADER + "x,-1,,\n", ">= 0"),
         (HEADER + "x,inf,,\n", "finite"),
-        (HEADER + "x,,,\n", "no value"),
         (HEADER + "x,1,,\nX,2,,\n", ":3:"),
         ("name,mk4,mk7_mcg_per_100g,other_mk_mcg_per_100g\nx,1,,\n", "unknown column"),
     ],

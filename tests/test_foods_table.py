@@ -179,17 +179,23 @@ def load_build(tmp_path: Path) -> ModuleType:
     """The build script, pointed at a scratch copy of reference/ and curation/."""
     shutil.copytree(ROOT / "reference", tmp_path / "reference")
     shutil.copytree(CURATION, tmp_path / "curation")
-    spec = importlib.util.spec_from_file_location("build_foods", ROOT / "scripts" / "build_foods.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_foods", ROOT / "scripts" / "build_foods.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["build_foods"] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
-    module.REF = tmp_path / "reference"
-    module.CURATION = tmp_path / "curation"
+    setattr(module, "REF", tmp_path / "reference")  # noqa: B010  # a loaded script module
+    setattr(module, "CURATION", tmp_path / "curation")  # noqa: B010
     return module
 
 
-def rewrite(path: Path, change: dict[int, dict[str, str]] | None = None, swap: tuple[int, int] | None = None) -> None:  # fmt: skip
+def rewrite(
+    path: Path,
+    change: dict[int, dict[str, str]] | None = None,
+    swap: tuple[int, int] | None = None,
+) -> None:
     with path.open(newline="", encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     if swap:

@@ -15,6 +15,7 @@ from k2calc.cli.common import (
     FormatOpt,
     MaxOpt,
     MinOpt,
+    StrictOpt,
     read_items,
     user_errors,
 )
@@ -39,6 +40,7 @@ def total(
     min_mcg: MinOpt = DEFAULT_MIN_MCG,
     max_mcg: MaxOpt = DEFAULT_MAX_MCG,
     check: CheckOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Total the K2 in the items given, by form, against the daily target.
 
@@ -56,7 +58,7 @@ def total(
     from k2calc.render import TOTAL_CSV_COLUMNS, total_rows, total_table, write_csv, write_json
 
     target = Target(min_mcg, max_mcg)
-    result = compute_total(read_items(items), load_table(foods_file), target)
+    result = compute_total(read_items(items), load_table(foods_file), target, strict)
     if fmt is Format.json:
         write_json(result.as_dict(), sys.stdout)
     elif fmt is Format.csv:

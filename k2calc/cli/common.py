@@ -46,6 +46,13 @@ MinOpt = Annotated[
 MaxOpt = Annotated[
     float, typer.Option("--max", help="Upper end of the daily target in mcg (>= --min).")
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Take foods by exact name or alias only (no ranked or typo matches), for scripts.",
+    ),
+]
 CheckOpt = Annotated[
     bool,
     typer.Option("--check", help="Exit with status 3 when the total is outside the target."),

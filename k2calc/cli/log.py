@@ -19,6 +19,7 @@ from k2calc.cli.common import (
     FormatOpt,
     MaxOpt,
     MinOpt,
+    StrictOpt,
     new_app,
     read_items,
     user_errors,
@@ -154,6 +155,7 @@ def add(
     min_mcg: MinOpt = DEFAULT_MIN_MCG,
     max_mcg: MaxOpt = DEFAULT_MAX_MCG,
     db: DbOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Log what you ate: the items go in the log for the day, all or none.
 
@@ -175,7 +177,7 @@ def add(
     target = Target(min_mcg, max_mcg)
     day = log_date(date)
     path = db_path(db)
-    portions = resolve_all(read_items(items), load_table(foods_file))
+    portions = resolve_all(read_items(items), load_table(foods_file), strict)
     new = [mealog.NewEntry(day, mealog.normalize_meal(meal), p, note) for p in portions]
     added = mealog.add_entries(path, new, before_commit=_pause_hook())
     logged = mealog.day(path, day, target)

@@ -17,6 +17,7 @@ from k2calc.cli.common import (
     FormatOpt,
     MaxOpt,
     MinOpt,
+    StrictOpt,
     user_errors,
 )
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG
@@ -84,6 +85,7 @@ def report(
         bool,
         typer.Option("--check", help="Exit with status 3 when any day is outside the target."),
     ] = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Report K2 intake per subject and day from a CSV food diary, fast and loud.
 
@@ -118,6 +120,7 @@ def report(
             skip_invalid=skip_invalid,
             chunksize=chunksize,
             progress=bar.update,
+            strict=strict,
         )
     if len(result.skipped):
         heading = f"{file}: skipped {plural(len(result.skipped), 'row')} that could not be used:"
