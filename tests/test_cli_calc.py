@@ -30,9 +30,12 @@ def test_total_json_shape_and_values(k2: Invoke) -> None:
     data = run.json()
     assert set(data) == {
         "items", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg",
-        "partial", "target_min_mcg", "target_max_mcg", "status",
+        "partial", "target_min_mcg", "target_max_mcg", "status", "k1_mcg",
     }  # fmt: skip
     natto = data["items"][0]
+    # K1 beside K2, never inside it: USDA 16113 natto K1 23.1 per 100 g
+    assert natto["k1_mcg"] == pytest.approx(23.1 * 0.3)
+    assert natto["total_mcg"] == pytest.approx(281.7)
     assert natto["input"] == "30 g natto" and natto["food"] == "natto"
     assert natto["grams"] == 30.0
     assert natto["mk4_mcg"] is None and natto["other_mk_mcg"] is None  # not measured: null
@@ -41,6 +44,26 @@ def test_total_json_shape_and_values(k2: Invoke) -> None:
     assert data["other_mk_mcg"] is None
     assert data["total_mcg"] == pytest.approx(281.7 + 0.2 + 47.3 * OZ / 100, abs=1e-6)
     assert (data["target_min_mcg"], data["target_max_mcg"], data["status"]) == (45, 200, "above")
+
+
+def test_a_food_whose_k2_nobody_measured_is_null_not_zero(k2: Invoke) -> None:
+    data = k2("total", "1 cup kale", "-f", "json").json()
+    kale = data["items"][0]
+    assert kale["food"] == "kale"
+    assert kale["grams"] == 16.0  # USDA 11233: 1 cup = 16 g
+    assert [kale[k] for k in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg")] == [None] * 4
+    assert kale["partial"] is True
+    assert kale["k1_mcg"] == pytest.approx(704.8 * 0.16)  # USDA 11233 K1 704.8 per 100 g
+    table = k2("total", "1 cup kale").stdout
+    assert "0.0" not in table.splitlines()[3]  # the kale row shows "—", never a zero
+
+
+def test_strict_refuses_anything_but_exact_names(k2: Invoke) -> None:
+    assert k2("total", "30 g gouda chese").exit_code == 0
+    run = k2("total", "30 g gouda chese", "--strict")
+    assert run.exit_code == 1
+    assert "strict matching takes exact names and aliases only" in run.stderr
+    assert k2("total", "30 g dutch gouda", "--strict").exit_code == 0
 
 
 def test_total_csv_has_a_row_per_item_and_a_total_row(k2: Invoke) -> None:
