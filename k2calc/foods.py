@@ -324,8 +324,15 @@ class FoodTable:
         return sorted({self.category(i) for i in self.positions() if self.alive(i)} - {""})
 
 
-def sort_foods(foods: list[Food], key: FoodSort) -> list[Food]:
-    """Sort by name, or by a form per 100 g from high to low with not measured last."""
+def sort_foods(foods: list[Food], key: FoodSort, query: str = "") -> list[Food]:
+    """Sort by best match for ``query`` (its words in the name, named foods, shorter names),
+    by name, or by a form per 100 g from high to low with not measured last."""
+    if key is FoodSort.match:
+        needles = set(words(normalize(query)))
+        return sorted(
+            foods,
+            key=lambda f: (not needles <= set(words(f.name)), not f.aliases, len(f.name)),
+        )
     if key is FoodSort.name:
         return sorted(foods, key=lambda f: f.name)
     index = {FoodSort.mk4: 0, FoodSort.mk7: 1, FoodSort.other: 2}

@@ -6,8 +6,9 @@ from enum import StrEnum
 
 
 class FoodSort(StrEnum):
-    """Columns ``foods`` can sort by: the name, or a form per 100 g (high first)."""
+    """Columns ``foods`` can sort by: best match, the name, or a form per 100 g (high first)."""
 
+    match = "match"
     name = "name"
     mk4 = "mk4"
     mk7 = "mk7"

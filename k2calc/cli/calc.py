@@ -22,6 +22,8 @@ from k2calc.cli.common import (
 from k2calc.errors import K2Error
 from k2calc.foods import load_table, sort_foods, source_citations
 from k2calc.sort_keys import FoodSort
+
+TABLE_ROWS = 25  # a table of foods shows this many unless --limit says otherwise
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
 
 
@@ -79,10 +81,22 @@ def foods(
         str | None, typer.Option("--category", "-c", help="Only foods of this category.")
     ] = None,
     sort: Annotated[
-        FoodSort, typer.Option("--sort", "-s", help="Sort by name, or by a form (high first).")
-    ] = FoodSort.name,
+        FoodSort,
+        typer.Option(
+            "--sort",
+            "-s",
+            help="Best match first (named foods, short names), by name, or by a form (high first).",
+        ),
+    ] = FoodSort.match,
     limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many foods.")
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            help=f"Show at most this many foods (a table shows {TABLE_ROWS} unless given; "
+            "CSV and JSON show all).",
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
@@ -101,19 +115,23 @@ def foods(
     text = " ".join(query or [])
     if category is not None and category.lower() not in table.categories + ["supplement"]:
         raise K2Error(f"unknown category '{category}'; categories: {', '.join(table.categories)}")
-    found = sort_foods(table.search(text, category), sort)[:limit]
-    if not found:
+    matching = sort_foods(table.search(text, category), sort, text)
+    if not matching:
         raise K2Error(
             f"no food matches '{text}'" + (f" in category {category}" if category else "")
         )
+    shown = limit or (TABLE_ROWS if fmt is Format.table else None)
+    found = matching[:shown]
     if fmt is Format.json:
         write_json(food_rows(found), sys.stdout)
     elif fmt is Format.csv:
         write_csv(food_rows(found), FOOD_CSV_COLUMNS, sys.stdout)
     else:
-        title = f"{len(found)} food{'s' if len(found) != 1 else ''}" + (
+        title = f"{len(matching)} food{'s' if len(matching) != 1 else ''}" + (
             f" matching '{text}'" if text else ""
         )
+        if len(found) < len(matching):
+            title += f", the first {len(found)} (--limit N for more)"
         foods_table(found, sys.stdout, title)
 
 
