@@ -22,9 +22,9 @@ from k2calc.cli.common import (
 from k2calc.errors import K2Error
 from k2calc.foods import load_table, sort_foods, source_citations
 from k2calc.sort_keys import FoodSort
+from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
 
 TABLE_ROWS = 25  # a table of foods shows this many unless --limit says otherwise
-from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
 
 
 @user_errors
@@ -131,7 +131,7 @@ def foods(
             f" matching '{text}'" if text else ""
         )
         if len(found) < len(matching):
-            title += f", the first {len(found)} (--limit N for more)"
+            title += f", the first {len(found)}" + ("" if limit else " (--limit N for more)")
         foods_table(found, sys.stdout, title)
 
 
