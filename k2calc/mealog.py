@@ -185,12 +185,18 @@ def _open(path: Path, write: bool) -> sqlite3.Connection:
     raise MealLogError(f"cannot open {path}: permission denied")
 
 
+_CHECK_SQL = (
+    "SELECT a.application_id, v.user_version, (SELECT count(*) FROM sqlite_master) "
+    "FROM pragma_application_id() AS a, pragma_user_version() AS v"
+)
+
+
 def _check(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of a k2calc log (0 for an empty new file); raises for anything else."""
     try:
-        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # One statement, so one snapshot: three separate reads could straddle another
+        # writer's creation of the schema and see a half-made log (issue #14, D1).
+        application_id, version, objects = conn.execute(_CHECK_SQL).fetchone()
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc):
             raise
