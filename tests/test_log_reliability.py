@@ -183,7 +183,8 @@ def test_a_log_created_between_the_checkers_reads_is_not_called_foreign(
 
     db = tmp_path / "log.sqlite3"
     portion = resolve("2 eggs", load_table())
-    real_open, fired = mealog._open, []
+    real_open = mealog._open
+    fired: list[bool] = []
 
     def traced_open(path: Path, write: bool) -> sqlite3.Connection:
         conn = real_open(path, write)
