@@ -17,6 +17,7 @@ from k2calc.cli.common import (
     FoodsOpt,
     Format,
     FormatOpt,
+    ItemsCommand,
     MaxOpt,
     MinOpt,
     new_app,
@@ -133,7 +134,7 @@ def _pause_hook() -> Callable[[], None] | None:
     return pause
 
 
-@log_app.command(context_settings={"ignore_unknown_options": True})
+@log_app.command(cls=ItemsCommand)
 @user_errors
 def add(
     items: Annotated[
