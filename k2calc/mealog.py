@@ -12,11 +12,14 @@ written to.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -171,9 +174,76 @@ def _not_a_log(path: Path, why: str) -> MealLogError:
     )
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_BYTES = 100  # the SQLite file header: user_version at offset 60, application_id at 68
+
+
+def _real_path(path: Path) -> Path:
+    """``path`` with its symbolic links followed; a loop or a dangling link is an error."""
+    try:
+        real = path.resolve(strict=False)
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop"
+        raise MealLogError(f"cannot open {path}: it is a loop of symbolic links") from None
+    if path.is_symlink() and not real.exists():
+        raise MealLogError(
+            f"cannot open {path}: it is a symbolic link to {real}, which does not exist"
+        )
+    return real
+
+
+def _read_header(real: Path, path: Path) -> bytes:
+    """The first 100 bytes of the file (``b""`` for none), read without SQLite."""
+    try:
+        with real.open("rb") as handle:
+            return handle.read(HEADER_BYTES)
+    except FileNotFoundError:
+        return b""
+    except OSError as exc:
+        raise MealLogError(f"cannot open {path}: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def _header_problem(header: bytes, path: Path) -> MealLogError | None:
+    """Why the file with this header is not a k2calc log we may open, or ``None`` if it is."""
+    if len(header) < HEADER_BYTES or not header.startswith(SQLITE_MAGIC):
+        return _not_a_log(path, "file is not a database")
+    version = int.from_bytes(header[60:64], "big")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        return _not_a_log(path, "it holds another program's data")
+    if version > SCHEMA_VERSION:
+        return MealLogError(
+            f"{path} was written by a newer k2calc (log schema {version}; this k2calc knows "
+            f"up to {SCHEMA_VERSION}); upgrade k2calc to use it. The file was left untouched"
+        )
+    return None
+
+
+def _verify_file(real: Path, path: Path) -> bool:
+    """Decide from the raw header, before SQLite touches the file, whether it is ours.
+
+    True for a k2calc log, False for a file that does not exist or is empty (a new log);
+    raises for anything else. SQLite is never given a file that is not verified, because
+    opening one can roll back its journal or checkpoint its write-ahead log (D8).
+    """
+    header = _read_header(real, path)
+    if not header:
+        wal = Path(f"{real}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise _not_a_log(path, f"it is empty but has another program's {wal.name}")
+        return False
+    problem = _header_problem(header, path)
+    if problem is not None and len(header) < HEADER_BYTES:
+        time.sleep(0.05)  # another k2calc may be writing a new log's first page: look again
+        header = _read_header(real, path)
+        problem = _header_problem(header, path) if header else None
+    if problem is not None:
+        raise problem
+    return bool(header)
+
+
 def _open(path: Path, write: bool) -> sqlite3.Connection:
-    """Open read-write if we may (so a killed writer's journal is rolled back), else read-only."""
-    uri = path.resolve().as_uri()
+    """Open a verified log read-write if we may (so a killed k2calc writer's journal is
+    rolled back), else read-only; for writing, create it."""
+    uri = path.as_uri()
     modes = ("rwc",) if write else ("rw", "ro")
     for mode in modes:
         try:
@@ -182,7 +252,9 @@ def _open(path: Path, write: bool) -> sqlite3.Connection:
             )
         except sqlite3.OperationalError:
             continue
-    raise MealLogError(f"cannot open {path}: permission denied")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.R_OK)):
+        raise MealLogError(f"cannot open {path}: permission denied")
+    raise MealLogError(f"cannot open {path}: SQLite could not open it")
 
 
 _CHECK_SQL = (
@@ -213,10 +285,35 @@ def _check(conn: sqlite3.Connection, path: Path) -> int:
     return int(version)
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already (it has after SQLITE_FULL)."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):  # the error that brought us here is reported
+            conn.execute("ROLLBACK")
+
+
+def _begin_write(conn: sqlite3.Connection, path: Path) -> None:
+    """Take the write lock, then check the file is sound before the first write (D8)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        verdict = str(conn.execute("PRAGMA quick_check(1)").fetchone()[0]).splitlines()[0]
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            _rollback(conn)
+            raise
+        verdict = str(exc)
+    if verdict != "ok":
+        _rollback(conn)
+        raise MealLogError(
+            f"{path}: the log database is damaged ({verdict}); nothing was written and it was "
+            "left untouched. Keep a copy; k2calc log export may still read the good days"
+        )
+
+
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring the schema up to date, one migration per transaction (safe with many writers)."""
     while True:
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_write(conn, path)
         try:
             version = _check(conn, path)  # again, now that we hold the write lock
             if version >= SCHEMA_VERSION:
@@ -228,7 +325,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
 
@@ -240,9 +337,26 @@ def _sqlite_error(path: Path, exc: sqlite3.Error) -> MealLogError:
         return MealLogError(
             f"{path} stayed locked by another k2calc for {BUSY_TIMEOUT_S:g} s; try again"
         )
+    if "full" in text:
+        return MealLogError(
+            f"cannot write {path}: the disk is full; nothing was written (free some space)"
+        )
     if "unable to open" in text:
         return MealLogError(f"cannot open {path}: {text}; is its folder writable?")
-    return MealLogError(f"{path}: the log database is damaged or unreadable ({text})")
+    if "I/O error" in text:
+        return MealLogError(f"cannot read or write {path}: disk I/O error; nothing was written")
+    if "malformed" in text or "corrupt" in text:
+        return MealLogError(f"{path}: the log database is damaged ({text})")
+    if "constraint" in text:
+        return MealLogError(f"{path}: the log refused an entry ({text}); nothing was written")
+    return MealLogError(f"{path}: the log database could not be used ({text})")
+
+
+def _remove_if_new_and_empty(real: Path) -> None:
+    """Leave no 0-byte file behind when creating a new log failed (e.g. the disk is full)."""
+    with contextlib.suppress(OSError):
+        if real.stat().st_size == 0 and not Path(f"{real}-journal").exists():
+            real.unlink()
 
 
 @contextmanager
@@ -250,23 +364,24 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
     """A checked, up-to-date connection to the log at ``path``; closed on exit.
 
     For reading, a log that does not exist yet gives ``None`` (nothing is created); for
-    writing, its folder and file are created.
+    writing, its folder and file are created. A file that is not verifiably a k2calc log is
+    refused before SQLite opens it, so it stays byte-identical.
     """
-    try:
-        size = path.stat().st_size if path.exists() else 0
-    except OSError as exc:
-        raise MealLogError(f"cannot open {path}: {exc.strerror}") from None
-    if path.is_dir():
+    real = _real_path(path)
+    if real.is_dir():
         raise MealLogError(f"{path} is a folder; the log must be a file (give one with --db)")
-    if size == 0:
+    existing = _verify_file(real, path)
+    created = False
+    if not existing:
         if not write:
             yield None
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            real.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise MealLogError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
-    conn = _open(path, write)
+        created = not real.exists()
+    conn = _open(real, write)
     try:
         version = _check(conn, path)
         if write or 0 < version < SCHEMA_VERSION:
@@ -276,6 +391,8 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
         raise _sqlite_error(path, exc) from None
     finally:
         conn.close()
+        if created:
+            _remove_if_new_and_empty(real)
 
 
 _COLUMNS = (
@@ -303,7 +420,7 @@ def add_entries(
     added = []
     with connect(path, write=True) as conn:
         assert conn is not None
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_write(conn, path)
         try:
             for new in entries:
                 parse_iso(new.date)
@@ -321,7 +438,7 @@ def add_entries(
                 before_commit()
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
     return added
 
@@ -350,7 +467,7 @@ def remove_entries(path: Path, ids: Sequence[int]) -> list[Entry]:
         raise MealLogError(f"no entry with id {', '.join(map(str, wanted))}: the log is empty")
     with connect(path, write=True) as conn:
         assert conn is not None
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_write(conn, path)
         try:
             marks = ", ".join("?" * len(wanted))
             rows = conn.execute(
@@ -365,7 +482,7 @@ def remove_entries(path: Path, ids: Sequence[int]) -> list[Entry]:
             conn.execute(f"DELETE FROM entries WHERE id IN ({marks})", wanted)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
     return [_entry(row) for row in rows]
 
