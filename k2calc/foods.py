@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, read_bounded
 from k2calc.errors import AmbiguousFoodError, FoodTableError, UnknownFoodError
 from k2calc.sort_keys import FoodSort
 
@@ -255,15 +256,15 @@ def _number(text: str, where: str, column: str) -> float | None:
     if not text:
         return None
     try:
-        value = float(text)
+        value = float(text) if "_" not in text else math.nan  # not 1_000
     except ValueError:
         raise FoodTableError(f"{where}: column {column}: '{text}' is not a number") from None
-    if not math.isfinite(value) or value < 0:
+    if not 0 <= value <= MAX_TABLE_NUMBER:  # also refuses inf and NaN (D3)
         raise FoodTableError(
-            f"{where}: column {column}: {text} must be a finite number >= 0 "
-            "(leave it empty if not measured)"
+            f"{where}: column {column}: {text} must be a finite number >= 0, at most "
+            f"{MAX_TABLE_NUMBER:g} (leave it empty if not measured)"
         )
-    return value
+    return value + 0.0  # -0 is 0
 
 
 def _measures(text: str, where: str) -> dict[str, float]:
@@ -372,8 +373,14 @@ def source_citations() -> dict[str, str]:
 def read_user_foods(path: Path) -> list[Food]:
     """A user's own foods file, validated the same way as the built-in table."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return read_foods(handle, str(path), str(path))
+        with path.open("rb") as handle:
+            data = read_bounded(handle)
+        if data is None:
+            raise FoodTableError(
+                f"{path}: too big for a food table (over {MAX_INPUT_BYTES:,} bytes)"
+            )
+        text = data.decode("utf-8-sig")
+        return read_foods(io.StringIO(text, newline=""), str(path), str(path))
     except FileNotFoundError:
         raise FoodTableError(f"{path}: no such file (given with --foods or K2CALC_FOODS)") from None
     except (OSError, UnicodeDecodeError) as exc:

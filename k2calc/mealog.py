@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from k2calc import __version__
+from k2calc.bounds import text_problem
 from k2calc.dates import parse_iso
 from k2calc.days import DayIntake, day_from_total
 from k2calc.errors import K2Error
@@ -424,6 +425,9 @@ def add_entries(
         try:
             for new in entries:
                 parse_iso(new.date)
+                for what, text in (("meal", new.meal), ("note", new.note)):
+                    if (problem := text_problem(text, what)) is not None:
+                        raise MealLogError(problem)
                 intake = portion_intake(new.portion)
                 row = (
                     None, new.date, normalize_meal(new.meal), intake.input, intake.food,
@@ -571,6 +575,9 @@ def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
             if not row.get("amount", "").strip() or not row.get("food", "").strip():
                 raise K2Error("amount and food must not be empty")
             portion = resolve(f"{row['amount'].strip()} {row['food'].strip()}", table)
+            for what in ("meal", "note"):
+                if (refused := text_problem(row.get(what, ""), what)) is not None:
+                    raise K2Error(refused)
         except K2Error as exc:
             bad.append(f"row {number}: {exc}")
             continue

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from k2calc.bounds import item_problem
 from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
 from k2calc.foods import Food, FoodTable, normalize, singular
 from k2calc.units import Unit, find_unit, multi_word_units
@@ -134,6 +135,8 @@ def _known_units(food: Food) -> str:
 
 def resolve(text: str, table: FoodTable) -> Portion:
     """Read one item against ``table``: its food and grams, or a ``K2Error`` saying why not."""
+    if (problem := item_problem(text)) is not None:
+        raise ItemParseError(problem)
     amount, rest = split_amount(text)
     tokens = rest.split()
     if not tokens:
@@ -176,6 +179,8 @@ def _portion(
 
 def _with_unit(text: str, food: Food, amount: float, unit_word: str) -> Portion:
     unit_name, grams = grams_per_unit(food, unit_word)
+    if not 0 < amount * grams < math.inf:  # e.g. 1e-320 mcg underflows to 0 g
+        raise ItemParseError(f"'{text.strip()}' comes to {amount * grams:g} g; give a real amount")
     return Portion(text.strip(), food, amount, unit_name, amount * grams)
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 import typer
 from typer.core import TyperCommand
 
+from k2calc.bounds import MAX_INPUT_BYTES, read_bounded, safe_lines
 from k2calc.errors import K2Error, UsageError
 
 EXIT_BAD_INPUT = 1
@@ -116,7 +117,7 @@ class ItemsCommand(TyperCommand):
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one line on stderr and exit with ``code``."""
-    typer.echo(f"k2calc: error: {message}", err=True)
+    typer.echo(f"k2calc: error: {safe_lines(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -144,7 +145,11 @@ def read_items(items: list[str]) -> list[str]:
             if item.startswith("--"):
                 raise UsageError(f"no such option: {item.split('=')[0]} (see --help)")
         return items
-    lines = [line.strip() for line in sys.stdin]
+    data = read_bounded(sys.stdin.buffer)
+    if data is None:
+        raise K2Error(f"too much on stdin (over {MAX_INPUT_BYTES:,} bytes); give items a line")
+    # Undecodable bytes become surrogates, which the item check refuses by line (D5).
+    lines = [line.strip() for line in data.decode("utf-8", "surrogateescape").splitlines()]
     read = [line for line in lines if line and not line.startswith("#")]
     if not read:
         raise K2Error("no items on stdin; give one item a line, e.g. '30 g natto'")
