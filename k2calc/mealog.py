@@ -467,6 +467,12 @@ def all_entries(path: Path) -> list[Entry]:
 def remove_entries(path: Path, ids: Sequence[int]) -> list[Entry]:
     """Remove the entries with ``ids`` in one transaction; an unknown id removes none."""
     wanted = list(dict.fromkeys(ids))
+    too_big = [i for i in wanted if not 0 <= i < 2**63]  # SQLite's ids are 64-bit (D6)
+    if too_big:
+        raise MealLogError(
+            f"no entry with id {', '.join(map(str, too_big))}; nothing was removed "
+            "(see k2calc log show)"
+        )
     if not path.exists():
         raise MealLogError(f"no entry with id {', '.join(map(str, wanted))}: the log is empty")
     with connect(path, write=True) as conn:
@@ -524,12 +530,14 @@ def portions_for_day(path: Path, date: str, table: FoodTable) -> list[Portion]:
 
 def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
     """(row number, row) pairs of a CSV or JSON (array of objects) import file."""
-    if text.lstrip().startswith("["):
+    if text.lstrip().startswith(("[", "{")):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MealLogError(f"{label}: not valid JSON: {exc}") from None
-        if not all(isinstance(item, dict) for item in data):
+        except RecursionError:  # e.g. 100,000 nested arrays (D6)
+            raise MealLogError(f"{label}: JSON nested too deeply") from None
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise MealLogError(f"{label}: JSON must be an array of objects with {EXPORT_COLUMNS}")
         rows = [
             {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}

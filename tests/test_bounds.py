@@ -125,3 +125,35 @@ def test_shown_escapes_and_cuts() -> None:
     assert shown("x" * 100) == "x" * 80 + "…"
     assert shown("bad\udcff") == "bad\\xff"
     assert item_problem("30 g natto") is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["log", "rm", "99999999999999999999999"],
+        ["log", "show", "--days", "800000"],
+        ["log", "export", "--days", "800000"],
+        ["log", "show", "--days", "10000000000000000000000"],
+    ],
+)
+def test_out_of_range_log_options_are_one_line(
+    k2: Invoke, tmp_path: Path, command: list[str]
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    assert k2("log", "add", "2 eggs", "--db", str(db)).exit_code == 0
+    run = k2(*command, "--db", str(db))
+    assert run.exit_code in (1, 2)
+    one_line(run.stderr)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, '{"date":"2026-11-22","food":"natto","amount":"30 g"}'],
+    ids=["deep", "object"],
+)
+def test_bad_json_imports_are_refused(k2: Invoke, tmp_path: Path, text: str) -> None:
+    db = tmp_path / "log.sqlite3"
+    run = k2("log", "import", "-", "--db", str(db), input=text)
+    assert run.exit_code == 1
+    one_line(run.stderr)
+    assert not db.exists()
