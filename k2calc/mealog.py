@@ -28,6 +28,7 @@ from typing import Any
 
 from k2calc import __version__
 from k2calc.bounds import text_problem
+from k2calc.csvcells import restore
 from k2calc.dates import parse_iso
 from k2calc.days import DayIntake, day_from_total
 from k2calc.errors import K2Error
@@ -550,7 +551,7 @@ def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
     try:
         return [
-            (reader.line_num, {k: (v or "") for k, v in row.items() if k is not None})
+            (reader.line_num, {k: restore(v or "") for k, v in row.items() if k is not None})
             for row in reader
         ]
     except csv.Error as exc:

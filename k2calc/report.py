@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from k2calc.csvcells import restore
 from k2calc.errors import K2Error
 from k2calc.foods import Food, FoodTable
 from k2calc.intake import ABOVE, BELOW, WITHIN, Target
@@ -104,7 +105,7 @@ class _Column:
     @classmethod
     def of(cls, series: pd.Series[Any]) -> _Column:
         """From a categorical column; code -1 (missing) points at a trailing ''."""
-        values = [str(v).strip() for v in series.cat.categories] + [""]
+        values = [restore(str(v)).strip() for v in series.cat.categories] + [""]
         codes = series.cat.codes.to_numpy().astype(np.intp)
         codes[codes < 0] = len(values) - 1
         return cls(codes, values)

@@ -148,9 +148,16 @@ def _write_csv(frame: pd.DataFrame, file: TextIO) -> None:
     """CSV with the JSON keys as header; empty for null, true/false, floats as render writes."""
     import numpy as np
 
+    from k2calc.csvcells import neutralise
+
     out = _rounded(frame)
     for key in out.select_dtypes(include=bool).columns:
         out[key] = np.where(out[key].to_numpy(), "true", "false")
+    for key in out.select_dtypes(include=["object", "category", "string"]).columns:
+        if key not in ("partial",):  # text cells: no spreadsheet formulas (D9)
+            out[key] = (
+                out[key].astype(object).map(lambda v: neutralise(v) if isinstance(v, str) else v)
+            )
     out.to_csv(file, index=False, lineterminator="\n")
 
 
