@@ -329,8 +329,10 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
     reader.fieldnames = header
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in TABLE_COLUMNS]
-    if missing or unknown:
-        problems = [f"missing column(s) {', '.join(missing)}"] if missing else []
+    twice = sorted({c for c in header if header.count(c) > 1})  # name,name (D13)
+    if missing or unknown or twice:
+        problems = [f"column(s) {', '.join(twice)} appear twice"] if twice else []
+        problems += [f"missing column(s) {', '.join(missing)}"] if missing else []
         problems += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
         raise FoodTableError(
             f"{label}: {'; '.join(problems)}; a food table needs {', '.join(REQUIRED_COLUMNS)}"

@@ -529,6 +529,9 @@ def portions_for_day(path: Path, date: str, table: FoodTable) -> list[Portion]:
     ]
 
 
+_EXTRA_FIELDS = "\x00extra"  # marks a CSV row with more fields than its header
+
+
 def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
     """(row number, row) pairs of a CSV or JSON (array of objects) import file."""
     if text.lstrip().startswith(("[", "{")):
@@ -540,22 +543,32 @@ def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
             raise MealLogError(f"{label}: JSON nested too deeply") from None
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise MealLogError(f"{label}: JSON must be an array of objects with {EXPORT_COLUMNS}")
-        rows = [
-            {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}
-            for item in data
-        ]
-        return list(enumerate(rows, 1))
+        objects = []
+        for item in data:
+            keys = [str(k).strip().lower() for k in item]
+            if len(set(keys)) < len(keys):  # "amount" and "Amount" (D13)
+                raise MealLogError(f"{label}: an object has the same key twice: {keys}")
+            objects.append(
+                {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}
+            )
+        return list(enumerate(objects, 1))
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
         raise MealLogError(f"{label}: empty; give CSV with the columns {', '.join(EXPORT_COLUMNS)}")
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+    twice = sorted({n for n in reader.fieldnames if reader.fieldnames.count(n) > 1})
+    if twice:
+        raise MealLogError(f"{label}: column(s) {', '.join(twice)} appear twice")  # D13
+    rows: list[tuple[int, dict[str, str]]] = []
     try:
-        return [
-            (reader.line_num, {k: restore(v or "") for k, v in row.items() if k is not None})
-            for row in reader
-        ]
+        for row in reader:
+            cells = {k: restore(v or "") for k, v in row.items() if k is not None}
+            if None in row:  # more fields than the header (D13): nothing is dropped silently
+                cells[_EXTRA_FIELDS] = ""
+            rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise MealLogError(f"{label}:{reader.line_num}: {exc}") from None
+    return rows
 
 
 def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
@@ -564,7 +577,7 @@ def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
     Raises ``MealLogError`` listing the bad rows (the first 20 and a count of the rest).
     """
     rows = _rows_of(text, label)
-    columns = {key for _, row in rows for key in row}
+    columns = {key for _, row in rows for key in row} - {_EXTRA_FIELDS}
     unknown = sorted(columns - set(EXPORT_COLUMNS))
     missing = [c for c in IMPORT_REQUIRED if rows and c not in columns]
     if unknown or missing:
@@ -579,6 +592,9 @@ def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
     entries: list[NewEntry] = []
     bad: list[str] = []
     for number, row in rows:
+        if _EXTRA_FIELDS in row:
+            bad.append(f"row {number}: more fields than the header has")
+            continue
         try:
             date = parse_iso(row.get("date", "")).isoformat()
             if not row.get("amount", "").strip() or not row.get("food", "").strip():
