@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from k2calc.bounds import shown
 from k2calc.csvcells import restore
 from k2calc.errors import K2Error
 from k2calc.foods import Food, FoodTable
@@ -64,7 +65,7 @@ def bad_rows_lines(skipped: pd.DataFrame, heading: str) -> list[str]:
     """``heading``, the first bad rows (line, value, reason) and a count of the rest."""
     lines = [heading]
     for row in skipped.head(LISTED_BAD_ROWS).itertuples(index=False):
-        lines.append(f"  line {row.row}: '{row.value}': {row.reason}")
+        lines.append(f"  line {row.row}: '{shown(str(row.value))}': {row.reason}")
     if len(skipped) > LISTED_BAD_ROWS:
         lines.append(f"  … and {len(skipped) - LISTED_BAD_ROWS:,} more")
     return lines

@@ -85,3 +85,18 @@ def test_a_foods_table_with_a_duplicate_column_is_refused(k2: Invoke, tmp_path: 
     foods.write_text("name,name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\na,b,1,,\n")
     run = k2("total", "1 g b", "--foods", str(foods))
     assert run.exit_code == 1 and "appear twice" in run.stderr
+
+
+def test_control_characters_from_a_diary_are_shown_escaped(k2: Invoke, tmp_path: Path) -> None:
+    """D10: a subject or food cell cannot drive the terminal."""
+    diary = tmp_path / "ansi.csv"
+    diary.write_text(
+        "date,subject,food,amount\n2026-11-22,\x1b]0;pwned\x07\x1b[2J,natto,30 g\n"
+        "2026-11-22,x,\x1b[31mevil\x1b[0m,30 g\n"
+    )
+    run = k2("report", str(diary), "--skip-invalid")
+    assert run.exit_code == 0
+    assert "\x1b" not in run.stdout and "\x1b" not in run.stderr and "\x07" not in run.stdout
+    assert "\\x1b[31mevil" in run.stderr
+    failed = k2("report", str(diary))
+    assert failed.exit_code == 1 and "\x1b" not in failed.stderr

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from k2calc.bounds import safe_lines, shown
 from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
@@ -121,7 +122,8 @@ def report(
         )
     if len(result.skipped):
         heading = f"{file}: skipped {plural(len(result.skipped), 'row')} that could not be used:"
-        typer.echo("\n".join(bad_rows_lines(result.skipped, f"k2calc: {heading}")), err=True)
+        listed = "\n".join(bad_rows_lines(result.skipped, f"k2calc: {heading}"))
+        typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
     if fmt is Format.json:
         _write_json(result, summary, sys.stdout)
     elif fmt is Format.csv:
@@ -214,7 +216,10 @@ def _days_table(result: Report, file: TextIO) -> None:
         headers = [*(labels[k] for k in keys), "MK-4", "MK-7", "Other MK", "Total", "Range"]
         plain_table(
             [*headers, "Status"],
-            [[*(str(row[k]) for k in keys), *_cells(row), row["status"]] for row in rows],
+            [
+                [*(shown(str(row[k]), 200) for k in keys), *_cells(row), row["status"]]
+                for row in rows
+            ],
             [False] * len(keys) + [True] * 5 + [False],
             file,
         )
@@ -228,7 +233,7 @@ def _days_table(result: Report, file: TextIO) -> None:
         table.add_column("Status", no_wrap=True)
         for row in rows:
             status = Text(row["status"], style=STATUS_STYLE[row["status"]])
-            table.add_row(*(str(row[k]) for k in keys), *_cells(row), status)
+            table.add_row(*(shown(str(row[k]), 200) for k in keys), *_cells(row), status)
         out.print(table)
     counts = result.day_totals["status"].value_counts()
     target = result.target
@@ -253,7 +258,7 @@ def _summary_table(result: Report, file: TextIO) -> None:
     for row in result.summary_rows():
         cv = NOT_MEASURED if row["cv"] is None else f"{row['cv']:.0%}"
         table.add_row(
-            *([str(row["subject"])] if result.has_subject else []),
+            *([shown(str(row["subject"]), 200)] if result.has_subject else []),
             str(row["days"]),
             *(mcg(row[k]) for k in ("mean_mcg", "median_mcg", "min_mcg", "max_mcg")),
             *(str(row[f"days_{s}"]) for s in ("below", "within", "above")),
