@@ -552,8 +552,12 @@ def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
                 {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}
             )
         return list(enumerate(objects, 1))
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:  # e.g. a stray carriage return in the header (found by fuzzing)
+        raise MealLogError(f"{label}:{reader.line_num}: {exc}") from None
+    if not fieldnames:
         raise MealLogError(f"{label}: empty; give CSV with the columns {', '.join(EXPORT_COLUMNS)}")
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
     twice = sorted({n for n in reader.fieldnames if reader.fieldnames.count(n) > 1})

@@ -100,3 +100,11 @@ def test_control_characters_from_a_diary_are_shown_escaped(k2: Invoke, tmp_path:
     assert "\\x1b[31mevil" in run.stderr
     failed = k2("report", str(diary))
     assert failed.exit_code == 1 and "\x1b" not in failed.stderr
+
+
+def test_a_broken_import_header_is_one_line(k2: Invoke, tmp_path: Path) -> None:
+    """Found by fuzzing: a carriage return before the header raised csv.Error."""
+    text = "\rdate,meal,food,amount,note\n2026-11-22,breakfast,natto,30 g,\n"
+    run = k2("log", "import", "-", "--db", str(tmp_path / "l.sqlite3"), input=text)
+    assert run.exit_code in (0, 1)
+    assert "Traceback" not in run.stderr
