@@ -559,8 +559,9 @@ def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
         raise MealLogError(f"{label}:{reader.line_num}: {exc}") from None
     if not fieldnames:
         raise MealLogError(f"{label}: empty; give CSV with the columns {', '.join(EXPORT_COLUMNS)}")
-    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
-    twice = sorted({n for n in reader.fieldnames if reader.fieldnames.count(n) > 1})
+    header = [name.strip().lower() for name in fieldnames]
+    reader.fieldnames = header
+    twice = sorted({n for n in header if header.count(n) > 1})
     if twice:
         raise MealLogError(f"{label}: column(s) {', '.join(twice)} appear twice")  # D13
     rows: list[tuple[int, dict[str, str]]] = []
