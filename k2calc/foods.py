@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from k2calc import paths
+from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, read_bounded
 from k2calc.errors import FoodTableError
 from k2calc.sort_keys import FoodSort
 
@@ -350,15 +351,15 @@ def _number(text: str, where: str, column: str) -> float | None:
     if not text:
         return None
     try:
-        value = float(text)
+        value = float(text) if "_" not in text else math.nan  # not 1_000
     except ValueError:
         raise FoodTableError(f"{where}: column {column}: '{text}' is not a number") from None
-    if not math.isfinite(value) or value < 0:
+    if not 0 <= value <= MAX_TABLE_NUMBER:  # also refuses inf and NaN (D3)
         raise FoodTableError(
-            f"{where}: column {column}: {text} must be a finite number >= 0 "
-            "(leave it empty if not measured)"
+            f"{where}: column {column}: {text} must be a finite number >= 0, at most "
+            f"{MAX_TABLE_NUMBER:g} (leave it empty if not measured)"
         )
-    return value
+    return value + 0.0  # -0 is 0
 
 
 def _measures(text: str, where: str) -> dict[str, float]:
@@ -418,8 +419,10 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
     reader.fieldnames = header
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in TABLE_COLUMNS]
-    if missing or unknown:
-        problems = [f"missing column(s) {', '.join(missing)}"] if missing else []
+    twice = sorted({c for c in header if header.count(c) > 1})  # name,name (D13)
+    if missing or unknown or twice:
+        problems = [f"column(s) {', '.join(twice)} appear twice"] if twice else []
+        problems += [f"missing column(s) {', '.join(missing)}"] if missing else []
         problems += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
         raise FoodTableError(
             f"{label}: {'; '.join(problems)}; a food table needs {', '.join(REQUIRED_COLUMNS)}"
@@ -500,8 +503,14 @@ def source_citations() -> dict[str, str]:
 def read_user_foods(path: Path) -> list[Food]:
     """A user's own foods file, validated the same way as the built-in table."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return read_foods(handle, str(path), str(path))
+        with path.open("rb") as handle:
+            data = read_bounded(handle)
+        if data is None:
+            raise FoodTableError(
+                f"{path}: too big for a food table (over {MAX_INPUT_BYTES:,} bytes)"
+            )
+        text = data.decode("utf-8-sig")
+        return read_foods(io.StringIO(text, newline=""), str(path), str(path))
     except FileNotFoundError:
         raise FoodTableError(f"{path}: no such file (given with --foods or K2CALC_FOODS)") from None
     except (OSError, UnicodeDecodeError) as exc:

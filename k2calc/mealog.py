@@ -12,11 +12,14 @@ written to.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from k2calc import __version__
+from k2calc.bounds import text_problem
+from k2calc.csvcells import restore
 from k2calc.dates import parse_iso
 from k2calc.days import DayIntake, day_from_total
 from k2calc.errors import K2Error
@@ -171,9 +176,76 @@ def _not_a_log(path: Path, why: str) -> MealLogError:
     )
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_BYTES = 100  # the SQLite file header: user_version at offset 60, application_id at 68
+
+
+def _real_path(path: Path) -> Path:
+    """``path`` with its symbolic links followed; a loop or a dangling link is an error."""
+    try:
+        real = path.resolve(strict=False)
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop"
+        raise MealLogError(f"cannot open {path}: it is a loop of symbolic links") from None
+    if path.is_symlink() and not real.exists():
+        raise MealLogError(
+            f"cannot open {path}: it is a symbolic link to {real}, which does not exist"
+        )
+    return real
+
+
+def _read_header(real: Path, path: Path) -> bytes:
+    """The first 100 bytes of the file (``b""`` for none), read without SQLite."""
+    try:
+        with real.open("rb") as handle:
+            return handle.read(HEADER_BYTES)
+    except FileNotFoundError:
+        return b""
+    except OSError as exc:
+        raise MealLogError(f"cannot open {path}: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def _header_problem(header: bytes, path: Path) -> MealLogError | None:
+    """Why the file with this header is not a k2calc log we may open, or ``None`` if it is."""
+    if len(header) < HEADER_BYTES or not header.startswith(SQLITE_MAGIC):
+        return _not_a_log(path, "file is not a database")
+    version = int.from_bytes(header[60:64], "big")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        return _not_a_log(path, "it holds another program's data")
+    if version > SCHEMA_VERSION:
+        return MealLogError(
+            f"{path} was written by a newer k2calc (log schema {version}; this k2calc knows "
+            f"up to {SCHEMA_VERSION}); upgrade k2calc to use it. The file was left untouched"
+        )
+    return None
+
+
+def _verify_file(real: Path, path: Path) -> bool:
+    """Decide from the raw header, before SQLite touches the file, whether it is ours.
+
+    True for a k2calc log, False for a file that does not exist or is empty (a new log);
+    raises for anything else. SQLite is never given a file that is not verified, because
+    opening one can roll back its journal or checkpoint its write-ahead log (D8).
+    """
+    header = _read_header(real, path)
+    if not header:
+        wal = Path(f"{real}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise _not_a_log(path, f"it is empty but has another program's {wal.name}")
+        return False
+    problem = _header_problem(header, path)
+    if problem is not None and len(header) < HEADER_BYTES:
+        time.sleep(0.05)  # another k2calc may be writing a new log's first page: look again
+        header = _read_header(real, path)
+        problem = _header_problem(header, path) if header else None
+    if problem is not None:
+        raise problem
+    return bool(header)
+
+
 def _open(path: Path, write: bool) -> sqlite3.Connection:
-    """Open read-write if we may (so a killed writer's journal is rolled back), else read-only."""
-    uri = path.resolve().as_uri()
+    """Open a verified log read-write if we may (so a killed k2calc writer's journal is
+    rolled back), else read-only; for writing, create it."""
+    uri = path.as_uri()
     modes = ("rwc",) if write else ("rw", "ro")
     for mode in modes:
         try:
@@ -182,15 +254,23 @@ def _open(path: Path, write: bool) -> sqlite3.Connection:
             )
         except sqlite3.OperationalError:
             continue
-    raise MealLogError(f"cannot open {path}: permission denied")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.R_OK)):
+        raise MealLogError(f"cannot open {path}: permission denied")
+    raise MealLogError(f"cannot open {path}: SQLite could not open it")
+
+
+_CHECK_SQL = (
+    "SELECT a.application_id, v.user_version, (SELECT count(*) FROM sqlite_master) "
+    "FROM pragma_application_id() AS a, pragma_user_version() AS v"
+)
 
 
 def _check(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of a k2calc log (0 for an empty new file); raises for anything else."""
     try:
-        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # One statement, so one snapshot: three separate reads could straddle another
+        # writer's creation of the schema and see a half-made log (issue #14, D1).
+        application_id, version, objects = conn.execute(_CHECK_SQL).fetchone()
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc):
             raise
@@ -207,10 +287,35 @@ def _check(conn: sqlite3.Connection, path: Path) -> int:
     return int(version)
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already (it has after SQLITE_FULL)."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):  # the error that brought us here is reported
+            conn.execute("ROLLBACK")
+
+
+def _begin_write(conn: sqlite3.Connection, path: Path) -> None:
+    """Take the write lock, then check the file is sound before the first write (D8)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        verdict = str(conn.execute("PRAGMA quick_check(1)").fetchone()[0]).splitlines()[0]
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            _rollback(conn)
+            raise
+        verdict = str(exc)
+    if verdict != "ok":
+        _rollback(conn)
+        raise MealLogError(
+            f"{path}: the log database is damaged ({verdict}); nothing was written and it was "
+            "left untouched. Keep a copy; k2calc log export may still read the good days"
+        )
+
+
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring the schema up to date, one migration per transaction (safe with many writers)."""
     while True:
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_write(conn, path)
         try:
             version = _check(conn, path)  # again, now that we hold the write lock
             if version >= SCHEMA_VERSION:
@@ -222,7 +327,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
 
@@ -234,9 +339,26 @@ def _sqlite_error(path: Path, exc: sqlite3.Error) -> MealLogError:
         return MealLogError(
             f"{path} stayed locked by another k2calc for {BUSY_TIMEOUT_S:g} s; try again"
         )
+    if "full" in text:
+        return MealLogError(
+            f"cannot write {path}: the disk is full; nothing was written (free some space)"
+        )
     if "unable to open" in text:
         return MealLogError(f"cannot open {path}: {text}; is its folder writable?")
-    return MealLogError(f"{path}: the log database is damaged or unreadable ({text})")
+    if "I/O error" in text:
+        return MealLogError(f"cannot read or write {path}: disk I/O error; nothing was written")
+    if "malformed" in text or "corrupt" in text:
+        return MealLogError(f"{path}: the log database is damaged ({text})")
+    if "constraint" in text:
+        return MealLogError(f"{path}: the log refused an entry ({text}); nothing was written")
+    return MealLogError(f"{path}: the log database could not be used ({text})")
+
+
+def _remove_if_new_and_empty(real: Path) -> None:
+    """Leave no 0-byte file behind when creating a new log failed (e.g. the disk is full)."""
+    with contextlib.suppress(OSError):
+        if real.stat().st_size == 0 and not Path(f"{real}-journal").exists():
+            real.unlink()
 
 
 @contextmanager
@@ -244,23 +366,24 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
     """A checked, up-to-date connection to the log at ``path``; closed on exit.
 
     For reading, a log that does not exist yet gives ``None`` (nothing is created); for
-    writing, its folder and file are created.
+    writing, its folder and file are created. A file that is not verifiably a k2calc log is
+    refused before SQLite opens it, so it stays byte-identical.
     """
-    try:
-        size = path.stat().st_size if path.exists() else 0
-    except OSError as exc:
-        raise MealLogError(f"cannot open {path}: {exc.strerror}") from None
-    if path.is_dir():
+    real = _real_path(path)
+    if real.is_dir():
         raise MealLogError(f"{path} is a folder; the log must be a file (give one with --db)")
-    if size == 0:
+    existing = _verify_file(real, path)
+    created = False
+    if not existing:
         if not write:
             yield None
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            real.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise MealLogError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
-    conn = _open(path, write)
+        created = not real.exists()
+    conn = _open(real, write)
     try:
         version = _check(conn, path)
         if write or 0 < version < SCHEMA_VERSION:
@@ -270,6 +393,8 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
         raise _sqlite_error(path, exc) from None
     finally:
         conn.close()
+        if created:
+            _remove_if_new_and_empty(real)
 
 
 _COLUMNS = (
@@ -297,10 +422,13 @@ def add_entries(
     added = []
     with connect(path, write=True) as conn:
         assert conn is not None
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_write(conn, path)
         try:
             for new in entries:
                 parse_iso(new.date)
+                for what, text in (("meal", new.meal), ("note", new.note)):
+                    if (problem := text_problem(text, what)) is not None:
+                        raise MealLogError(problem)
                 intake = portion_intake(new.portion)
                 row = (
                     None, new.date, normalize_meal(new.meal), intake.input, intake.food,
@@ -315,7 +443,7 @@ def add_entries(
                 before_commit()
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
     return added
 
@@ -340,11 +468,17 @@ def all_entries(path: Path) -> list[Entry]:
 def remove_entries(path: Path, ids: Sequence[int]) -> list[Entry]:
     """Remove the entries with ``ids`` in one transaction; an unknown id removes none."""
     wanted = list(dict.fromkeys(ids))
+    too_big = [i for i in wanted if not 0 <= i < 2**63]  # SQLite's ids are 64-bit (D6)
+    if too_big:
+        raise MealLogError(
+            f"no entry with id {', '.join(map(str, too_big))}; nothing was removed "
+            "(see k2calc log show)"
+        )
     if not path.exists():
         raise MealLogError(f"no entry with id {', '.join(map(str, wanted))}: the log is empty")
     with connect(path, write=True) as conn:
         assert conn is not None
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_write(conn, path)
         try:
             marks = ", ".join("?" * len(wanted))
             rows = conn.execute(
@@ -359,7 +493,7 @@ def remove_entries(path: Path, ids: Sequence[int]) -> list[Entry]:
             conn.execute(f"DELETE FROM entries WHERE id IN ({marks})", wanted)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
     return [_entry(row) for row in rows]
 
@@ -395,31 +529,51 @@ def portions_for_day(path: Path, date: str, table: FoodTable) -> list[Portion]:
     ]
 
 
+_EXTRA_FIELDS = "\x00extra"  # marks a CSV row with more fields than its header
+
+
 def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
     """(row number, row) pairs of a CSV or JSON (array of objects) import file."""
-    if text.lstrip().startswith("["):
+    if text.lstrip().startswith(("[", "{")):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MealLogError(f"{label}: not valid JSON: {exc}") from None
-        if not all(isinstance(item, dict) for item in data):
+        except RecursionError:  # e.g. 100,000 nested arrays (D6)
+            raise MealLogError(f"{label}: JSON nested too deeply") from None
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise MealLogError(f"{label}: JSON must be an array of objects with {EXPORT_COLUMNS}")
-        rows = [
-            {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}
-            for item in data
-        ]
-        return list(enumerate(rows, 1))
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise MealLogError(f"{label}: empty; give CSV with the columns {', '.join(EXPORT_COLUMNS)}")
-    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+        objects = []
+        for item in data:
+            keys = [str(k).strip().lower() for k in item]
+            if len(set(keys)) < len(keys):  # "amount" and "Amount" (D13)
+                raise MealLogError(f"{label}: an object has the same key twice: {keys}")
+            objects.append(
+                {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}
+            )
+        return list(enumerate(objects, 1))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        return [
-            (reader.line_num, {k: (v or "") for k, v in row.items() if k is not None})
-            for row in reader
-        ]
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:  # e.g. a stray carriage return in the header (found by fuzzing)
+        raise MealLogError(f"{label}:{reader.line_num}: {exc}") from None
+    if not fieldnames:
+        raise MealLogError(f"{label}: empty; give CSV with the columns {', '.join(EXPORT_COLUMNS)}")
+    header = [name.strip().lower() for name in fieldnames]
+    reader.fieldnames = header
+    twice = sorted({n for n in header if header.count(n) > 1})
+    if twice:
+        raise MealLogError(f"{label}: column(s) {', '.join(twice)} appear twice")  # D13
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for row in reader:
+            cells = {k: restore(v or "") for k, v in row.items() if k is not None}
+            if None in row:  # more fields than the header (D13): nothing is dropped silently
+                cells[_EXTRA_FIELDS] = ""
+            rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise MealLogError(f"{label}:{reader.line_num}: {exc}") from None
+    return rows
 
 
 def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
@@ -428,7 +582,7 @@ def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
     Raises ``MealLogError`` listing the bad rows (the first 20 and a count of the rest).
     """
     rows = _rows_of(text, label)
-    columns = {key for _, row in rows for key in row}
+    columns = {key for _, row in rows for key in row} - {_EXTRA_FIELDS}
     unknown = sorted(columns - set(EXPORT_COLUMNS))
     missing = [c for c in IMPORT_REQUIRED if rows and c not in columns]
     if unknown or missing:
@@ -443,11 +597,17 @@ def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
     entries: list[NewEntry] = []
     bad: list[str] = []
     for number, row in rows:
+        if _EXTRA_FIELDS in row:
+            bad.append(f"row {number}: more fields than the header has")
+            continue
         try:
             date = parse_iso(row.get("date", "")).isoformat()
             if not row.get("amount", "").strip() or not row.get("food", "").strip():
                 raise K2Error("amount and food must not be empty")
             portion = resolve(f"{row['amount'].strip()} {row['food'].strip()}", table)
+            for what in ("meal", "note"):
+                if (refused := text_problem(row.get(what, ""), what)) is not None:
+                    raise K2Error(refused)
         except K2Error as exc:
             bad.append(f"row {number}: {exc}")
             continue

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from k2calc.bounds import item_problem
 from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
 from k2calc.foods import Food, FoodTable, normalize, singular
 from k2calc.units import (
@@ -187,6 +188,8 @@ def resolve(text: str, table: FoodTable, strict: bool = False) -> Portion:
 
     With ``strict``, the food must be given by an exact name or alias.
     """
+    if (problem := item_problem(text)) is not None:
+        raise ItemParseError(problem)
     try:
         amount, rest = split_amount(text)
     except ItemParseError:
@@ -277,6 +280,8 @@ def _portion(
 def _with_unit(text: str, food: Food, amount: float, unit_word: str) -> Portion:
     cuts = frozenset(re.findall(r"[a-z]+", normalize(text))) & CUT_WORDS
     unit_name, grams = grams_per_unit(food, unit_word, cuts)
+    if not 0 < amount * grams < math.inf:  # e.g. 1e-320 mcg underflows to 0 g
+        raise ItemParseError(f"'{text.strip()}' comes to {amount * grams:g} g; give a real amount")
     return Portion(text.strip(), food, amount, unit_name, amount * grams)
 
 

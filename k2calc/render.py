@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from k2calc.csvcells import neutralise
 from k2calc.foods import Food, source_citations
 from k2calc.intake import ABOVE, BELOW, WITHIN, Intake, Total
 from k2calc.parse import grams_per_unit, volume_measures
@@ -73,7 +74,7 @@ def _csv_cell(value: Any) -> str:
         return ";".join(f"{k}={_csv_cell(v)}" for k, v in value.items())
     if isinstance(value, list):
         return ";".join(_csv_cell(v) for v in value)
-    return str(value)
+    return neutralise(value) if isinstance(value, str) else str(value)  # D9: no formulas
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], file: TextIO) -> None:

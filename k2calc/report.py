@@ -20,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from k2calc.bounds import shown
+from k2calc.csvcells import restore
 from k2calc.errors import K2Error
 from k2calc.foods import Food, FoodTable
 from k2calc.intake import ABOVE, BELOW, WITHIN, Target
@@ -63,7 +65,7 @@ def bad_rows_lines(skipped: pd.DataFrame, heading: str) -> list[str]:
     """``heading``, the first bad rows (line, value, reason) and a count of the rest."""
     lines = [heading]
     for row in skipped.head(LISTED_BAD_ROWS).itertuples(index=False):
-        lines.append(f"  line {row.row}: '{row.value}': {row.reason}")
+        lines.append(f"  line {row.row}: '{shown(str(row.value))}': {row.reason}")
     if len(skipped) > LISTED_BAD_ROWS:
         lines.append(f"  … and {len(skipped) - LISTED_BAD_ROWS:,} more")
     return lines
@@ -104,7 +106,7 @@ class _Column:
     @classmethod
     def of(cls, series: pd.Series[Any]) -> _Column:
         """From a categorical column; code -1 (missing) points at a trailing ''."""
-        values = [str(v).strip() for v in series.cat.categories] + [""]
+        values = [restore(str(v)).strip() for v in series.cat.categories] + [""]
         codes = series.cat.codes.to_numpy().astype(np.intp)
         codes[codes < 0] = len(values) - 1
         return cls(codes, values)
@@ -232,12 +234,31 @@ class _Resolver:
         return np.array([f.partial for f in self.foods], dtype=float)
 
 
+def _line_breaks(frame: pd.DataFrame) -> IntArray:
+    """Line breaks inside each row's quoted cells (a row's lines are 1 + these)."""
+    breaks = np.zeros(len(frame), dtype=np.intp)
+    for column in frame.columns:
+        series = frame[column]
+        if not isinstance(series.dtype, pd.CategoricalDtype):
+            continue
+        per_value = np.array(
+            [str(v).count("\n") for v in series.cat.categories] + [0], dtype=np.intp
+        )
+        if per_value.any():
+            breaks += per_value[series.cat.codes.to_numpy().astype(np.intp)]
+    return breaks
+
+
 def _chunk_sums(
-    frame: pd.DataFrame, resolver: _Resolver, by_meal: bool, bad: list[pd.DataFrame]
+    frame: pd.DataFrame,
+    resolver: _Resolver,
+    by_meal: bool,
+    bad: list[pd.DataFrame],
+    line_offsets: IntArray | int = 0,
 ) -> pd.DataFrame:
     """Resolve one chunk, append its bad rows to ``bad``, and sum it per (subject, date, meal)."""
     rows = len(frame)
-    lines = frame.index.to_numpy().astype(np.intp) + _FIRST_DATA_LINE
+    lines = frame.index.to_numpy().astype(np.intp) + _FIRST_DATA_LINE + line_offsets
     dates, foods, amounts = _Column.of(frame["date"]), _Column.of(frame["food"]), _amounts(frame)
     subjects = _Column.of(frame["subject"]) if "subject" in frame else None
     meals = _Column.of(frame["meal"]) if "meal" in frame else None
@@ -456,8 +477,9 @@ def _chunks(
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             if isinstance(source, Path):
-                with source.open("rb") as handle:
-                    yield from _read(handle, chunksize, options, handle.tell)
+                with source.open("rb") as handle:  # a pipe or FIFO has no position (D12)
+                    position = handle.tell if handle.seekable() else None
+                    yield from _read(handle, chunksize, options, position)
             else:  # a text stream: its bytes where it has them, so a BOM is dropped too
                 binary = getattr(source, "buffer", None)
                 yield from _read(binary or source, chunksize, options, None)
@@ -491,6 +513,11 @@ def _read(
 def _column_names(frame: pd.DataFrame, label: str) -> dict[str, str]:
     """Map the file's header names to the known lower-case names; check the required ones."""
     names: dict[str, str] = {}
+    headers = [str(c).strip().lstrip("\ufeff").lower() for c in frame.columns]
+    for header in headers:  # pandas renames a second 'date' to 'date.1' (D13)
+        base, dot, number = header.rpartition(".")
+        if dot and number.isdigit() and base in KNOWN_COLUMNS and base in headers:
+            raise ReportFileError(f"{label}: column '{base}' appears twice")
     for column in frame.columns:
         name = str(column).strip().lstrip("\ufeff").lower()
         if name in KNOWN_COLUMNS:
@@ -538,11 +565,15 @@ def report(
     bad: list[pd.DataFrame] = []
     rows = 0
     has_subject = False
+    extra_lines = 0  # line breaks inside quoted cells so far: rows → physical lines (D11)
     for frame, bytes_read in _chunks(source, label, chunksize):
         names = _column_names(frame, label)
+        breaks = _line_breaks(frame)
+        offsets = extra_lines + np.cumsum(breaks) - breaks
+        extra_lines += int(breaks.sum())
         frame = frame[list(names)].rename(columns=names)
         has_subject = "subject" in frame
-        parts.append(_chunk_sums(frame, resolver, by_meal, bad))
+        parts.append(_chunk_sums(frame, resolver, by_meal, bad, offsets))
         if sum(map(len, parts[1:])) > max(MERGE_ROWS, len(parts[0])):
             parts = [_merge(parts)]
         rows += len(frame)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from k2calc.bounds import MAX_TARGET_MCG
 from k2calc.errors import UsageError
 
 DEFAULT_MIN_MCG = 45.0
@@ -19,9 +20,10 @@ class Target:
     max_mcg: float = DEFAULT_MAX_MCG
 
     def __post_init__(self) -> None:
-        if not (0 <= self.min_mcg <= self.max_mcg):
+        if not (0 <= self.min_mcg <= self.max_mcg <= MAX_TARGET_MCG):  # also refuses inf, NaN
             raise UsageError(
-                f"target --min {self.min_mcg:g} / --max {self.max_mcg:g}: need 0 <= min <= max"
+                f"target --min {self.min_mcg:g} / --max {self.max_mcg:g}: "
+                f"need 0 <= min <= max <= {MAX_TARGET_MCG:g}"
             )
 
     def status(self, total_mcg: float) -> str:

@@ -11,6 +11,8 @@ from importlib import resources
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from k2calc.bounds import MAX_WORD_CHARS
+
 if TYPE_CHECKING:
     import pint
 
@@ -177,7 +179,8 @@ def registry() -> pint.UnitRegistry[Any]:
 def pint_unit(word: str) -> Unit | None:
     """What pint itself makes of ``word``: the authority ``data/units.csv`` is built from."""
     spelled = _SPELLINGS.get(" ".join(word.lower().split()), word.strip())
-    if not _UNIT_WORD.fullmatch(spelled):
+    # pint's parsing is quadratic in the word's length: no unit is longer than 64 letters.
+    if len(spelled) > MAX_WORD_CHARS or not _UNIT_WORD.fullmatch(spelled):
         return None
     ureg = registry()
     try:

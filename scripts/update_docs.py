@@ -10,15 +10,20 @@ README examples are the ```console blocks: each line starting with ``$ k2calc`` 
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shlex
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 os.environ.update({"COLUMNS": "80", "TERMINAL_WIDTH": "80", "NO_COLOR": "1"})
-os.environ.setdefault("K2CALC_HOME", tempfile.mkdtemp(prefix="k2calc-docs-"))
+if "K2CALC_HOME" not in os.environ:  # only then make a folder, and remove it at exit (D14)
+    _home = tempfile.mkdtemp(prefix="k2calc-docs-")
+    atexit.register(shutil.rmtree, _home, ignore_errors=True)
+    os.environ["K2CALC_HOME"] = _home
 for _name in [n for n in os.environ if n.startswith("K2CALC_") and n != "K2CALC_HOME"]:
     del os.environ[_name]
 

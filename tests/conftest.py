@@ -8,10 +8,24 @@ from pathlib import Path
 
 import pytest
 from helpers import Invoke, invoke
+from hypothesis import HealthCheck, settings
 
 from k2calc.foods import FoodTable, load_table
 
 WIDTH = "80"
+
+# Hypothesis profiles: `dev` (100 examples a test: the default run stays quick), and `ci`
+# (10,000: .ci/run runs `pytest -m fuzz --hypothesis-profile=ci`). `ci1k` is for trying out.
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.register_profile("ci1k", parent=settings.get_profile("ci"), max_examples=1_000)
+settings.load_profile("dev")
 
 
 @pytest.fixture(scope="session")

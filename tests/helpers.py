@@ -33,10 +33,10 @@ class Run:
 class Invoke(Protocol):
     """``k2("total", "30 g natto")`` runs the CLI in-process."""
 
-    def __call__(self, *args: str, input: str | None = None) -> Run: ...
+    def __call__(self, *args: str, input: str | bytes | None = None) -> Run: ...
 
 
-def invoke(*args: str, input: str | None = None) -> Run:
+def invoke(*args: str, input: str | bytes | None = None) -> Run:
     """Run the CLI through typer's CliRunner; a crash (not a clean exit) re-raises."""
     result = CliRunner().invoke(app, list(args), input=input, prog_name="k2calc")
     if result.exception is not None and not isinstance(result.exception, SystemExit):

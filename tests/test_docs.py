@@ -46,3 +46,20 @@ def test_ci_runs_the_readme_test_command_in_a_fresh_venv() -> None:
     assert "python3 -m venv" in ci
     assert 'pip install ".[test]" && pytest' in ci
     assert "-eq 5" in ci  # pytest's "no tests collected" is a failure
+
+
+def test_update_docs_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    """D14: the docs check makes no k2calc-docs-* folder it does not remove."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "K2CALC_HOME"}
+    env["TMPDIR"] = str(tmp_path)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "update_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert list(tmp_path.glob("k2calc-docs-*")) == []

@@ -172,3 +172,66 @@ def test_a_read_only_location_gets_a_clear_error(tmp_path: Path) -> None:
     assert fresh.stderr.startswith(f"k2calc: error: cannot create the folder {folder / 'sub'}")
     assert shown.returncode == 0, shown.stderr  # reading a read-only log still works
     assert (folder / "log.sqlite3").read_bytes() == before
+
+
+def test_a_log_created_between_the_checkers_reads_is_not_called_foreign(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """D1, deterministic: another writer creates the log while the first one is checking."""
+    from k2calc.foods import load_table
+    from k2calc.parse import resolve
+
+    db = tmp_path / "log.sqlite3"
+    portion = resolve("2 eggs", load_table())
+    real_open = mealog._open
+    fired: list[bool] = []
+
+    def traced_open(path: Path, write: bool) -> sqlite3.Connection:
+        conn = real_open(path, write)
+
+        def on_statement(sql: str) -> None:
+            if "user_version" in sql and not fired:  # after any separate application_id read
+                fired.append(True)
+                mealog.add_entries(db, [mealog.NewEntry("2026-11-22", "other", portion)])
+
+        conn.set_trace_callback(on_statement)
+        return conn
+
+    monkeypatch.setattr(mealog, "_open", traced_open)
+    mealog.add_entries(db, [mealog.NewEntry("2026-11-22", "first", portion)])
+    assert fired
+    assert sorted(e.meal for e in mealog.all_entries(db)) == ["first", "other"]
+
+
+def test_first_writers_racing_on_fresh_logs_all_succeed(tmp_path: Path) -> None:
+    """D1, cheaply and many times: 6 threads start together on 40 fresh paths each round."""
+    import threading
+
+    from k2calc.foods import load_table
+    from k2calc.parse import resolve
+
+    portion = resolve("2 eggs", load_table())
+    for round_ in range(40):
+        db = tmp_path / f"r{round_}" / "log.sqlite3"
+        barrier = threading.Barrier(6)
+        errors: list[Exception] = []
+
+        def write(
+            worker: int,
+            db: Path = db,
+            barrier: threading.Barrier = barrier,
+            errors: list[Exception] = errors,
+        ) -> None:
+            barrier.wait()
+            try:
+                mealog.add_entries(db, [mealog.NewEntry("2026-11-22", f"w{worker}", portion)])
+            except Exception as exc:  # collected, asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert len(mealog.all_entries(db)) == 6

@@ -59,6 +59,10 @@ report.register(app)
 
 def main() -> None:
     """Entry point of the console script and ``python -m k2calc``."""
+    for stream in (sys.stdout, sys.stderr):  # never a traceback for text the locale lacks
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         app()
     except BrokenPipeError:  # e.g. `k2calc foods | head`

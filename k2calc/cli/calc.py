@@ -13,6 +13,7 @@ from k2calc.cli.common import (
     FoodsOpt,
     Format,
     FormatOpt,
+    ItemsCommand,
     MaxOpt,
     MinOpt,
     StrictOpt,
@@ -163,7 +164,7 @@ def show(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
-    # Items may start with '-' ("-3 g natto"): let them through to get a clear error.
-    app.command(context_settings={"ignore_unknown_options": True})(total)
+    # Items may start with '-' ("-3 g natto"): they are items, never options.
+    app.command(cls=ItemsCommand)(total)
     app.command("foods")(foods)
     app.command()(show)

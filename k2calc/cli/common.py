@@ -7,10 +7,12 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, ParamSpec, TypeVar
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
+from k2calc.bounds import MAX_INPUT_BYTES, read_bounded, safe_lines
 from k2calc.errors import K2Error, UsageError
 
 EXIT_BAD_INPUT = 1
@@ -75,9 +77,54 @@ def new_app(name: str, help: str) -> typer.Typer:
     )
 
 
+class ItemsCommand(TyperCommand):
+    """A command whose arguments are items: an argument is an option only if it names one.
+
+    Click would read an item such as ``-1 cup whole milk`` as a cluster of short options
+    (``-h`` prints help, ``-f`` takes the rest as a format). Here every argument that is not
+    one of the command's own options (``--format json``, ``--format=json``, ``-fjson``, or an
+    option's value) is an item, wherever it stands, so the item reaches the parser and gets
+    an error naming it (issue #14, D2).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # a click Context
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            if param.param_type_name != "option":
+                continue
+            flag = bool(getattr(param, "is_flag", False) or getattr(param, "count", False))
+            for name in [*param.opts, *param.secondary_opts]:
+                takes_value[name] = not flag
+        options: list[str] = []
+        items: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            if arg == "--":
+                items.extend(rest)
+                break
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if name in takes_value:
+                options.append(arg)
+                if takes_value[name] and name == arg:
+                    value = next(rest, None)
+                    if value is not None:
+                        options.append(value)
+            elif (
+                len(arg) > 2
+                and arg[0] == "-"
+                and arg[1] != "-"
+                and takes_value.get(arg[:2])
+                and not any(c.isspace() for c in arg)
+            ):
+                options.append(arg)  # -fjson
+            else:
+                items.append(arg)
+        return super().parse_args(ctx, [*options, "--", *items] if items else options)
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one line on stderr and exit with ``code``."""
-    typer.echo(f"k2calc: error: {message}", err=True)
+    typer.echo(f"k2calc: error: {safe_lines(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -105,7 +152,11 @@ def read_items(items: list[str]) -> list[str]:
             if item.startswith("--"):
                 raise UsageError(f"no such option: {item.split('=')[0]} (see --help)")
         return items
-    lines = [line.strip() for line in sys.stdin]
+    data = read_bounded(sys.stdin.buffer)
+    if data is None:
+        raise K2Error(f"too much on stdin (over {MAX_INPUT_BYTES:,} bytes); give items a line")
+    # Undecodable bytes become surrogates, which the item check refuses by line (D5).
+    lines = [line.strip() for line in data.decode("utf-8", "surrogateescape").splitlines()]
     read = [line for line in lines if line and not line.startswith("#")]
     if not read:
         raise K2Error("no items on stdin; give one item a line, e.g. '30 g natto'")

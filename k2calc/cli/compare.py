@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from k2calc.cli.common import FoodsOpt, Format, FormatOpt, MaxOpt, MinOpt, read_items, user_errors
+from k2calc.cli.common import (
+    FoodsOpt,
+    Format,
+    FormatOpt,
+    ItemsCommand,
+    MaxOpt,
+    MinOpt,
+    read_items,
+    user_errors,
+)
 from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
 from k2calc.errors import UsageError
 from k2calc.foods import load_table
@@ -163,6 +172,6 @@ def suggest(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
-    app.command()(compare)
-    # Items may start with '-' ("-3 g natto"): let them through to get a clear error.
-    app.command(context_settings={"ignore_unknown_options": True})(suggest)
+    app.command(cls=ItemsCommand)(compare)
+    # Items may start with '-' ("-3 g natto"): they are items, never options.
+    app.command(cls=ItemsCommand)(suggest)

@@ -17,6 +17,7 @@ from k2calc.cli.common import (
     FoodsOpt,
     Format,
     FormatOpt,
+    ItemsCommand,
     MaxOpt,
     MinOpt,
     StrictOpt,
@@ -111,6 +112,8 @@ def _span(
     end = dt.date.fromisoformat(log_date(last or "today"))
     if first is not None:
         start = dt.date.fromisoformat(log_date(first))
+    elif days and days > (end - dt.date.min).days + 1:  # before year 1 (D6)
+        raise UsageError(f"--days {days} reaches back before the year 1; give fewer days")
     else:
         start = end - dt.timedelta(days=(days or 1) - 1) if days else end
     if start > end:
@@ -134,7 +137,7 @@ def _pause_hook() -> Callable[[], None] | None:
     return pause
 
 
-@log_app.command(context_settings={"ignore_unknown_options": True})
+@log_app.command(cls=ItemsCommand)
 @user_errors
 def add(
     items: Annotated[
@@ -387,12 +390,20 @@ def import_(
       k2calc log export --db old.sqlite3 | k2calc log import -
     """
     from k2calc import mealog
+    from k2calc.bounds import MAX_INPUT_BYTES, read_bounded
     from k2calc.foods import load_table
     from k2calc.render import write_json
 
     label = "stdin" if file == "-" else file
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
+        if file == "-":
+            data = read_bounded(sys.stdin.buffer)
+        else:
+            with Path(file).open("rb") as handle:
+                data = read_bounded(handle)
+        if data is None:
+            raise K2Error(f"{label}: too big to import (over {MAX_INPUT_BYTES:,} bytes)")
+        text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     new = mealog.read_import(text, label, load_table(foods_file))

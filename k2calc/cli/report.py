@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from k2calc.bounds import safe_lines, shown
 from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
@@ -124,7 +125,8 @@ def report(
         )
     if len(result.skipped):
         heading = f"{file}: skipped {plural(len(result.skipped), 'row')} that could not be used:"
-        typer.echo("\n".join(bad_rows_lines(result.skipped, f"k2calc: {heading}")), err=True)
+        listed = "\n".join(bad_rows_lines(result.skipped, f"k2calc: {heading}"))
+        typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
     if fmt is Format.json:
         _write_json(result, summary, sys.stdout)
     elif fmt is Format.csv:
@@ -151,9 +153,16 @@ def _write_csv(frame: pd.DataFrame, file: TextIO) -> None:
     """CSV with the JSON keys as header; empty for null, true/false, floats as render writes."""
     import numpy as np
 
+    from k2calc.csvcells import neutralise
+
     out = _rounded(frame)
     for key in out.select_dtypes(include=bool).columns:
         out[key] = np.where(out[key].to_numpy(), "true", "false")
+    for key in out.select_dtypes(include=["object", "category", "string"]).columns:
+        if key not in ("partial",):  # text cells: no spreadsheet formulas (D9)
+            out[key] = (
+                out[key].astype(object).map(lambda v: neutralise(v) if isinstance(v, str) else v)
+            )
     out.to_csv(file, index=False, lineterminator="\n")
 
 
@@ -210,7 +219,10 @@ def _days_table(result: Report, file: TextIO) -> None:
         headers = [*(labels[k] for k in keys), "MK-4", "MK-7", "Other MK", "Total", "Range"]
         plain_table(
             [*headers, "Status"],
-            [[*(str(row[k]) for k in keys), *_cells(row), row["status"]] for row in rows],
+            [
+                [*(shown(str(row[k]), 200) for k in keys), *_cells(row), row["status"]]
+                for row in rows
+            ],
             [False] * len(keys) + [True] * 5 + [False],
             file,
         )
@@ -224,7 +236,7 @@ def _days_table(result: Report, file: TextIO) -> None:
         table.add_column("Status", no_wrap=True)
         for row in rows:
             status = Text(row["status"], style=STATUS_STYLE[row["status"]])
-            table.add_row(*(str(row[k]) for k in keys), *_cells(row), status)
+            table.add_row(*(shown(str(row[k]), 200) for k in keys), *_cells(row), status)
         out.print(table)
     counts = result.day_totals["status"].value_counts()
     target = result.target
@@ -249,7 +261,7 @@ def _summary_table(result: Report, file: TextIO) -> None:
     for row in result.summary_rows():
         cv = NOT_MEASURED if row["cv"] is None else f"{row['cv']:.0%}"
         table.add_row(
-            *([str(row["subject"])] if result.has_subject else []),
+            *([shown(str(row["subject"]), 200)] if result.has_subject else []),
             str(row["days"]),
             *(mcg(row[k]) for k in ("mean_mcg", "median_mcg", "min_mcg", "max_mcg")),
             *(str(row[f"days_{s}"]) for s in ("below", "within", "above")),

@@ -1,0 +1,323 @@
+"""Fuzzing at a scale that means something (issue #14, item 6).
+
+Four surfaces, each fed inputs that reach a resolved item, not only the amount regex: real
+food names and aliases from the table, real units and measures, amounts of every form, and
+noise (control, bidi and undecodable characters, formula starts, quotes, huge numbers).
+
+The default run keeps these quick (the ``dev`` profile in conftest.py: 100 examples each). CI runs
+``pytest -m fuzz --hypothesis-profile=ci``: at least 10,000 examples per surface.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
+
+from k2calc import mealog
+from k2calc.csvcells import restore
+from k2calc.errors import K2Error
+from k2calc.foods import FoodTable, load_table
+from k2calc.intake import total
+from k2calc.render import TOTAL_CSV_COLUMNS, total_rows, write_csv, write_json
+from k2calc.report import report
+
+pytestmark = pytest.mark.fuzz
+
+TABLE = load_table()
+NAMES = sorted({n for f in TABLE.foods for n in (f.name, *f.aliases)})
+MEASURES = sorted({m for f in TABLE.foods for m in f.measures})
+UNITS = [
+    "g", "gram", "grams", "kg", "mg", "mcg", "µg", "ug", "oz", "ounce", "lb", "pound",
+    "cup", "cups", "tbsp", "tablespoon", "tsp", "teaspoon", "ml", "l", "liter", "fl oz",
+    "pint", "quart", "gallon", "dash", "pinch", "each", "piece", "slice", "", "",
+]  # fmt: skip
+FORMULA_START = tuple("=+-@\t\r")
+
+noise = st.one_of(
+    st.text(max_size=6),
+    st.sampled_from(
+        ["\x1b[31m", "\x00", "\n", "\r", "\t", "\u202e", "\udcff", "=", "+", "-", "@", "'=",
+         '"', ",", ";", "ﷺ", "½", "1/0", "nan", "inf", "1e400", "é", " "]
+    ),
+)  # fmt: skip
+amounts = st.one_of(
+    st.integers(0, 3000).map(str),
+    st.floats(0, 5000, allow_nan=False).map(lambda x: f"{x:g}"),
+    st.tuples(st.integers(0, 9), st.integers(1, 16)).map(lambda t: f"{t[0]}/{t[1]}"),
+    st.tuples(st.integers(1, 9), st.integers(1, 3)).map(lambda t: f"{t[0]} {t[1]}/4"),
+    st.sampled_from(["½", "1½", "2 ¾", ".5", "1.", "1e3", "1e-320", "-1", "+2", "0", "1e6",
+                     "1000001", "1e400", "9" * 40, "0x10", "1,5", "١٢"]),
+)  # fmt: skip
+units = st.one_of(st.sampled_from(UNITS), st.sampled_from(MEASURES))
+names = st.sampled_from(NAMES)
+
+
+FOODS = TABLE.foods
+MASS_UNITS = ["g", "grams", "kg", "oz", "lb", "mg"]
+sane_amounts = st.one_of(
+    st.integers(1, 500).map(str),
+    st.sampled_from(["1/2", "1 1/2", "½", "1½", "0.25", "2.5", "1e2", ".5"]),
+)
+
+
+@st.composite
+def good_items(draw: st.DrawFn) -> str:
+    """An item that should resolve: a real food, a sane amount, a unit the food knows."""
+    food = draw(st.sampled_from(FOODS))
+    name = draw(st.sampled_from([food.name, *food.aliases]))
+    choices = MASS_UNITS + list(food.measures)
+    if food.is_supplement:
+        choices = ["mcg", "mg"]
+    unit = draw(st.sampled_from(choices))
+    return f"{draw(sane_amounts)} {unit} {name}"
+
+
+@st.composite
+def wild_items(draw: st.DrawFn) -> str:
+    """AMOUNT UNIT FOOD from real parts, sometimes cased, spaced, pluralised or noised."""
+    name = draw(names)
+    if draw(st.booleans()):
+        name = draw(st.sampled_from([name.upper(), name.title(), name + "s", f"  {name} "]))
+    parts = [draw(amounts), draw(units), name]
+    text = " ".join(p for p in parts if p)
+    if draw(st.integers(0, 7)) == 0:  # noise somewhere
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(noise) + text[at:]
+    return text
+
+
+items = st.one_of(good_items(), wild_items())
+
+
+def _finite(value: Any) -> bool:
+    return value is None or isinstance(value, bool | str) or math.isfinite(value)
+
+
+def _no_formula_cells(text: str) -> None:
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            assert not cell.startswith(FORMULA_START), cell
+
+
+# -- surface 1: items --------------------------------------------------------------------
+
+
+@given(st.lists(items, min_size=1, max_size=2))
+def test_fuzz_items(texts: list[str]) -> None:
+    try:
+        result = total(texts, TABLE)
+    except K2Error:
+        event("refused")
+        return
+    event("resolved")
+    for intake in result.items:
+        assert 0 < intake.grams < math.inf
+        assert all(_finite(v) for v in intake.as_dict().values())
+    assert all(_finite(v) for v in result.sums().values())
+    out = io.StringIO()
+    write_json(result.as_dict(), out)
+    json.loads(out.getvalue())
+    out.getvalue().encode("utf-8")  # no lone surrogates
+    out = io.StringIO()
+    write_csv(total_rows(result), TOTAL_CSV_COLUMNS, out)
+    _no_formula_cells(out.getvalue())
+    out.getvalue().encode("utf-8")
+
+
+# -- surface 2: a user's food file -------------------------------------------------------
+
+numbers = st.one_of(
+    st.just(""),
+    st.floats(0, 1e4, allow_nan=False).map(repr),
+    st.floats(0, 1e4, allow_nan=False).map(repr),
+    st.integers(0, 2000).map(str),
+    st.sampled_from(["0", "-0", "-1", "1e308", "1e8", "1e9", "nan", "inf", "1_000", "abc",
+                     "1e-320", " 5 ", "1,5"]),
+)  # fmt: skip
+HEADER = ["name", "mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g", "measures"]
+
+
+@st.composite
+def food_files(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A --foods CSV (header possibly damaged) and the names it tries to define."""
+    header = list(HEADER)
+    if draw(st.integers(0, 9)) == 0:
+        header = draw(st.permutations(HEADER + ["note", "name", "bogus", "category"]))[:5]
+    rows, defined = [], []
+    for _ in range(draw(st.integers(1, 4))):
+        name = draw(st.one_of(names, st.from_regex(r"[a-z][a-z ]{0,15}", fullmatch=True), noise))
+        defined.append(name)
+        measure = draw(
+            st.sampled_from(["", "", "cup=175", "slice=20", "slice=20;cup=1e308", "piece=-5"])
+        )
+        row = {"name": name, "measures": measure}
+        row |= {h: draw(numbers) for h in header if h.endswith("_per_100g")}
+        row["mk7_mcg_per_100g"] = row.get("mk7_mcg_per_100g") or "10"  # mostly a valid row
+        rows.append([row.get(h, draw(noise)) for h in header])
+    out = io.StringIO()
+    csv.writer(out, lineterminator=draw(st.sampled_from(["\n", "\r\n"]))).writerows([header, *rows])
+    return out.getvalue(), defined
+
+
+@given(
+    food_files(), st.one_of(sane_amounts, amounts), st.one_of(st.sampled_from(MASS_UNITS), units)
+)
+def test_fuzz_food_file(file: tuple[str, list[str]], amount: str, unit: str) -> None:
+    text, defined = file
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "foods.csv"
+        path.write_bytes(text.encode("utf-8", "surrogateescape"))
+        try:
+            table = load_table(path)
+        except K2Error:
+            event("file refused")
+            return
+    event("file accepted")
+    for name in defined:
+        try:
+            result = total([f"{amount} {unit} {name}".strip()], table)
+        except K2Error:
+            continue
+        event("item resolved against it")
+        assert all(_finite(v) for v in result.sums().values())
+        out = io.StringIO()
+        write_json(result.as_dict(), out)
+        write_csv(total_rows(result), TOTAL_CSV_COLUMNS, out)
+
+
+# -- surface 3: a report CSV -------------------------------------------------------------
+
+dates = st.one_of(
+    st.dates().map(lambda d: d.isoformat()),
+    st.sampled_from(["2026-11-22", "2026-02-30", "22/11/2026", "", "today", "2026-11-22 "]),
+    noise,
+)
+
+
+@st.composite
+def diaries(draw: st.DrawFn) -> str:
+    """A food diary CSV: real foods and amounts, some bad cells, quoting of every kind."""
+    header = ["date", "food", "amount"]
+    header += [c for c in ("subject", "meal", "note") if draw(st.booleans())]
+    header = list(draw(st.permutations(header)))
+    if draw(st.integers(0, 14)) == 0:
+        header.append(draw(st.sampled_from(["date", "quantity", "unit", "x"])))
+    rows = []
+    for _ in range(draw(st.integers(1, 6))):
+        cells = {
+            "date": draw(dates),
+            "food": draw(st.one_of(names, names, noise)),
+            "amount": " ".join(p for p in (draw(amounts), draw(units)) if p),
+            "subject": draw(st.one_of(st.sampled_from(["ann", "bob", "=evil"]), noise)),
+            "meal": draw(st.one_of(st.sampled_from(["lunch", "@sum(1)", "", "-x"]), noise)),
+        }
+        rows.append([cells.get(h, draw(noise)) for h in header])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    text = out.getvalue()
+    if draw(st.integers(0, 9)) == 0:  # a raw mutation: the CSV itself may break
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(noise) + text[at:]
+    return text
+
+
+@given(diaries(), st.booleans(), st.sampled_from([None, None, None, 2]))
+def test_fuzz_report(text: str, by_meal: bool, chunksize: int | None) -> None:
+    from k2calc.cli.report import _write_csv
+
+    source = io.TextIOWrapper(io.BytesIO(text.encode("utf-8", "surrogateescape")), "utf-8")
+    try:
+        result = report(source, TABLE, by_meal=by_meal, skip_invalid=True, chunksize=chunksize)
+    except K2Error:
+        event("refused")
+        return
+    event("reported")
+    days = result.days
+    for key in ("total_mcg", "low_mcg", "high_mcg"):
+        assert days[key].map(math.isfinite).all()
+    out = io.StringIO()
+    _write_csv(days[result.day_keys], out)
+    _no_formula_cells(out.getvalue())
+
+
+# -- surface 4: log import ---------------------------------------------------------------
+
+
+@st.composite
+def imports(draw: st.DrawFn) -> str:
+    """A log import file, CSV or JSON, in the shape log export writes, with damage."""
+    columns = list(draw(st.permutations(["date", "meal", "food", "amount", "note"])))
+    rows = []
+    for _ in range(draw(st.integers(1, 5))):
+        item = draw(good_items()).split(" ", 1)
+        amount, food = item[0], item[1]
+        unit, _, name = food.partition(" ")
+        row = {
+            "date": draw(st.dates(dt.date(1900, 1, 1)).map(lambda d: d.isoformat())),
+            "meal": draw(st.sampled_from(["breakfast", "=1+1", "'-x", "", "@a", "+1", "Lunch"])),
+            "food": name,
+            "amount": f"{amount} {unit}",
+            "note": draw(st.sampled_from(["", "at Ann's", "-2", "'=x", '"q"', "a,b"])),
+        }
+        if draw(st.integers(0, 5)) == 0:  # a damaged row
+            key = draw(st.sampled_from(list(row)))
+            row[key] = draw(st.one_of(noise, dates, amounts, names))
+        rows.append(row)
+    if draw(st.integers(0, 3)) == 0:
+        return json.dumps(rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([[r[c] for c in columns] for r in rows])
+    text = out.getvalue()
+    if draw(st.integers(0, 9)) == 0:
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(noise) + text[at:]
+    return text
+
+
+@given(imports())
+def test_fuzz_log_import(text: str) -> None:
+    try:
+        entries = mealog.read_import(text, "fuzz", TABLE)
+    except K2Error:
+        event("refused")
+        return
+    event("accepted")
+    for entry in entries:
+        assert 0 < entry.portion.grams < math.inf
+    # export → import: the rows log export would write read back to the same entries
+    rows = [
+        {
+            "date": e.date,
+            "meal": e.meal,
+            "food": e.portion.food.name,
+            "amount": mealog.amount_text(e.portion.amount, e.portion.unit),
+            "note": e.note,
+        }
+        for e in entries
+    ]
+    out = io.StringIO()
+    write_csv(rows, mealog.EXPORT_COLUMNS, out)
+    _no_formula_cells(out.getvalue())
+    again = mealog.read_import(out.getvalue(), "export", TABLE)
+    assert [(e.date, e.meal, e.note, e.portion.food.name) for e in again] == [
+        (e.date, e.meal, e.note, e.portion.food.name) for e in entries
+    ]
+    for before, after in zip(entries, again, strict=True):
+        assert math.isclose(before.portion.grams, after.portion.grams, rel_tol=1e-12)
+    assert restore("'=x") == "=x"
+
+
+def test_fuzz_table_is_the_real_one(table: FoodTable) -> None:
+    assert len(NAMES) >= len(table.foods) > 100
