@@ -255,17 +255,16 @@ def test_an_ambiguous_reference_fails_the_build(tmp_path: Path) -> None:
         build.build_rows()
 
 
-def test_a_name_on_two_foods_fails_the_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("kale again,natto,11233,,\n", "claimed by both|names both"),  # a taken name and food
+        ("moon cheese,,99999,,\n", "no SR28 food '99999'"),  # an NDB number SR28 lacks
+    ],
+)
+def test_a_bad_names_line_fails_the_build(tmp_path: Path, line: str, message: str) -> None:
     build = load_build(tmp_path)
     with (tmp_path / "curation" / "names.csv").open("a", encoding="utf-8") as handle:
-        handle.write("kale again,natto,11233,,\n")
-    with pytest.raises(SystemExit, match="claimed by both|names both"):
-        build.build_rows()
-
-
-def test_an_unknown_ndb_fails_the_build(tmp_path: Path) -> None:
-    build = load_build(tmp_path)
-    with (tmp_path / "curation" / "names.csv").open("a", encoding="utf-8") as handle:
-        handle.write("moon cheese,,99999,,\n")
-    with pytest.raises(SystemExit, match="no SR28 food '99999'"):
+        handle.write(line)
+    with pytest.raises(SystemExit, match=message):
         build.build_rows()
