@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from k2calc.bounds import item_problem
 from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
-from k2calc.foods import Food, FoodTable, normalize, singular
+from k2calc.foods import Food, FoodTable, fold_key, normalize, singular
 from k2calc.units import (
     COUNT_SYNONYMS,
     COUNT_WORDS,
@@ -21,6 +21,7 @@ from k2calc.units import (
 
 MAX_AMOUNT = 1_000_000.0
 EACH = "each"
+GRAM = "gram"
 EXAMPLE = "an item is AMOUNT [UNIT] FOOD, e.g. '30 g natto', '2 eggs', '1/2 cup sauerkraut'"
 
 _UNICODE_FRACTIONS = {
@@ -108,13 +109,19 @@ def is_cut_measure(key: str) -> bool:
     return cut in CUT_WORDS and find_unit(first) is not None
 
 
-def _cut_volume(food: Food, unit: Unit, cuts: set[str]) -> float | None:
-    """Grams in one ``unit`` of the food cut as the item says, where USDA weighed that cut."""
+def cut_words(text: str) -> frozenset[str]:
+    """The cut words an item or food name says (``1 cup cabbage, shredded`` → shredded)."""
+    return frozenset(re.findall(r"[a-z]+", normalize(text))) & CUT_WORDS
+
+
+def _cut_volume(food: Food, unit: Unit, cuts: frozenset[str]) -> tuple[str, float] | None:
+    """The cut and grams in one ``unit`` of the food cut as the item says, where USDA weighed
+    that cut."""
     for key, grams in food.measures.items():
         first, _, cut = key.partition(" ")
         measure = find_unit(first)
         if cut in cuts and measure is not None and measure.kind == "volume":
-            return grams * unit.size / measure.size
+            return cut, grams * unit.size / measure.size
     return None
 
 
@@ -130,9 +137,9 @@ def grams_per_unit(
     if unit is not None and unit.kind == "mass":
         return unit.name, unit.size
     if unit is not None:
-        cut = _cut_volume(food, unit, set(cuts)) if cuts else None
+        cut = _cut_volume(food, unit, cuts) if cuts else None
         if cut is not None:
-            return unit.name, cut
+            return f"{unit.name} {cut[0]}", cut[1]
         volumes = volume_measures(food)
         # The food's own weight for this very unit wins; else convert from its first volume.
         volumes.sort(key=lambda pair: pair[0].name != unit.name)
@@ -218,7 +225,15 @@ def resolve(text: str, table: FoodTable, strict: bool = False) -> Portion:
         except K2Error as exc:
             tail_error = exc
     if tail is not None and (is_count_word(tokens[0]) or _has_measure(tail, tokens[0])):
-        return _with_unit(text, tail, amount, tokens[0])
+        try:
+            return _with_unit(text, tail, amount, tokens[0])
+        except UnitError:
+            # the whole rest may be a food's exact name that starts with a count word
+            # ("pie crust, cookie-type"): then it is counted whole
+            whole = table.lookup(fold_key(" ".join(tokens)))
+            if whole is None:
+                raise
+            return _with_unit(text, table.food(whole), amount, EACH)
     # ... or come after it ("6 asparagus spears").
     if len(tokens) >= 2 and is_count_word(tokens[-1]):
         try:
@@ -271,17 +286,31 @@ def _portion(
     food_tokens: list[str],
     strict: bool,
 ) -> Portion:
-    food = _food_words(food_tokens)
-    if not food:
+    name = _food_words(food_tokens)
+    if not name:
         raise ItemParseError(f"no food after '{text.strip()}'; {EXAMPLE}")
-    return _with_unit(text, table.find(food, strict), amount, unit_word)
+    try:
+        food = table.find(name, strict)
+    except K2Error as first_error:
+        # "1 cup whole cashews": the cut word belongs to the measure when the rest is the food
+        words_after = name.split()
+        if len(words_after) < 2 or words_after[0].lower() not in CUT_WORDS:
+            raise
+        try:
+            food = table.find(" ".join(words_after[1:]), strict)
+        except K2Error:
+            raise first_error from None
+    return _with_unit(text, food, amount, unit_word)
 
 
 def _with_unit(text: str, food: Food, amount: float, unit_word: str) -> Portion:
-    cuts = frozenset(re.findall(r"[a-z]+", normalize(text))) & CUT_WORDS
-    unit_name, grams = grams_per_unit(food, unit_word, cuts)
+    unit_name, grams = grams_per_unit(food, unit_word, cut_words(text))
     if not 0 < amount * grams < math.inf:  # e.g. 1e-320 mcg underflows to 0 g
         raise ItemParseError(f"'{text.strip()}' comes to {amount * grams:g} g; give a real amount")
+    if unit_name.rpartition(" ")[2] in CUT_WORDS:
+        # a cut's own cup ("1 cup cabbage, shredded"): kept as grams, so that the amount
+        # logged and exported reads back to the same weight whatever the food's name says
+        return Portion(text.strip(), food, amount * grams, GRAM, amount * grams)
     return Portion(text.strip(), food, amount, unit_name, amount * grams)
 
 

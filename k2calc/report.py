@@ -25,7 +25,7 @@ from k2calc.csvcells import restore
 from k2calc.errors import K2Error
 from k2calc.foods import Food, FoodTable
 from k2calc.intake import ABOVE, BELOW, WITHIN, Target
-from k2calc.parse import EACH, grams_per_unit, split_amount
+from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
 
 LISTED_BAD_ROWS = 20
 FORMS = ("mk4_mcg", "mk7_mcg", "other_mk_mcg")
@@ -160,6 +160,7 @@ class _Resolver:
         self.table = table
         self.strict = strict
         self.foods: list[Food] = []
+        self.cuts: list[frozenset[str]] = []  # cut words of each food string ("shredded")
         self._food_ids: dict[str, int | str] = {}
         self._dates: dict[str, str | None] = {}
         self._amounts: dict[str, tuple[float, str] | str] = {}
@@ -184,9 +185,13 @@ class _Resolver:
             found = self.table.find(name, self.strict)
         except K2Error as exc:
             return str(exc)
-        if found not in self.foods:
+        pairs = list(zip(self.foods, self.cuts, strict=True))
+        key = (found, cut_words(name))
+        if key not in pairs:
             self.foods.append(found)
-        return self.foods.index(found)
+            self.cuts.append(key[1])
+            pairs.append(key)
+        return pairs.index(key)
 
     def amount(self, text: str) -> tuple[float, str] | str:
         """The number and unit word (``each`` when none) of an amount, or why it is bad."""
@@ -209,7 +214,8 @@ class _Resolver:
         key = (unit_word, food_id)
         if key not in self._grams:
             try:
-                self._grams[key] = grams_per_unit(self.foods[food_id], unit_word)[1]
+                food, cuts = self.foods[food_id], self.cuts[food_id]
+                self._grams[key] = grams_per_unit(food, unit_word, cuts)[1]
             except K2Error as exc:
                 self._grams[key] = str(exc)
         return self._grams[key]

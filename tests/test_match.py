@@ -198,3 +198,17 @@ def test_items_as_people_write_them(table: FoodTable, item: str, food: str, gram
     portion = resolve(item, table)
     assert portion.food.name == food
     assert portion.grams == pytest.approx(grams)
+
+
+def test_a_cut_measure_reads_back_from_the_logged_amount(table: FoodTable) -> None:
+    # found by fuzzing: "1 cup" of "sliced cremini mushroom" is USDA 11266's sliced cup (72 g);
+    # the portion keeps it as grams, so log export -> log import gives the same weight
+    portion = resolve("1 cup sliced cremini mushroom", table)
+    assert portion.unit == "gram"
+    assert portion.amount == pytest.approx(72.0)
+    assert portion.grams == pytest.approx(72.0)
+    again = resolve(f"{portion.amount!r} {portion.unit} {portion.food.name}", table)
+    assert again.grams == pytest.approx(portion.grams)
+    cashews = resolve("1 cup whole cashews", table)  # the cut word read as the measure's
+    assert cashews.food.name == "cashew"
+    assert cashews.grams == pytest.approx(137.0)  # USDA 12085: 1 cup, whole = 137 g
