@@ -157,3 +157,15 @@ def test_bad_json_imports_are_refused(k2: Invoke, tmp_path: Path, text: str) -> 
     assert run.exit_code == 1
     one_line(run.stderr)
     assert not db.exists()
+
+
+def test_a_foods_row_cut_short_by_a_carriage_return_is_one_line(k2: Invoke, tmp_path: Path) -> None:
+    """Found by fuzzing: a row with fewer fields than the header gave a traceback."""
+    foods = tmp_path / "foods.csv"
+    foods.write_bytes(
+        b"mk4_mcg_per_100g,category,mk7_mcg_per_100g,other_mk_mcg_per_100g,name\n"
+        b",\r,10,,2% cottage cheese\n"
+    )
+    run = k2("total", "30 g natto", "--foods", str(foods))
+    assert run.exit_code == 1
+    one_line(run.stderr)
