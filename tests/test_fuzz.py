@@ -44,15 +44,16 @@ class _MemoTable(FoodTable):
 
     def __init__(self, foods: list[Food]) -> None:
         super().__init__(foods)
-        self._found: dict[str, Food | K2Error] = {}
+        self._found: dict[tuple[Any, ...], Food | K2Error] = {}
 
-    def find(self, query: str) -> Food:
-        if query not in self._found:
+    def find(self, query: str, *args: Any, **kwargs: Any) -> Food:
+        key = (query, args, tuple(sorted(kwargs.items())))
+        if key not in self._found:
             try:
-                self._found[query] = super().find(query)
+                self._found[key] = super().find(query, *args, **kwargs)
             except K2Error as exc:
-                self._found[query] = exc
-        found = self._found[query]
+                self._found[key] = exc
+        found = self._found[key]
         if isinstance(found, K2Error):  # a fresh copy: callers may reword its message
             again = found.__class__.__new__(found.__class__)
             again.__dict__.update(found.__dict__)
