@@ -381,7 +381,7 @@ def _split_list(text: str) -> tuple[str, ...]:
 
 
 def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
-    name = row["name"].strip()
+    name = (row["name"] or "").strip()  # None: a row with fewer fields (found by fuzzing)
     if not name:
         raise FoodTableError(f"{where}: column name: empty")
     if name[0].isdigit():

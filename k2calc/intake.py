@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from k2calc.errors import ItemParseError
 from k2calc.foods import FoodTable
 from k2calc.parse import Portion, resolve_all
 from k2calc.target import ABOVE, BELOW, DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
@@ -163,8 +165,22 @@ class Total:
 
 
 def total_of(portions: Sequence[Portion], target: Target | None = None) -> Total:
-    """Sum resolved portions against ``target`` (45–200 mcg by default)."""
-    return Total(tuple(portion_intake(p) for p in portions), target or Target())
+    """Sum resolved portions against ``target`` (45–200 mcg by default).
+
+    Every item's values and every sum are finite, or ``ItemParseError`` says which is not.
+    """
+    intakes = tuple(portion_intake(p) for p in portions)
+    for intake in intakes:
+        if not all(_finite(v) for v in intake.as_dict().values()):
+            raise ItemParseError(f"'{intake.input}' comes to more K2 than a number can hold")
+    result = Total(intakes, target or Target())
+    if not all(_finite(v) for v in result.sums().values()):
+        raise ItemParseError("the items add up to more K2 than a number can hold")
+    return result
+
+
+def _finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def total(

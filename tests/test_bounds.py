@@ -9,6 +9,7 @@ import pytest
 from helpers import Invoke
 
 from k2calc.bounds import item_problem, shown
+from k2calc.foods import FoodTable
 
 HEADER = "name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g,measures\n"
 
@@ -157,3 +158,32 @@ def test_bad_json_imports_are_refused(k2: Invoke, tmp_path: Path, text: str) -> 
     assert run.exit_code == 1
     one_line(run.stderr)
     assert not db.exists()
+
+
+def test_a_foods_row_cut_short_by_a_carriage_return_is_one_line(k2: Invoke, tmp_path: Path) -> None:
+    """Found by fuzzing: a row with fewer fields than the header gave a traceback."""
+    foods = tmp_path / "foods.csv"
+    foods.write_bytes(
+        b"mk4_mcg_per_100g,category,mk7_mcg_per_100g,other_mk_mcg_per_100g,name\n"
+        b",\r,10,,2% cottage cheese\n"
+    )
+    run = k2("total", "30 g natto", "--foods", str(foods))
+    assert run.exit_code == 1
+    one_line(run.stderr)
+
+
+def test_values_and_sums_are_finite_or_refused(table: FoodTable) -> None:
+    """A food built past the table's bounds cannot produce inf: the item is refused."""
+    import dataclasses
+
+    from k2calc.errors import K2Error
+    from k2calc.intake import total_of
+    from k2calc.parse import Portion
+
+    huge = dataclasses.replace(table.find("natto"), mk7_mcg_per_100g=1e308)
+    with pytest.raises(K2Error, match="more K2 than a number can hold"):
+        total_of([Portion("1e6 g natto", huge, 1e6, "gram", 1e6)])
+    big = dataclasses.replace(table.find("natto"), mk7_mcg_per_100g=1e306)
+    portions = [Portion("100 g natto", big, 100, "gram", 100)] * 200
+    with pytest.raises(K2Error, match="add up to more K2"):
+        total_of(portions)

@@ -26,14 +26,43 @@ from hypothesis import strategies as st
 from k2calc import mealog
 from k2calc.csvcells import restore
 from k2calc.errors import K2Error
-from k2calc.foods import FoodTable, load_table
+from k2calc.foods import Food, FoodTable, load_table
 from k2calc.intake import total
 from k2calc.render import TOTAL_CSV_COLUMNS, total_rows, write_csv, write_json
 from k2calc.report import report
 
 pytestmark = pytest.mark.fuzz
 
-TABLE = load_table()
+
+class _MemoTable(FoodTable):
+    """The real table, whose ``find`` remembers the foods it found.
+
+    The matcher is deterministic and costs milliseconds a name (tens for an unknown one,
+    whose close matches it looks for); remembering its answers, and its errors, lets 10,000
+    examples a surface fit in CI's time budget while every other step still runs for real.
+    """
+
+    def __init__(self, foods: list[Food]) -> None:
+        super().__init__(foods)
+        self._found: dict[tuple[Any, ...], Food | K2Error] = {}
+
+    def find(self, query: str, *args: Any, **kwargs: Any) -> Food:
+        key = (query, args, tuple(sorted(kwargs.items())))
+        if key not in self._found:
+            try:
+                self._found[key] = super().find(query, *args, **kwargs)
+            except K2Error as exc:
+                self._found[key] = exc
+        found = self._found[key]
+        if isinstance(found, K2Error):  # a fresh copy: callers may reword its message
+            again = found.__class__.__new__(found.__class__)
+            again.__dict__.update(found.__dict__)
+            again.args = found.args
+            raise again
+        return found
+
+
+TABLE = _MemoTable(load_table().foods)
 NAMES = sorted({n for f in TABLE.foods for n in (f.name, *f.aliases)})
 MEASURES = sorted({m for f in TABLE.foods for m in f.measures})
 UNITS = [

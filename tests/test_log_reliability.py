@@ -54,7 +54,9 @@ def test_eight_writers_at_once_leave_exactly_800_entries(tmp_path: Path) -> None
     db, go = tmp_path / "new" / "log.sqlite3", tmp_path / "go"
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), str(go), f"w{n}"], stderr=subprocess.PIPE
+            [sys.executable, "-c", WRITER, str(db), str(go), f"w{n}"],
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,  # import the installed k2calc, not the checkout's source tree
         )
         for n in range(8)
     ]
