@@ -34,7 +34,7 @@ from k2calc.days import DayIntake, day_from_total
 from k2calc.errors import K2Error
 from k2calc.foods import FoodTable
 from k2calc.intake import Intake, Total, portion_intake
-from k2calc.parse import EACH, Portion, resolve
+from k2calc.parse import Portion, resolve
 from k2calc.target import Target
 
 APPLICATION_ID = 0x4B32_4C47  # "K2LG": marks a file as a k2calc meal log
@@ -157,11 +157,14 @@ def _meal_rank(meal: str) -> tuple[int, str]:
 
 
 def amount_text(amount: float, unit: str) -> str:
-    """An amount and unit that read back to the same grams: ``30 gram``, ``2`` (pieces)."""
+    """An amount and unit that read back to the same grams: ``30 gram``, ``2 each`` (pieces).
+
+    A count says ``each``: ``1 pound cake`` would read back as a pound of cake.
+    """
     number = f"{amount:g}"
     if float(number) != amount:
         number = repr(amount)
-    return number if unit == EACH else f"{number} {unit}"
+    return f"{number} {unit}"
 
 
 def normalize_meal(meal: str | None) -> str:

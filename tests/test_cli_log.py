@@ -231,7 +231,7 @@ def test_export_csv_is_the_report_shape(k2: Invoke) -> None:
     assert run.csv() == [
         {"date": "2026-11-01", "meal": "breakfast", "food": "natto", "amount": "30 gram",
          "note": ""},
-        {"date": "2026-11-02", "meal": "", "food": "egg", "amount": "2", "note": "a, b"},
+        {"date": "2026-11-02", "meal": "", "food": "egg", "amount": "2 each", "note": "a, b"},
         {"date": "2026-11-02", "meal": "", "food": "butter", "amount": "1 tablespoon",
          "note": "a, b"},
     ]  # fmt: skip

@@ -273,7 +273,8 @@ def test_migrations_run_in_order_and_keep_entries(
     ("item", "amount"),
     [
         ("30 g natto", "30 gram"),
-        ("2 eggs", "2"),
+        ("2 eggs", "2 each"),
+        ("1 each pound cake", "1 each"),  # not "1 pound cake", which is a pound of cake
         ("1/3 cup natto", "0.3333333333333333 cup"),
         ("1 tbsp butter", "1 tablespoon"),
         ("100 mcg mk-7", "100 microgram"),
