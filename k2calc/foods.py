@@ -306,15 +306,19 @@ class FoodTable:
         needles = normalize(query).split()
         wanted = normalize(category) if category else None
         found = []
-        for i in self.positions():
-            if not self.alive(i):
+        for i, entry in enumerate(self._entries):
+            if i in self._dead:
                 continue
-            food_category = self.category(i)
+            if isinstance(entry, Food):
+                food_category = normalize(entry.category)
+                haystack = normalize(" ".join((entry.name, *entry.aliases, entry.category)))
+            else:  # a built-in row: read_foods normalized its names and category already
+                food_category = entry[2]
+                haystack = " ".join((entry[0], *entry[1], food_category))
             if wanted is None and food_category == SUPPLEMENT_CATEGORY:
                 continue
-            if wanted is not None and normalize(food_category) != wanted:
+            if wanted is not None and food_category != wanted:
                 continue
-            haystack = normalize(" ".join((*self.labels(i), food_category)))
             if all(n in haystack for n in needles):
                 found.append(self.food(i))
         return found
