@@ -44,7 +44,6 @@ TABLE_COLUMNS = (
 )
 REQUIRED_COLUMNS = ("name", *FORM_COLUMNS)
 SUPPLEMENT_CATEGORY = "supplement"
-MAX_AMBIGUOUS_LISTED = 5
 
 
 @dataclass(frozen=True)
@@ -136,6 +135,7 @@ class Food:
 
 
 FOOD_FIELDS = tuple(f.name for f in fields(Food))
+FIELD_INDEX = {name: i for i, name in enumerate(FOOD_FIELDS)}
 
 # Pure menaquinone: 100 g of it is 10^8 mcg, so a mass amount *is* the vitamin.
 SUPPLEMENTS = (
@@ -266,22 +266,22 @@ class FoodTable:
         """False for a food another food replaced."""
         return position not in self._dead
 
-    def labels(self, position: int) -> tuple[str, ...]:
-        """Name and aliases of the food at ``position``, without building it."""
+    def _field(self, position: int, name: str) -> Any:
+        """One field of the food at ``position``, without building it from its row."""
         entry = self._entries[position]
-        if isinstance(entry, Food):
-            return (entry.name, *entry.aliases)
-        return (entry[0], *entry[1])
+        return getattr(entry, name) if isinstance(entry, Food) else entry[FIELD_INDEX[name]]
+
+    def labels(self, position: int) -> tuple[str, ...]:
+        """Name and aliases of the food at ``position``."""
+        return (self._field(position, "name"), *self._field(position, "aliases"))
 
     def category(self, position: int) -> str:
-        """Category of the food at ``position``, without building it."""
-        entry = self._entries[position]
-        return entry.category if isinstance(entry, Food) else str(entry[2])
+        """Category of the food at ``position``."""
+        return str(self._field(position, "category"))
 
     def ndb_no(self, position: int) -> str:
-        """USDA NDB number of the food at ``position`` ("" if none), without building it."""
-        entry = self._entries[position]
-        return entry.ndb_no if isinstance(entry, Food) else str(entry[3])
+        """USDA NDB number of the food at ``position`` ("" if none)."""
+        return str(self._field(position, "ndb_no"))
 
     def lookup(self, key: str) -> int | None:
         """Position of the food whose folded name or alias is ``key``."""

@@ -103,10 +103,16 @@ def volume_measures(food: Food) -> list[tuple[Unit, float]]:
     return [(m, g) for m, g in ((find_unit(k), g) for k, g in food.measures.items()) if m]
 
 
+def _cut_measure(key: str) -> tuple[Unit, str] | None:
+    """The volume and cut of a measure weighed for one cut of the food (``cup shredded``)."""
+    first, _, cut = key.partition(" ")
+    unit = find_unit(first) if cut in CUT_WORDS else None
+    return (unit, cut) if unit is not None and unit.kind == "volume" else None
+
+
 def is_cut_measure(key: str) -> bool:
     """A volume weighed for one cut of the food (``cup shredded``), not a unit of its own."""
-    first, _, cut = key.partition(" ")
-    return cut in CUT_WORDS and find_unit(first) is not None
+    return _cut_measure(key) is not None
 
 
 def cut_words(text: str) -> frozenset[str]:
@@ -118,10 +124,9 @@ def _cut_volume(food: Food, unit: Unit, cuts: frozenset[str]) -> tuple[str, floa
     """The cut and grams in one ``unit`` of the food cut as the item says, where USDA weighed
     that cut."""
     for key, grams in food.measures.items():
-        first, _, cut = key.partition(" ")
-        measure = find_unit(first)
-        if cut in cuts and measure is not None and measure.kind == "volume":
-            return cut, grams * unit.size / measure.size
+        found = _cut_measure(key)
+        if found is not None and found[1] in cuts:
+            return found[1], grams * unit.size / found[0].size
     return None
 
 

@@ -202,10 +202,8 @@ def total_rows(result: Total) -> list[dict[str, Any]]:
     """CSV rows for ``total``: one per item, then the summed row labelled ``total``."""
     grams = sum(i.grams for i in result.items)
     document = result.as_dict()
-    return [
-        *document["items"],
-        {"input": "total", "food": "", "grams": grams, **result.sums(), "k1_mcg": result.k1_mcg},
-    ]
+    items = document.pop("items")  # the rest are the summed values, as in JSON
+    return [*items, {"input": "total", "food": "", "grams": grams, **document}]
 
 
 def foods_table(foods: Sequence[Food], file: TextIO, title: str) -> None:

@@ -464,15 +464,12 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-def name_row(base: Row, line: dict[str, str], food: Sr28Food) -> Row:
+def name_row(base: Row, food: Sr28Food, name: str, aliases: list[str]) -> Row:
     """A USDA row under its friendly name (the USDA name stays as an alias)."""
     long_name = usda_name(food.desc)
-    aliases = split_list(line["aliases"])
-    if long_name != line["name"] and long_name not in aliases:
-        aliases.append(long_name)
-    base.name, base.aliases = line["name"].strip(), aliases
-    base.category = line["category"].strip() or base.category
-    base.note = " ".join(x for x in (line["note"].strip(), base.note) if x)
+    if long_name != name and long_name not in aliases:
+        aliases = [*aliases, long_name]
+    base.name, base.aliases = name, aliases
     return base
 
 
@@ -491,13 +488,9 @@ def study_row(
         if ndb not in sr28:
             raise BuildError(f"{where}: no SR28 food {ndb}")
         row = name_row(
-            usda_row(sr28[ndb], weights),
-            {"name": entry["name"], "aliases": ";".join(entry.get("aliases", [])), "category": "",
-             "note": ""},
-            sr28[ndb],
-        )  # fmt: skip
+            usda_row(sr28[ndb], weights), sr28[ndb], entry["name"], entry.get("aliases", [])
+        )
         lows, highs = sr_range(sr28[ndb])
-        row.note = ""
     else:
         row = Row(name=entry["name"], aliases=list(entry.get("aliases", [])), category="")
     row.category = entry.get("category", row.category)
@@ -558,7 +551,15 @@ def build_rows() -> list[Row]:
         if ndb not in sr28:
             raise BuildError(f"curation/names.csv:{number}: no SR28 food {ndb!r}")
         claim(ndb, f"curation/names.csv:{number}")
-        curated.append(name_row(usda_row(sr28[ndb], weights), line, sr28[ndb]))
+        row = name_row(
+            usda_row(sr28[ndb], weights),
+            sr28[ndb],
+            line["name"].strip(),
+            split_list(line["aliases"]),
+        )
+        row.category = line["category"].strip() or row.category
+        row.note = " ".join(x for x in (line["note"].strip(), row.note) if x)
+        curated.append(row)
     rows = curated + [usda_row(sr28[n], weights) for n in sorted(sr28) if n not in claimed]
     validate(rows)
     return rows
