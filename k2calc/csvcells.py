@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+FORMULA_START = r"'*[=+\-@\t\r]"  # what neutralise quotes (also as an SQL regex: frames.py)
+_FORMULA = re.compile(FORMULA_START)
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 
 

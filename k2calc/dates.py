@@ -16,15 +16,27 @@ class DateError(K2Error):
     """A date that cannot be read."""
 
 
-def parse_iso(text: str) -> dt.date:
-    """A strict ``YYYY-MM-DD`` date."""
+def iso_problem(text: str) -> str | None:
+    """Why ``text`` (stripped) is not a strict ``YYYY-MM-DD`` date, or ``None`` when it is one.
+
+    The one rule for dates in files: ``parse_iso`` raises it, ``report`` lists it per row.
+    """
     stripped = text.strip()
     if not _ISO.fullmatch(stripped):
-        raise DateError(f"'{text}' is not a date; give YYYY-MM-DD, e.g. 2026-11-22")
+        return "not a date; give YYYY-MM-DD, e.g. 2026-11-22"
     try:
-        return dt.date.fromisoformat(stripped)
+        dt.date.fromisoformat(stripped)
     except ValueError as exc:
-        raise DateError(f"'{text}' is not a date: {exc}") from None
+        return f"not a date: {exc}"
+    return None
+
+
+def parse_iso(text: str) -> dt.date:
+    """A strict ``YYYY-MM-DD`` date."""
+    problem = iso_problem(text)
+    if problem is not None:
+        raise DateError(f"'{text}' is {problem}")
+    return dt.date.fromisoformat(text.strip())
 
 
 def parse_date(text: str, today: dt.date | None = None) -> dt.date:

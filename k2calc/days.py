@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from k2calc.intake import ABOVE, BELOW, WITHIN, Target, Total
+from k2calc.intake import Total
+from k2calc.target import Target
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -91,29 +95,62 @@ def day_from_total(date: str, total: Total, subject: str | None = None) -> DayIn
     )
 
 
+SUMMARY_FIGURES = (
+    "days", "mean_mcg", "median_mcg", "min_mcg", "max_mcg",
+    "days_below", "days_within", "days_above", "cv",
+)  # fmt: skip
+
+
+def summary_columns(
+    group: npt.ArrayLike, totals_mcg: npt.ArrayLike, target: Target
+) -> dict[str, npt.NDArray[Any]]:
+    """The summary figures (``SUMMARY_FIGURES``) of groups of day totals, as columns.
+
+    ``group[i]`` numbers the group (0, 1, … each used at least once) of the day whose total is
+    ``totals_mcg[i]``; row ``g`` of each column is group ``g``'s figure. ``cv`` is the sample
+    standard deviation over the mean, NaN for fewer than 2 days or a zero mean. The one
+    implementation: ``summarize`` (a list of days, for ``log``) and ``report`` (columns of
+    many subjects) both call it.
+    """
+    import numpy as np
+
+    groups = np.asarray(group, dtype=np.intp)
+    totals = np.asarray(totals_mcg, dtype=float)
+    days = np.bincount(groups)
+    size = len(days)
+    ordered = totals[np.lexsort((totals, groups))]
+    first = np.cumsum(days) - days
+    mean = np.bincount(groups, totals, size) / days
+    squares = np.bincount(groups, (totals - mean[groups]) ** 2, size)
+    stdev = np.sqrt(squares / np.maximum(days - 1, 1))
+    has_cv = (days >= 2) & (mean != 0)
+    cv = np.divide(stdev, mean, out=np.full(size, np.nan), where=has_cv)
+    bands = np.bincount(groups * 3 + target.band(totals), minlength=3 * size).reshape(size, 3)
+    return {
+        "days": days,
+        "mean_mcg": mean,
+        "median_mcg": (ordered[first + (days - 1) // 2] + ordered[first + days // 2]) / 2,
+        "min_mcg": ordered[first],
+        "max_mcg": ordered[first + days - 1],
+        "days_below": bands[:, 0],
+        "days_within": bands[:, 1],
+        "days_above": bands[:, 2],
+        "cv": cv,
+    }
+
+
 def coefficient_of_variation(totals: Sequence[float]) -> float | None:
     """Sample standard deviation over the mean; ``None`` for fewer than 2 days or a zero mean."""
-    if len(totals) < 2:
+    if not totals:
         return None
-    mean = statistics.fmean(totals)
-    return None if mean == 0 else statistics.stdev(totals) / mean
+    cv = float(summary_columns([0] * len(totals), totals, Target())["cv"][0])
+    return None if math.isnan(cv) else cv
 
 
 def summarize(days: Sequence[DayIntake], target: Target, subject: str | None = None) -> Summary:
     """Summary of ``days`` (at least one) against ``target``."""
     if not days:
         raise ValueError("summarize needs at least one day")
-    totals = [d.total_mcg for d in days]
-    statuses = [target.status(t) for t in totals]
-    return Summary(
-        subject=subject,
-        days=len(totals),
-        mean_mcg=statistics.fmean(totals),
-        median_mcg=statistics.median(totals),
-        min_mcg=min(totals),
-        max_mcg=max(totals),
-        days_below=statuses.count(BELOW),
-        days_within=statuses.count(WITHIN),
-        days_above=statuses.count(ABOVE),
-        cv=coefficient_of_variation(totals),
-    )
+    figures = summary_columns([0] * len(days), [d.total_mcg for d in days], target)
+    one = {key: figures[key][0].item() for key in SUMMARY_FIGURES}
+    return Summary(subject=subject, **{**one, "cv": None if math.isnan(one["cv"]) else one["cv"]})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class K2Error(Exception):
     """Base of every error caused by the user's input or files (exit code 1)."""
@@ -52,3 +54,17 @@ class FoodTableError(K2Error):
 
 class UsageError(K2Error):
     """Options that contradict each other (exit code 2)."""
+
+
+LISTED_BAD_ROWS = 20  # bad rows a message lists before it counts the rest
+
+
+def bad_rows_listing(heading: str, lines: Sequence[str], count: int | None = None) -> str:
+    """``heading``, then the first ``LISTED_BAD_ROWS`` of ``lines`` indented, then ``… and N
+    more`` for the rest of ``count`` (``len(lines)`` unless given): how ``report`` and
+    ``log import`` list the rows they could not use."""
+    total = len(lines) if count is None else count
+    listed = [f"  {line}" for line in lines[:LISTED_BAD_ROWS]]
+    if total > len(listed):
+        listed.append(f"  … and {total - len(listed):,} more")
+    return "\n".join([heading, *listed])

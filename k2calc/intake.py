@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k2calc.errors import ItemParseError
-from k2calc.foods import FoodTable
+from k2calc.foods import Food, FoodTable
 from k2calc.parse import Portion, resolve_all
 from k2calc.target import ABOVE, BELOW, DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 __all__ = [
     "ABOVE",
@@ -21,6 +24,9 @@ __all__ = [
     "Intake",
     "Target",
     "Total",
+    "intake_columns",
+    "per_100g_columns",
+    "per_portion",
     "portion_intake",
     "total",
     "total_of",
@@ -67,22 +73,61 @@ class Intake:
         }
 
 
+INTAKE_KEYS = ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg")
+
+
+def per_portion(value_per_100g: Any, grams: Any) -> Any:
+    """The one intake arithmetic: a per-100 g value times grams / 100 (numbers or arrays)."""
+    return value_per_100g * (grams / 100.0)
+
+
+def per_100g_columns(foods: Sequence[Food]) -> dict[str, npt.NDArray[Any]]:
+    """The foods' values per 100 g as columns keyed like ``INTAKE_KEYS`` (NaN = not
+    measured), and ``partial`` (bool): the lookup table a report broadcasts to its rows."""
+    import numpy as np
+
+    def column(values: Iterable[float | None]) -> npt.NDArray[np.float64]:
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    return {
+        "mk4_mcg": column(f.mk4_mcg_per_100g for f in foods),
+        "mk7_mcg": column(f.mk7_mcg_per_100g for f in foods),
+        "other_mk_mcg": column(f.other_mk_mcg_per_100g for f in foods),
+        "total_mcg": column(f.total_mcg_per_100g for f in foods),
+        "low_mcg": column(f.low_mcg_per_100g for f in foods),
+        "high_mcg": column(f.high_mcg_per_100g for f in foods),
+        "partial": np.array([f.partial for f in foods], dtype=bool),
+    }
+
+
+def intake_columns(
+    per_100g: Mapping[str, npt.NDArray[Any]], food: npt.NDArray[Any], grams: npt.NDArray[Any]
+) -> dict[str, npt.NDArray[Any]]:
+    """``portion_intake`` over columns: row i is ``grams[i]`` of food number ``food[i]`` (an
+    index into ``per_100g_columns``); NaN where a form was not measured."""
+    out = {key: per_portion(per_100g[key][food], grams) for key in INTAKE_KEYS}
+    out["partial"] = per_100g["partial"][food]
+    return out
+
+
 def portion_intake(portion: Portion) -> Intake:
     """K2 in a resolved portion: each per-100 g value times grams / 100."""
-    food, scale = portion.food, portion.grams / 100.0
-    mk4, mk7, other = (None if v is None else v * scale for v in food.forms_mcg_per_100g)
+    food, grams = portion.food, portion.grams
+    mk4, mk7, other = (
+        None if v is None else per_portion(v, grams) for v in food.forms_mcg_per_100g
+    )
     return Intake(
         input=portion.text,
         food=food.name,
-        grams=portion.grams,
+        grams=grams,
         mk4_mcg=mk4,
         mk7_mcg=mk7,
         other_mk_mcg=other,
-        total_mcg=food.total_mcg_per_100g * scale,
-        low_mcg=food.low_mcg_per_100g * scale,
-        high_mcg=food.high_mcg_per_100g * scale,
+        total_mcg=per_portion(food.total_mcg_per_100g, grams),
+        low_mcg=per_portion(food.low_mcg_per_100g, grams),
+        high_mcg=per_portion(food.high_mcg_per_100g, grams),
         partial=food.partial,
-        k1_mcg=None if food.k1_mcg_per_100g is None else food.k1_mcg_per_100g * scale,
+        k1_mcg=None if food.k1_mcg_per_100g is None else per_portion(food.k1_mcg_per_100g, grams),
     )
 
 

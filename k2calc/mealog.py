@@ -31,7 +31,7 @@ from k2calc.bounds import text_problem
 from k2calc.csvcells import restore
 from k2calc.dates import parse_iso
 from k2calc.days import DayIntake, day_from_total
-from k2calc.errors import K2Error
+from k2calc.errors import K2Error, bad_rows_listing
 from k2calc.foods import FoodTable
 from k2calc.intake import Intake, Total, portion_intake
 from k2calc.parse import Portion, resolve
@@ -41,7 +41,6 @@ APPLICATION_ID = 0x4B32_4C47  # "K2LG": marks a file as a k2calc meal log
 BUSY_TIMEOUT_S = 30.0  # long enough for many writers queuing on one file
 EXPORT_COLUMNS = ("date", "meal", "food", "amount", "note")
 IMPORT_REQUIRED = ("date", "food", "amount")
-MAX_BAD_ROWS_LISTED = 20
 TABLE_VALUES_LOGGED = "logged"
 MEAL_ORDER = ("breakfast", "lunch", "dinner", "snack")
 
@@ -618,11 +617,7 @@ def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
             NewEntry(date, normalize_meal(row.get("meal")), portion, row.get("note", "").strip())
         )
     if bad:
-        listed = bad[:MAX_BAD_ROWS_LISTED]
-        more = len(bad) - len(listed)
         raise MealLogError(
-            f"{label}: {len(bad)} bad row(s), nothing imported:\n  "
-            + "\n  ".join(listed)
-            + (f"\n  … and {more} more" if more else "")
+            bad_rows_listing(f"{label}: {len(bad)} bad row(s), nothing imported:", bad)
         )
     return entries

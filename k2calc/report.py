@@ -1,20 +1,25 @@
-"""Batch intake reports: a CSV of many days and subjects, vectorized with pandas.
+"""Batch intake reports: a CSV of many days and subjects, vectorized, in bounded memory.
 
 Every distinct value (date, food name, amount, unit-and-food pair) is resolved once, by
 the same parser as ``k2calc total``; rows are then mapped through small lookup arrays by
-their categorical codes and summed per (subject, date[, meal]) with ``numpy.bincount``.
-Sums are accumulated across chunks, so a file larger than memory streams in any row order.
+their categorical codes (``intake.intake_columns``) and summed per (subject, date[, meal])
+with ``numpy.bincount``, one chunk of the file at a time. The chunks' partial sums are held
+in pandas while they are few; past ``SPILL_ROWS`` they go to DuckDB, which merges and sorts
+them on disk past its memory limit, so memory is bounded by the chunk, not by the output.
+Finished day rows come back sorted, as batches of DataFrames with the public keys.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import shutil
+import tempfile
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -22,19 +27,23 @@ import pandas as pd
 
 from k2calc.bounds import shown
 from k2calc.csvcells import restore
-from k2calc.errors import K2Error
+from k2calc.dates import iso_problem
+from k2calc.days import SUMMARY_FIGURES, summary_columns
+from k2calc.errors import LISTED_BAD_ROWS, K2Error, bad_rows_listing
 from k2calc.foods import Food, FoodTable
-from k2calc.intake import ABOVE, BELOW, WITHIN, Target
+from k2calc.frames import as_records
+from k2calc.intake import INTAKE_KEYS, intake_columns, per_100g_columns
 from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
+from k2calc.target import STATUSES, WITHIN, Target
 
-LISTED_BAD_ROWS = 20
-FORMS = ("mk4_mcg", "mk7_mcg", "other_mk_mcg")
-SUMS = ("total_mcg", "low_mcg", "high_mcg")
-DAY_KEYS = ("date", "subject", "meal", *FORMS, *SUMS, "partial", "status")
-SUMMARY_KEYS = (
-    "subject", "days", "mean_mcg", "median_mcg", "min_mcg", "max_mcg",
-    "days_below", "days_within", "days_above", "cv",
-)  # fmt: skip
+if TYPE_CHECKING:
+    import duckdb
+
+FORMS = INTAKE_KEYS[:3]  # mk4_mcg, mk7_mcg, other_mk_mcg: null where no item measured them
+DAY_KEYS = ("date", "subject", "meal", *INTAKE_KEYS, "partial", "status")
+SUMMARY_KEYS = ("subject", *SUMMARY_FIGURES)
+# Summed per group: the values, how many items measured each form, how many were partial.
+SUM_COLUMNS = (*INTAKE_KEYS, *(f"{form}_items" for form in FORMS), "partial_items")
 SKIPPED_KEYS = ("row", "value", "reason")
 KNOWN_COLUMNS = ("date", "food", "amount", "quantity", "unit", "subject", "meal")
 GROUP_KEYS = ["subject", "date", "meal"]
@@ -42,7 +51,6 @@ COLUMNS_HINT = (
     "a report needs the columns date, food and amount (or quantity and unit), "
     "and optionally subject and meal"
 )
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIRST_DATA_LINE = 2  # the header is line 1
 
 Progress = Callable[[int, int | None], None]  # (rows read, bytes read where known)
@@ -61,14 +69,14 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def bad_rows_lines(skipped: pd.DataFrame, heading: str) -> list[str]:
+def bad_rows_text(skipped: pd.DataFrame, heading: str) -> str:
     """``heading``, the first bad rows (line, value, reason) and a count of the rest."""
-    lines = [heading]
-    for row in skipped.head(LISTED_BAD_ROWS).itertuples(index=False):
-        lines.append(f"  line {row.row}: '{shown(str(row.value))}': {row.reason}")
-    if len(skipped) > LISTED_BAD_ROWS:
-        lines.append(f"  … and {len(skipped) - LISTED_BAD_ROWS:,} more")
-    return lines
+    first = skipped.head(LISTED_BAD_ROWS)
+    lines = [
+        f"line {row.row}: '{shown(str(row.value))}': {row.reason}"
+        for row in first.itertuples(index=False)
+    ]
+    return bad_rows_listing(heading, lines, len(skipped))
 
 
 class BadRowsError(K2Error):
@@ -80,20 +88,12 @@ class BadRowsError(K2Error):
             f"{label}: {plural(len(skipped), 'row')} could not be used "
             "(fix them, or give --skip-invalid to report the rest):"
         )
-        super().__init__("\n".join(bad_rows_lines(skipped, heading)))
+        super().__init__(bad_rows_text(skipped, heading))
 
 
 def date_reason(text: str) -> str | None:
-    """Why ``text`` is not a strict ISO date (YYYY-MM-DD), or ``None`` when it is one."""
-    if not text:
-        return "empty date"
-    if not _ISO_DATE.fullmatch(text):
-        return "not a date; give YYYY-MM-DD, e.g. 2026-11-22"
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError as exc:
-        return f"not a date: {exc}"
-    return None
+    """Why a date cell is bad (``dates.iso_problem``, the rule ``log`` uses), or ``None``."""
+    return "empty date" if not text else iso_problem(text)
 
 
 @dataclass
@@ -140,6 +140,61 @@ class _Column:
                 "reason": reasons[codes],
             }
         )
+
+
+class _Names:
+    """The distinct values of a key column over the whole file, numbered as first seen.
+
+    Sums are kept per number, so they stay numeric (cheap to merge, spill and sort); a batch
+    of output gets its strings back by number, sorted as the strings sort (``ranks``).
+    """
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.names: list[str] = []
+
+    def number(self, name: str) -> int:
+        """The number of ``name``, new if it is new."""
+        found = self.numbers.get(name)
+        if found is None:
+            found = self.numbers[name] = len(self.names)
+            self.names.append(name)
+        return found
+
+    def numbered(self, values: ObjectArray) -> npt.NDArray[np.int64]:
+        """The numbers of ``values``."""
+        return np.array([self.number(str(v)) for v in values], dtype=np.int64)
+
+    def ranks(self) -> npt.NDArray[np.int64]:
+        """Each number's place when the names are sorted."""
+        ranks = np.empty(len(self.names), dtype=np.int64)
+        ranks[sorted(range(len(self.names)), key=self.names.__getitem__)] = np.arange(len(ranks))
+        return ranks
+
+    def text(self, numbers: npt.NDArray[np.int64]) -> pd.Categorical:
+        """The names of ``numbers``, as a categorical column (its categories: those present)."""
+        codes, present = pd.factorize(numbers)
+        return _categorical(codes, [self.names[n] for n in present])
+
+
+def _ordinals(dates: ObjectArray) -> npt.NDArray[np.int64]:
+    """Day numbers of checked ISO dates (0 for the others, which no kept row uses)."""
+    return np.array(
+        [dt.date.fromisoformat(d).toordinal() if not date_reason(d) else 0 for d in dates],
+        dtype=np.int64,
+    )
+
+
+def _date_text(ordinals: npt.NDArray[np.int64]) -> pd.Categorical:
+    """ISO dates of day numbers (the dates as given: they were checked to be strict ISO)."""
+    codes, present = pd.factorize(ordinals)
+    return _categorical(codes, [dt.date.fromordinal(int(n)).isoformat() for n in present])
+
+
+def _categorical(codes: npt.NDArray[np.intp], names: list[str]) -> pd.Categorical:
+    """A text column as codes into its distinct ``names``."""
+    categories: pd.Index[Any] = pd.Index(names, dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _amounts(frame: pd.DataFrame) -> _Column:
@@ -220,24 +275,9 @@ class _Resolver:
                 self._grams[key] = str(exc)
         return self._grams[key]
 
-    def per_100g(self) -> dict[str, FloatArray]:
+    def per_100g(self) -> dict[str, npt.NDArray[Any]]:
         """Each value per 100 g of every food seen, by food index (NaN = not measured)."""
-        forms = np.array(
-            [[np.nan if v is None else v for v in f.forms_mcg_per_100g] for f in self.foods],
-            dtype=float,
-        ).reshape(-1, 3)
-        return {
-            "mk4_mcg": forms[:, 0],
-            "mk7_mcg": forms[:, 1],
-            "other_mk_mcg": forms[:, 2],
-            "total_mcg": np.array([f.total_mcg_per_100g for f in self.foods], dtype=float),
-            "low_mcg": np.array([f.low_mcg_per_100g for f in self.foods], dtype=float),
-            "high_mcg": np.array([f.high_mcg_per_100g for f in self.foods], dtype=float),
-        }
-
-    def partial(self) -> FloatArray:
-        """1.0 for foods whose total rests on forms not measured, by food index."""
-        return np.array([f.partial for f in self.foods], dtype=float)
+        return per_100g_columns(self.foods)
 
 
 def _line_breaks(frame: pd.DataFrame) -> IntArray:
@@ -258,11 +298,14 @@ def _line_breaks(frame: pd.DataFrame) -> IntArray:
 def _chunk_sums(
     frame: pd.DataFrame,
     resolver: _Resolver,
+    keys: tuple[_Names, _Names],
     by_meal: bool,
     bad: list[pd.DataFrame],
     line_offsets: IntArray | int = 0,
 ) -> pd.DataFrame:
-    """Resolve one chunk, append its bad rows to ``bad``, and sum it per (subject, date, meal)."""
+    """Resolve one chunk, append its bad rows to ``bad``, and sum it per (subject, date, meal),
+    numbered by ``keys`` (subjects, meals) and day number."""
+    subjects_seen, meals_seen = keys
     rows = len(frame)
     lines = frame.index.to_numpy().astype(np.intp) + _FIRST_DATA_LINE + line_offsets
     dates, foods, amounts = _Column.of(frame["date"]), _Column.of(frame["food"]), _amounts(frame)
@@ -312,8 +355,8 @@ def _chunk_sums(
     converted = ~unconverted
     keep, food_row, pair_of_row = keep[converted], food_row[converted], pair_of_row[converted]
     grams_per_pair = np.array([g if isinstance(g, float) else np.nan for g in grams], dtype=float)
-    # The arithmetic of intake.portion_intake: grams = amount * g per unit; value * (grams / 100).
-    scale = (numbers[amounts.codes[keep]] * grams_per_pair[pair_of_row]) / 100.0
+    grams_of_row = numbers[amounts.codes[keep]] * grams_per_pair[pair_of_row]  # as parse does
+    values = intake_columns(resolver.per_100g(), food_row, grams_of_row)
 
     no_column = _Column.constant(rows)
     subject_row, subject_values = (subjects or no_column).canonical()
@@ -324,55 +367,170 @@ def _chunk_sums(
     group, uniques = pd.factorize(key + meal_row[keep])
     size, day = len(uniques), uniques // n_meals
     sums: dict[str, Any] = {
-        "subject": subject_values[day // n_dates],
-        "date": date_values[day % n_dates],
-        "meal": meal_values[uniques % n_meals],
+        "subject": subjects_seen.numbered(subject_values)[day // n_dates],
+        "date": _ordinals(date_values)[day % n_dates],
+        "meal": meals_seen.numbered(meal_values)[uniques % n_meals],
     }
-    for name, per_100g in resolver.per_100g().items():
-        values = per_100g[food_row] * scale
-        measured = ~np.isnan(values)
-        sums[name] = np.bincount(group, np.where(measured, values, 0.0), minlength=size)
+    for name in INTAKE_KEYS:
+        measured = ~np.isnan(values[name])
+        sums[name] = np.bincount(group, np.where(measured, values[name], 0.0), minlength=size)
         if name in FORMS:
             sums[f"{name}_items"] = np.bincount(group, minlength=size, weights=measured)
-    sums["partial_items"] = np.bincount(group, resolver.partial()[food_row], minlength=size)
+    sums["partial_items"] = np.bincount(group, values["partial"], minlength=size)
     return pd.DataFrame(sums)
 
 
 MERGE_ROWS = 1_000_000  # group rows held before chunk sums are merged
+SPILL_ROWS = 250_000  # group rows held in pandas before they move to DuckDB
+BATCH_ROWS = 100_000  # day rows per output batch
+DUCKDB_MEMORY = "256MB"  # DuckDB's own limit; past it, it sorts and aggregates on disk
 
 
-def _merge(parts: list[pd.DataFrame]) -> pd.DataFrame:
+def _merge(parts: list[pd.DataFrame], keys: list[str] = GROUP_KEYS) -> pd.DataFrame:
     """One row per group from several chunks' sums (a group may span chunks)."""
     both = pd.concat(parts, ignore_index=True)
-    return both.groupby(GROUP_KEYS, sort=False, as_index=False).sum()
+    return both.groupby(keys, sort=False, as_index=False)[list(SUM_COLUMNS)].sum()
 
 
-def _status(total_mcg: FloatArray, target: Target) -> ObjectArray:
-    """``below`` / ``within`` / ``above`` for each total, exactly as ``Target.status``."""
-    inside = np.where(total_mcg <= target.max_mcg, WITHIN, ABOVE)
-    return np.asarray(np.where(total_mcg < target.min_mcg, BELOW, inside), dtype=object)
+@dataclass
+class _Sums:
+    """Partial sums per (subject, date, meal) numbers: in pandas up to ``spill_rows`` groups,
+    then in DuckDB (imported only then), whose aggregation and sort spill to a temporary
+    folder past its memory limit."""
+
+    spill_rows: int = SPILL_ROWS
+    subjects: _Names = field(default_factory=_Names)
+    meals: _Names = field(default_factory=_Names)
+    parts: list[pd.DataFrame] = field(default_factory=list)
+    duck: duckdb.DuckDBPyConnection | None = None
+    folder: Callable[[], Any] | None = None  # removes DuckDB's spill folder
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Add one chunk's sums."""
+        if self.duck is not None:
+            self._insert(frame)
+            return
+        self.parts.append(frame)
+        if sum(map(len, self.parts[1:])) > max(MERGE_ROWS, len(self.parts[0])):
+            self.parts = [_merge(self.parts)]
+        if sum(map(len, self.parts)) > self.spill_rows:
+            self._spill()
+
+    @property
+    def empty(self) -> bool:
+        """True when no row was summed."""
+        return self.duck is None and not any(len(p) for p in self.parts)
+
+    def _spill(self) -> None:
+        import duckdb
+
+        folder = tempfile.mkdtemp(prefix="k2calc-report-")
+        self.folder = weakref.finalize(self, shutil.rmtree, folder, True)  # also if not closed
+        self.duck = duckdb.connect(
+            config={
+                "memory_limit": DUCKDB_MEMORY,
+                "temp_directory": folder,
+                "preserve_insertion_order": False,
+            }
+        )
+        columns = ", ".join(f"{c} DOUBLE" for c in SUM_COLUMNS)
+        self.duck.execute(
+            f"CREATE TABLE sums (subject BIGINT, date BIGINT, meal BIGINT, {columns})"
+        )
+        for part in self.parts:
+            self._insert(part)
+        self.parts = []
+
+    def _insert(self, frame: pd.DataFrame) -> None:
+        assert self.duck is not None
+        self.duck.register("chunk_sums", frame)
+        self.duck.execute("INSERT INTO sums BY NAME SELECT * FROM chunk_sums")
+        self.duck.unregister("chunk_sums")
+
+    def groups(self, by_meal: bool) -> Iterator[pd.DataFrame]:
+        """Sums per (subject, date[, meal]), sorted as their strings sort, in batches, with
+        ``day_total_mcg`` (the day's whole total, which sets a meal row's status)."""
+        subject_ranks, meal_ranks = self.subjects.ranks(), self.meals.ranks()
+        no_meal = self.meals.number("")
+        if self.duck is None:
+            if not self.parts:
+                return
+            merged = _merge(self.parts, GROUP_KEYS if by_meal else GROUP_KEYS[:2])
+            if not by_meal:
+                merged["meal"] = no_meal
+            subject, date = merged["subject"].to_numpy(), merged["date"].to_numpy()
+            meal = meal_ranks[merged["meal"].to_numpy()]
+            merged = merged.iloc[np.lexsort((meal, date, subject_ranks[subject]))]
+            merged = merged.reset_index(drop=True)
+            days = merged.groupby(GROUP_KEYS[:2], sort=False)["total_mcg"]
+            merged["day_total_mcg"] = days.transform("sum") if by_meal else merged["total_mcg"]
+            for start in range(0, len(merged), BATCH_ROWS):
+                yield merged.iloc[start : start + BATCH_ROWS]
+            return
+        cursor = self.duck.cursor()  # its own: an earlier pass may be left unfinished
+        try:
+            cursor.register("subject_ranks", pd.DataFrame({"rank": subject_ranks}).reset_index())
+            cursor.register("meal_ranks", pd.DataFrame({"rank": meal_ranks}).reset_index())
+            sums = ", ".join(f"sum({c}) AS {c}" for c in SUM_COLUMNS)
+            day_total = (
+                "sum(total_mcg) OVER (PARTITION BY subject, date)" if by_meal else "total_mcg"
+            )
+            meal = "meal" if by_meal else str(no_meal)
+            result = cursor.execute(
+                f"WITH g AS (SELECT subject, date, {meal} AS meal, {sums} FROM sums GROUP BY ALL) "
+                f"SELECT g.*, {day_total} AS day_total_mcg FROM g JOIN subject_ranks s "
+                "ON g.subject = s.index JOIN meal_ranks m ON g.meal = m.index "
+                "ORDER BY s.rank, g.date, m.rank"
+            )
+            while len(batch := result.fetch_df_chunk(BATCH_ROWS // 2048 + 1)):
+                yield batch
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        """Drop DuckDB's tables and temporary files."""
+        if self.duck is not None:
+            self.duck.close()
+            self.duck = None
+        if self.folder is not None:
+            self.folder()
+            self.folder = None
 
 
-def records(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
-    """A frame's rows as dicts of plain Python values, ``None`` for NaN."""
-    columns = {}
-    for key in keys:
-        values = frame[key].to_numpy(dtype=object, copy=True)
-        values[frame[key].isna().to_numpy()] = None
-        columns[key] = values
-    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+def _day_rows(sums: pd.DataFrame, names: _Sums, target: Target) -> pd.DataFrame:
+    """Finished rows from summed ones: strings for numbers, forms no item measured back to
+    null, statuses."""
+    out: dict[str, Any] = {
+        "date": _date_text(sums["date"].to_numpy()),
+        "subject": names.subjects.text(sums["subject"].to_numpy()),
+        "meal": names.meals.text(sums["meal"].to_numpy()),
+    }
+    for key in INTAKE_KEYS:
+        values = sums[key].to_numpy(dtype=float)
+        out[key] = np.where(sums[f"{key}_items"] > 0, values, np.nan) if key in FORMS else values
+    out["partial"] = sums["partial_items"].to_numpy() > 0
+    bands = target.band(sums["day_total_mcg"].to_numpy(dtype=float))
+    out["status"] = _categorical(bands, list(STATUSES))
+    return pd.DataFrame(out, columns=list(DAY_KEYS))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Report:
-    """A batch report: day rows (per meal with ``by_meal``), day totals and skipped rows."""
+    """A batch report: its day rows (per meal with ``by_meal``) and summary come out sorted,
+    in batches, from the sums it holds; ``skipped`` lists the rows it could not use."""
 
-    days: pd.DataFrame  # DAY_KEYS (meal only meaningful with by_meal), sorted
-    day_totals: pd.DataFrame  # subject, date, total_mcg, status: one row per day
     skipped: pd.DataFrame  # row, value, reason
     target: Target
     has_subject: bool
     by_meal: bool
+    sums: _Sums
+    _counts: dict[str, int] | None = None
+
+    def __enter__(self) -> Report:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.sums.close()
 
     @property
     def day_keys(self) -> list[str]:
@@ -388,85 +546,76 @@ class Report:
         """The keys of a summary row."""
         return [k for k in SUMMARY_KEYS if k != "subject" or self.has_subject]
 
+    def day_batches(self) -> Iterator[pd.DataFrame]:
+        """Day rows (``day_keys``), sorted by subject, date (and meal), a batch at a time."""
+        counts = np.zeros(len(STATUSES), dtype=np.int64)
+        previous: tuple[int, int] | None = None  # the last day of the batch before
+        for sums in self.sums.groups(self.by_meal):
+            subject, date = sums["subject"].to_numpy(), sums["date"].to_numpy()
+            first = np.ones(len(sums), dtype=bool)  # a day's first row: count each day once
+            first[1:] = (subject[1:] != subject[:-1]) | (date[1:] != date[:-1])
+            first[0] = previous != (subject[0], date[0])
+            previous = (subject[-1], date[-1])
+            day_totals = sums["day_total_mcg"].to_numpy(dtype=float)[first]
+            counts += np.bincount(self.target.band(day_totals), minlength=len(STATUSES))
+            yield _day_rows(sums, self.sums, self.target)[self.day_keys]
+        self._counts = dict(zip(STATUSES, counts.tolist(), strict=True))
+
+    def status_counts(self) -> dict[str, int]:
+        """Days below, within and above the target (each day once, also ``by_meal``)."""
+        if self._counts is None:
+            for _ in self.day_batches():
+                pass
+        assert self._counts is not None
+        return self._counts
+
     @property
     def outside_target(self) -> bool:
         """True when some day's total is below or above the target."""
-        return bool((self.day_totals["status"] != WITHIN).any())
+        counts = self.status_counts()
+        return counts[WITHIN] != sum(counts.values())
 
-    def day_rows(self) -> list[dict[str, Any]]:
-        """One dict per subject and date (and meal)."""
-        return records(self.days, self.day_keys)
+    def summary_batches(self) -> Iterator[pd.DataFrame]:
+        """Per subject (``summary_keys``): days, mean, median, min, max, days below / within /
+        above, CV (``days.summary_columns``); a subject's days may span batches."""
+        carry: pd.DataFrame | None = None
+        for sums in self.sums.groups(by_meal=False):
+            days = sums[["subject", "total_mcg"]]
+            if carry is not None:
+                days = pd.concat([carry, days], ignore_index=True)
+            last = days["subject"].to_numpy() == days["subject"].iat[-1]
+            carry = days[last]
+            if not last.all():
+                yield self._summary(days[~last])
+        if carry is not None:
+            yield self._summary(carry)
+
+    def _summary(self, days: pd.DataFrame) -> pd.DataFrame:
+        group, subjects = pd.factorize(days["subject"], sort=False)
+        figures = summary_columns(group, days["total_mcg"].to_numpy(), self.target)
+        names = self.sums.subjects.text(np.asarray(subjects, dtype=np.int64))
+        return pd.DataFrame({"subject": names, **figures})[self.summary_keys]
+
+    def days(self) -> pd.DataFrame:
+        """All day rows in one frame: for small reports."""
+        return _concat(self.day_batches(), self.day_keys)
 
     def summary(self) -> pd.DataFrame:
-        """Per subject: days, mean, median, min, max, days below/within/above, CV.
+        """All summary rows in one frame."""
+        return _concat(self.summary_batches(), self.summary_keys)
 
-        The same figures as ``k2calc.days.summarize`` over each subject's days.
-        """
-        totals = self.day_totals.groupby("subject", sort=True)["total_mcg"]
-        counts = (
-            self.day_totals.groupby(["subject", "status"])
-            .size()
-            .unstack(fill_value=0)
-            .reindex(columns=[BELOW, WITHIN, ABOVE], fill_value=0)
-        )
-        frame = pd.DataFrame(
-            {
-                "days": totals.size(),
-                "mean_mcg": totals.mean(),
-                "median_mcg": totals.median(),
-                "min_mcg": totals.min(),
-                "max_mcg": totals.max(),
-            }
-        )
-        for status in (BELOW, WITHIN, ABOVE):
-            frame[f"days_{status}"] = counts[status]
-        stdev = totals.std(ddof=1)
-        frame["cv"] = (stdev / frame["mean_mcg"]).where(
-            (frame["days"] >= 2) & (frame["mean_mcg"] != 0)
-        )
-        return frame.reset_index()
+    def day_rows(self) -> list[dict[str, Any]]:
+        """One dict per subject and date (and meal): for small reports."""
+        return as_records(self.days())
 
     def summary_rows(self) -> list[dict[str, Any]]:
         """One dict per subject (a single one when the file has no subject column)."""
-        return records(self.summary(), self.summary_keys)
-
-    def skipped_rows(self) -> list[dict[str, Any]]:
-        """Rows that were not used: line number, the bad value, the reason."""
-        return records(self.skipped, list(SKIPPED_KEYS))
-
-    def as_dict(self, summary: bool = False) -> dict[str, Any]:
-        """The JSON shape: ``days``, ``summary`` when asked for, ``skipped``."""
-        data: dict[str, Any] = {"days": self.day_rows()}
-        if summary:
-            data["summary"] = self.summary_rows()
-        data["skipped"] = self.skipped_rows()
-        return data
+        return as_records(self.summary())
 
 
-def _finish(
-    sums: pd.DataFrame, skipped: pd.DataFrame, target: Target, has_subject: bool, by_meal: bool
-) -> Report:
-    """Turn accumulated sums into the report: not-measured forms back to null, statuses."""
-    days = sums.sort_values(GROUP_KEYS, ignore_index=True)
-    for form in FORMS:
-        days[form] = days[form].where(days[f"{form}_items"] > 0)
-    days["partial"] = days["partial_items"] > 0
-    day_totals = days.groupby(["subject", "date"], sort=False)["total_mcg"].sum().reset_index()
-    day_totals["status"] = _status(day_totals["total_mcg"].to_numpy(), target)
-    if by_meal:  # a meal row carries its whole day's status: the target is per day
-        days = days.merge(
-            day_totals[["subject", "date", "status"]], on=["subject", "date"], how="left"
-        )
-    else:
-        days["status"] = day_totals["status"]
-    return Report(
-        days=days[list(DAY_KEYS)],
-        day_totals=day_totals,
-        skipped=skipped,
-        target=target,
-        has_subject=has_subject,
-        by_meal=by_meal,
-    )
+def _concat(batches: Iterator[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    frames = list(batches)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=keys)
 
 
 def _chunks(
@@ -557,39 +706,43 @@ def report(
     chunksize: int | None = None,
     progress: Progress | None = None,
     strict: bool = False,
+    spill_rows: int | None = None,
 ) -> Report:
     """The intake report of a CSV file (a path, or an open text stream such as stdin).
 
     Raises ``BadRowsError`` when rows cannot be used, unless ``skip_invalid``; then they
-    are in ``Report.skipped``. ``chunksize`` (rows) bounds memory for very large files.
+    are in ``Report.skipped``. ``chunksize`` (rows) bounds memory for very large files;
+    past ``spill_rows`` groups (``SPILL_ROWS``) the sums move to DuckDB, which keeps them on disk.
     """
     label = str(source) if isinstance(source, Path) else "stdin"
     if chunksize is not None and chunksize < 1:
         raise ReportFileError(f"chunk size {chunksize}: give at least 1 row")
     resolver = _Resolver(table, strict)
-    parts: list[pd.DataFrame] = []  # chunk sums; merged when they grow, so memory stays bounded
+    sums = _Sums(SPILL_ROWS if spill_rows is None else spill_rows)
     bad: list[pd.DataFrame] = []
     rows = 0
     has_subject = False
     extra_lines = 0  # line breaks inside quoted cells so far: rows → physical lines (D11)
-    for frame, bytes_read in _chunks(source, label, chunksize):
-        names = _column_names(frame, label)
-        breaks = _line_breaks(frame)
-        offsets = extra_lines + np.cumsum(breaks) - breaks
-        extra_lines += int(breaks.sum())
-        frame = frame[list(names)].rename(columns=names)
-        has_subject = "subject" in frame
-        parts.append(_chunk_sums(frame, resolver, by_meal, bad, offsets))
-        if sum(map(len, parts[1:])) > max(MERGE_ROWS, len(parts[0])):
-            parts = [_merge(parts)]
-        rows += len(frame)
-        if progress is not None:
-            progress(rows, bytes_read)
-    skipped = pd.concat(bad, ignore_index=True) if bad else pd.DataFrame(columns=SKIPPED_KEYS)
-    skipped = skipped.sort_values("row", kind="stable", ignore_index=True)
-    if len(skipped) and not skip_invalid:
-        raise BadRowsError(label, skipped)
-    sums = _merge(parts) if parts else None
-    if sums is None or not (len(sums) or len(skipped)):
-        raise ReportFileError(f"{label}: no data rows; {COLUMNS_HINT}")
-    return _finish(sums, skipped, target or Target(), has_subject, by_meal)
+    try:
+        for frame, bytes_read in _chunks(source, label, chunksize):
+            names = _column_names(frame, label)
+            breaks = _line_breaks(frame)
+            offsets = extra_lines + np.cumsum(breaks) - breaks
+            extra_lines += int(breaks.sum())
+            frame = frame[list(names)].rename(columns=names)
+            has_subject = "subject" in frame
+            keys = (sums.subjects, sums.meals)
+            sums.add(_chunk_sums(frame, resolver, keys, by_meal, bad, offsets))
+            rows += len(frame)
+            if progress is not None:
+                progress(rows, bytes_read)
+        skipped = pd.concat(bad, ignore_index=True) if bad else pd.DataFrame(columns=SKIPPED_KEYS)
+        skipped = skipped.sort_values("row", kind="stable", ignore_index=True)
+        if len(skipped) and not skip_invalid:
+            raise BadRowsError(label, skipped)
+        if sums.empty and not len(skipped):
+            raise ReportFileError(f"{label}: no data rows; {COLUMNS_HINT}")
+    except BaseException:
+        sums.close()
+        raise
+    return Report(skipped, target or Target(), has_subject, by_meal, sums)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from k2calc.bounds import MAX_TARGET_MCG
 from k2calc.errors import UsageError
@@ -10,6 +11,11 @@ from k2calc.errors import UsageError
 DEFAULT_MIN_MCG = 45.0
 DEFAULT_MAX_MCG = 200.0
 BELOW, WITHIN, ABOVE = "below", "within", "above"
+STATUSES = (BELOW, WITHIN, ABOVE)  # in the order of the bands below
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -26,8 +32,18 @@ class Target:
                 f"need 0 <= min <= max <= {MAX_TARGET_MCG:g}"
             )
 
+    def band(self, total_mcg: Any) -> Any:
+        """The one rule: 0 below, 1 within, 2 above; for a number, or a numpy array of them."""
+        return 1 * (total_mcg >= self.min_mcg) + 1 * (total_mcg > self.max_mcg)
+
     def status(self, total_mcg: float) -> str:
         """``below``, ``within`` or ``above`` the range."""
-        if total_mcg < self.min_mcg:
-            return BELOW
-        return WITHIN if total_mcg <= self.max_mcg else ABOVE
+        return STATUSES[self.band(total_mcg)]
+
+    def statuses(self, totals_mcg: npt.ArrayLike) -> npt.NDArray[np.object_]:
+        """``status`` of every total in a column, by the same rule."""
+        import numpy as np
+
+        bands = self.band(np.asarray(totals_mcg, dtype=float))
+        statuses: npt.NDArray[np.object_] = np.asarray(STATUSES, dtype=object)[bands]
+        return statuses

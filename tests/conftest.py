@@ -61,3 +61,17 @@ def k2() -> Invoke:
 def table() -> FoodTable:
     """The built-in table, as the installed package ships it."""
     return load_table()
+
+
+@pytest.fixture(params=["in-memory", "spilled"])
+def report_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a report test twice: sums held in pandas, and sums spilled to DuckDB from the first
+    chunk on, with every CSV batch formatted by DuckDB (the paths of a very large file)."""
+    import k2calc.frames
+    import k2calc.report
+
+    monkeypatch.setattr(k2calc.report, "BATCH_ROWS", 2)  # days and subjects span batches
+    if request.param == "spilled":
+        monkeypatch.setattr(k2calc.report, "SPILL_ROWS", 0)
+        monkeypatch.setattr(k2calc.frames, "FAST_ROWS", 0)
+    return str(request.param)

@@ -27,6 +27,9 @@ def diary(tmp_path: Path) -> Path:
     return path
 
 
+pytestmark = pytest.mark.usefixtures("report_engine")
+
+
 def test_json_days_and_summary(k2: Invoke, diary: Path) -> None:
     run = k2("report", str(diary), "--summary", "--format", "json")
     assert run.exit_code == 0, run.stderr
@@ -187,13 +190,16 @@ def test_installed_script_in_a_real_process(tmp_path: Path) -> None:
 @pytest.mark.parametrize("by_meal", [False, True])
 def test_json_output_equals_the_library_report(k2: Invoke, by_meal: bool) -> None:
     # The CLI writes JSON through pandas' encoder for speed; it must read back exactly as the
-    # library's report object does after the usual output rounding.
+    # library's report rows do after the usual output rounding.
     from k2calc.foods import load_table
     from k2calc.render import clean
     from k2calc.report import report
     from k2calc.target import Target
 
-    expected = clean(report(EXAMPLE, load_table(), Target(), by_meal=by_meal).as_dict(True))
+    with report(EXAMPLE, load_table(), Target(), by_meal=by_meal) as result:
+        expected = clean(
+            {"days": result.day_rows(), "summary": result.summary_rows(), "skipped": []}
+        )
     args = ["--by", "meal"] if by_meal else []
     assert k2("report", str(EXAMPLE), "--summary", "-f", "json", *args).json() == expected
 

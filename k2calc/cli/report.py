@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 DEFAULT_CHUNK_ROWS = 200_000
 RICH_TABLE_MAX_ROWS = 2_000  # longer day tables are drawn as plain aligned text
 PROGRESS_AFTER_SECONDS = 1.0
-PLACES = 6  # output rounding, as render.clean: micrograms stay exact
+LABELS = {"date": "Date", "subject": "Subject", "meal": "Meal"}
 
 
 class By(StrEnum):
@@ -105,9 +105,10 @@ def report(
       k2calc report cohort.csv --skip-invalid --format json > report.json
     """
     from k2calc.foods import load_table
-    from k2calc.intake import Target
-    from k2calc.report import bad_rows_lines, plural
+    from k2calc.frames import write_csv, write_json
+    from k2calc.report import bad_rows_text, plural
     from k2calc.report import report as build_report
+    from k2calc.target import Target
 
     target = Target(min_mcg, max_mcg)
     table = load_table(foods_file)
@@ -123,71 +124,28 @@ def report(
             progress=bar.update,
             strict=strict,
         )
-    if len(result.skipped):
-        heading = f"{file}: skipped {plural(len(result.skipped), 'row')} that could not be used:"
-        listed = "\n".join(bad_rows_lines(result.skipped, f"k2calc: {heading}"))
-        typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
-    if fmt is Format.json:
-        _write_json(result, summary, sys.stdout)
-    elif fmt is Format.csv:
-        frame = result.summary() if summary else result.days
-        keys = result.summary_keys if summary else result.day_keys
-        _write_csv(frame[keys], sys.stdout)
-    elif summary:
-        _summary_table(result, sys.stdout)
-    else:
-        _days_table(result, sys.stdout)
-    if check and result.outside_target:
-        raise typer.Exit(EXIT_OUTSIDE_TARGET)
-
-
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    """Floats rounded once for output, as ``render.clean`` does (and -0.0 made 0.0)."""
-    out = frame.copy()
-    for key in out.select_dtypes(include=float).columns:
-        out[key] = out[key].round(PLACES) + 0.0
-    return out
-
-
-def _write_csv(frame: pd.DataFrame, file: TextIO) -> None:
-    """CSV with the JSON keys as header; empty for null, true/false, floats as render writes."""
-    import numpy as np
-
-    from k2calc.csvcells import neutralise
-
-    out = _rounded(frame)
-    for key in out.select_dtypes(include=bool).columns:
-        out[key] = np.where(out[key].to_numpy(), "true", "false")
-    for key in out.select_dtypes(include=["object", "category", "string"]).columns:
-        if key not in ("partial",):  # text cells: no spreadsheet formulas (D9)
-            out[key] = (
-                out[key].astype(object).map(lambda v: neutralise(v) if isinstance(v, str) else v)
-            )
-    out.to_csv(file, index=False, lineterminator="\n")
-
-
-def _write_json(result: Report, summary: bool, file: TextIO) -> None:
-    """The report object, one day (or summary, or skipped row) a line: fast for big files.
-
-    Rows go through pandas' JSON encoder (NaN → null); floats are rounded to PLACES first
-    and written with that many decimals, so they read back as ``render.clean`` leaves them.
-    """
-    parts = [("days", result.days[result.day_keys])]
-    if summary:
-        parts.append(("summary", result.summary()[result.summary_keys]))
-    parts.append(("skipped", result.skipped))
-    file.write("{\n")
-    for position, (key, frame) in enumerate(parts):
-        end = "," if position < len(parts) - 1 else ""
-        if frame.empty:
-            file.write(f'  "{key}": []{end}\n')
-            continue
-        encoded = _rounded(frame).to_json(
-            orient="records", lines=True, force_ascii=False, double_precision=PLACES
-        )
-        lines = ",\n".join("    " + line for line in encoded.splitlines())
-        file.write(f'  "{key}": [\n{lines}\n  ]{end}\n')
-    file.write("}\n")
+    with result:
+        if len(result.skipped):
+            count = plural(len(result.skipped), "row")
+            heading = f"k2calc: {file}: skipped {count} that could not be used:"
+            listed = bad_rows_text(result.skipped, heading)
+            typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
+        if fmt is Format.json:
+            sections = [("days", result.day_batches())]
+            if summary:
+                sections.append(("summary", result.summary_batches()))
+            sections.append(("skipped", iter([result.skipped])))
+            write_json(sections, sys.stdout)
+        elif fmt is Format.csv and summary:
+            write_csv(result.summary_batches(), result.summary_keys, sys.stdout)
+        elif fmt is Format.csv:
+            write_csv(result.day_batches(), result.day_keys, sys.stdout)
+        elif summary:
+            _summary_table(result, sys.stdout)
+        else:
+            _days_table(result, sys.stdout)
+        if check and result.outside_target:
+            raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
 
 def _cells(row: dict[str, Any]) -> list[str]:
@@ -203,48 +161,74 @@ def _cells(row: dict[str, Any]) -> list[str]:
 
 
 def _days_table(result: Report, file: TextIO) -> None:
-    """One table row per subject and day (and meal)."""
+    """One table row per subject and day (and meal); plain text past RICH_TABLE_MAX_ROWS."""
     from rich.table import Table
     from rich.text import Text
 
-    from k2calc.render import LEGEND, STATUS_STYLE, console, plain_table
+    from k2calc.frames import as_records
+    from k2calc.render import LEGEND, STATUS_STYLE, console
     from k2calc.report import plural
 
-    labels = {"date": "Date", "subject": "Subject", "meal": "Meal"}
-    keys = [k for k in result.day_keys if k in labels]
-    rows = result.day_rows()
+    keys = [k for k in result.day_keys if k in LABELS]
     out = console(file)
     out.print("Vitamin K2 by day (mcg)")
-    if len(rows) > RICH_TABLE_MAX_ROWS:  # rich needs about a minute for 100,000 rows
-        headers = [*(labels[k] for k in keys), "MK-4", "MK-7", "Other MK", "Total", "Range"]
-        plain_table(
-            [*headers, "Status"],
-            [
-                [*(shown(str(row[k]), 200) for k in keys), *_cells(row), row["status"]]
-                for row in rows
-            ],
-            [False] * len(keys) + [True] * 5 + [False],
-            file,
-        )
+    first: list[pd.DataFrame] = []
+    for batch in result.day_batches():  # rich needs about a minute for 100,000 rows
+        first.append(batch)
+        if sum(map(len, first)) > RICH_TABLE_MAX_ROWS:
+            _plain_days_table(result, keys, file)
+            break
     else:
         table = Table(show_edge=False)
         for key in keys:
-            table.add_column(labels[key], no_wrap=key == "date", overflow="fold", min_width=7)
+            table.add_column(LABELS[key], no_wrap=key == "date", overflow="fold", min_width=7)
         for header in ("MK-4", "MK-7", "Other MK", "Total"):
             table.add_column(header, justify="right", no_wrap=True)
         table.add_column("Range", justify="right", overflow="fold")  # may wrap, never cut
         table.add_column("Status", no_wrap=True)
-        for row in rows:
-            status = Text(row["status"], style=STATUS_STYLE[row["status"]])
-            table.add_row(*(shown(str(row[k]), 200) for k in keys), *_cells(row), status)
+        for batch in first:
+            for row in as_records(batch):
+                status = Text(row["status"], style=STATUS_STYLE[row["status"]])
+                table.add_row(*(shown(str(row[k]), 200) for k in keys), *_cells(row), status)
         out.print(table)
-    counts = result.day_totals["status"].value_counts()
+    counts = result.status_counts()
     target = result.target
     out.print(
         f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: "
-        + " · ".join(f"{plural(counts.get(s, 0), 'day')} {s}" for s in STATUS_STYLE)
+        + " · ".join(f"{plural(counts[s], 'day')} {s}" for s in STATUS_STYLE)
     )
     out.print(Text(LEGEND, style="dim"))
+
+
+def _plain_cells(batch: pd.DataFrame, keys: list[str]) -> list[list[str]]:
+    """The plain table's cells of a batch of day rows."""
+    from k2calc.frames import as_records
+
+    return [
+        [*(shown(str(row[k]), 200) for k in keys), *_cells(row), row["status"]]
+        for row in as_records(batch)
+    ]
+
+
+def _plain_days_table(result: Report, keys: list[str], file: TextIO) -> None:
+    """The day rows as plain aligned text (as ``render.plain_table`` lays it out), in two
+    passes over the batches, widths then rows, so memory stays bounded."""
+    headers = [*(LABELS[k] for k in keys), "MK-4", "MK-7", "Other MK", "Total", "Range", "Status"]
+    right = [False] * len(keys) + [True] * 5 + [False]
+    widths = [len(h) for h in headers]
+    for batch in result.day_batches():
+        for row in _plain_cells(batch, keys):
+            widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
+        ).rstrip()
+
+    file.write(line(headers) + "\n")
+    file.write("  ".join("-" * w for w in widths) + "\n")
+    for batch in result.day_batches():
+        file.writelines(line(row) + "\n" for row in _plain_cells(batch, keys))
 
 
 def _summary_table(result: Report, file: TextIO) -> None:

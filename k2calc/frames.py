@@ -1,0 +1,153 @@
+"""Frames of rows out as CSV or JSON, a batch at a time, fast at millions of rows.
+
+The report's writers, kept apart so that they can move into the one output layer: rows come
+in as pandas DataFrames whose columns are the public keys; floats are rounded once to
+``PLACES`` decimals (as ``render.clean``), text cells are made spreadsheet-safe in CSV
+(``csvcells.neutralise``), missing values are empty in CSV and ``null`` in JSON.
+
+Large CSV batches are formatted by DuckDB, which writes a float exactly as Python's ``repr``
+does (the shortest text that reads back to it) and is about ten times faster than
+``DataFrame.to_csv``; small ones by pandas, so a small report never imports DuckDB. A test
+holds the two to the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from k2calc.csvcells import FORMULA_START, neutralise
+
+if TYPE_CHECKING:
+    import duckdb
+
+PLACES = 6  # output rounding, as render.clean: micrograms stay exact
+FAST_ROWS = 20_000  # a CSV batch at least this long is formatted by DuckDB
+_COPY_BLOCK = 1 << 20
+_duck: list[duckdb.DuckDBPyConnection] = []  # one in-memory connection, made when needed
+
+
+def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns rounded to ``PLACES`` (and -0.0 made 0.0); other columns as they are."""
+    out = frame.copy(deep=False)
+    for key in out.columns:
+        if out[key].dtype.kind == "f":
+            out[key] = np.round(out[key].to_numpy(), PLACES) + 0.0
+    return out
+
+
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [k for k in frame.columns if frame[k].dtype.kind not in "biuf"]
+
+
+def write_csv(batches: Iterable[pd.DataFrame], keys: Sequence[str], file: TextIO) -> None:
+    """A header of ``keys``, then every batch's rows: ``true``/``false``, empty for null."""
+    file.write(",".join(keys) + "\n")
+    for batch in batches:
+        frame = rounded(batch[list(keys)])
+        text = _text_columns(frame)
+        if len(frame) >= FAST_ROWS or _has_carriage_return(frame, text):
+            _csv_by_duckdb(frame, text, file)
+        else:
+            _csv_by_pandas(frame, text, file)
+
+
+def _has_carriage_return(frame: pd.DataFrame, text: list[str]) -> bool:
+    """pandas leaves a carriage return inside a cell unquoted; DuckDB quotes it."""
+    return any("\r" in v for k in text for v in frame[k] if isinstance(v, str))
+
+
+def _csv_by_pandas(frame: pd.DataFrame, text: list[str], file: TextIO) -> None:
+    for key in frame.columns:
+        if frame[key].dtype.kind == "b":
+            frame[key] = np.where(frame[key].to_numpy(), "true", "false")
+        elif key in text:
+            frame[key] = frame[key].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    frame.to_csv(file, index=False, header=False, lineterminator="\n")
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    if not _duck:
+        import duckdb
+
+        _duck.append(duckdb.connect())
+    return _duck[0]
+
+
+def _csv_by_duckdb(frame: pd.DataFrame, text: list[str], file: TextIO) -> None:
+    """The same text as ``_csv_by_pandas``: neutralised text cells, '' and NaN empty."""
+    pattern = "'^" + FORMULA_START.replace("'", "''") + "'"
+    columns = [
+        f"nullif(CASE WHEN regexp_matches({k}::VARCHAR, {pattern}) "
+        f"THEN '''' || {k}::VARCHAR ELSE {k}::VARCHAR END, '') AS {k}"
+        if k in text
+        else k
+        for k in frame.columns
+    ]
+    connection = _connection()
+    handle, path = tempfile.mkstemp(prefix="k2calc-", suffix=".csv")
+    os.close(handle)
+    try:
+        connection.register("batch", frame)
+        connection.execute(
+            f"COPY (SELECT {', '.join(columns)} FROM batch) TO '{path}' (FORMAT csv, HEADER false)"
+        )
+        connection.unregister("batch")
+        _copy_out(path, file)
+    finally:
+        os.unlink(path)
+
+
+def _copy_out(path: str, file: TextIO) -> None:
+    """The file's bytes onto ``file`` (through its binary buffer where it has one)."""
+    binary = getattr(file, "buffer", None)
+    with open(path, "rb") as written:
+        if binary is not None:
+            file.flush()
+            while block := written.read(_COPY_BLOCK):
+                binary.write(block)
+            binary.flush()
+            return
+        while block := written.read(_COPY_BLOCK):
+            file.write(block.decode("utf-8"))
+
+
+def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: TextIO) -> None:
+    """An object of arrays (``{"days": [...], ...}``), one row a line: fast for big outputs.
+
+    Rows go through pandas' JSON encoder (NaN → null), floats rounded to ``PLACES`` first and
+    written with that many decimals, so they read back as ``render.clean`` leaves them.
+    """
+    file.write("{\n")
+    for position, (key, batches) in enumerate(sections):
+        end = "," if position < len(sections) - 1 else ""
+        file.write(f'  "{key}": [')
+        first = True
+        for batch in batches:
+            if batch.empty:
+                continue
+            encoded = rounded(batch).to_json(
+                orient="records", lines=True, force_ascii=False, double_precision=PLACES
+            )
+            file.write(
+                ("\n    " if first else ",\n    ") + encoded.rstrip("\n").replace("\n", ",\n    ")
+            )
+            first = False
+        file.write(f"]{end}\n" if first else f"\n  ]{end}\n")
+    file.write("}\n")
+
+
+def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts of plain Python values, ``None`` for NaN."""
+    columns = {}
+    for key in frame.columns:
+        values = frame[key].to_numpy(dtype=object, copy=True)
+        values[frame[key].isna().to_numpy()] = None
+        columns[str(key)] = values
+    keys = list(columns)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
