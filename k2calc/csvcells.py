@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-FORMULA_START = r"'*[=+\-@\t\r]"  # what neutralise quotes (also as an SQL regex: frames.py)
-_FORMULA = re.compile(FORMULA_START)
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 
 

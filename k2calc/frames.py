@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import numpy as np
 import pandas as pd
 
-from k2calc.csvcells import FORMULA_START, neutralise
+from k2calc.csvcells import neutralise
 
 if TYPE_CHECKING:
     import duckdb
@@ -51,10 +51,20 @@ def write_csv(batches: Iterable[pd.DataFrame], keys: Sequence[str], file: TextIO
     for batch in batches:
         frame = rounded(batch[list(keys)])
         text = _text_columns(frame)
+        for key in text:  # no spreadsheet formulas (D9)
+            frame[key] = _neutralised(frame[key])
         if len(frame) >= FAST_ROWS or _has_carriage_return(frame, text):
             _csv_by_duckdb(frame, text, file)
         else:
-            _csv_by_pandas(frame, text, file)
+            _csv_by_pandas(frame, file)
+
+
+def _neutralised(column: pd.Series[Any]) -> pd.Series[Any]:
+    """``csvcells.neutralise`` on every text cell (once per category of a categorical)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories
+        return column.cat.rename_categories([neutralise(str(c)) for c in categories])
+    return column.map(lambda v: neutralise(v) if isinstance(v, str) else v)
 
 
 def _has_carriage_return(frame: pd.DataFrame, text: list[str]) -> bool:
@@ -62,12 +72,10 @@ def _has_carriage_return(frame: pd.DataFrame, text: list[str]) -> bool:
     return any("\r" in v for k in text for v in frame[k] if isinstance(v, str))
 
 
-def _csv_by_pandas(frame: pd.DataFrame, text: list[str], file: TextIO) -> None:
+def _csv_by_pandas(frame: pd.DataFrame, file: TextIO) -> None:
     for key in frame.columns:
         if frame[key].dtype.kind == "b":
             frame[key] = np.where(frame[key].to_numpy(), "true", "false")
-        elif key in text:
-            frame[key] = frame[key].map(lambda v: neutralise(v) if isinstance(v, str) else v)
     frame.to_csv(file, index=False, header=False, lineterminator="\n")
 
 
@@ -80,15 +88,9 @@ def _connection() -> duckdb.DuckDBPyConnection:
 
 
 def _csv_by_duckdb(frame: pd.DataFrame, text: list[str], file: TextIO) -> None:
-    """The same text as ``_csv_by_pandas``: neutralised text cells, '' and NaN empty."""
-    pattern = "'^" + FORMULA_START.replace("'", "''") + "'"
-    columns = [
-        f"nullif(CASE WHEN regexp_matches({k}::VARCHAR, {pattern}) "
-        f"THEN '''' || {k}::VARCHAR ELSE {k}::VARCHAR END, '') AS {k}"
-        if k in text
-        else k
-        for k in frame.columns
-    ]
+    """The same text as ``_csv_by_pandas`` (an empty string is written empty, not "")."""
+    names = {k: '"' + str(k).replace('"', '""') + '"' for k in frame.columns}
+    columns = [f"nullif({n}::VARCHAR, '') AS {n}" if k in text else n for k, n in names.items()]
     connection = _connection()
     handle, path = tempfile.mkstemp(prefix="k2calc-", suffix=".csv")
     os.close(handle)

@@ -12,11 +12,12 @@ Finished day rows come back sorted, as batches of DataFrames with the public key
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 import warnings
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ DAY_KEYS = ("date", "subject", "meal", *INTAKE_KEYS, "partial", "status")
 SUMMARY_KEYS = ("subject", *SUMMARY_FIGURES)
 # Summed per group: the values, how many items measured each form, how many were partial.
 SUM_COLUMNS = (*INTAKE_KEYS, *(f"{form}_items" for form in FORMS), "partial_items")
+ALL_COLUMNS = ["subject", "date", "meal", *SUM_COLUMNS]
 SKIPPED_KEYS = ("row", "value", "reason")
 KNOWN_COLUMNS = ("date", "food", "amount", "quantity", "unit", "subject", "meal")
 GROUP_KEYS = ["subject", "date", "meal"]
@@ -171,6 +173,14 @@ class _Names:
         ranks[sorted(range(len(self.names)), key=self.names.__getitem__)] = np.arange(len(ranks))
         return ranks
 
+    def order(self, numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """For each of ``numbers``, its name's place among the names of ``numbers``."""
+        present, where = np.unique(numbers, return_inverse=True)
+        places = np.empty(len(present), dtype=np.int64)
+        by_name = sorted(range(len(present)), key=lambda i: self.names[present[i]])
+        places[by_name] = np.arange(len(present))
+        return places[where]
+
     def text(self, numbers: npt.NDArray[np.int64]) -> pd.Categorical:
         """The names of ``numbers``, as a categorical column (its categories: those present)."""
         codes, present = pd.factorize(numbers)
@@ -280,6 +290,51 @@ class _Resolver:
         return per_100g_columns(self.foods)
 
 
+def resolve_items(
+    foods: Sequence[str], amounts: Sequence[str], table: FoodTable, strict: bool = False
+) -> tuple[pd.DataFrame, dict[str, npt.NDArray[Any]]]:
+    """Resolve distinct (food, amount) cell pairs once each, as ``report`` does.
+
+    Returns a frame with one row per pair: ``food``, ``amount``, ``food_number`` (an index
+    into the per-100 g columns returned beside it, -1 when unusable), ``grams`` (NaN when
+    unusable) and ``reason`` (why not, or ``None``). With ``intake.intake_columns`` this is
+    what an engine that is not k2calc's needs to run the report over many machines: resolve
+    the distinct strings once, broadcast this small table, join it to the rows and sum
+    (docs/report.md, "Beyond one machine").
+    """
+    resolver = _Resolver(table, strict)
+    numbers: list[int] = []
+    grams: list[float] = []
+    reasons: list[str | None] = []
+    for food, amount in zip(foods, amounts, strict=True):
+        found = resolver.food(restore(food).strip())
+        split = resolver.amount(restore(amount).strip())
+        number, weight, reason = -1, np.nan, None
+        if isinstance(found, str):
+            reason = found
+        elif isinstance(split, str):
+            reason = split
+        else:
+            per_unit = resolver.grams(split[1], found)
+            if isinstance(per_unit, str):
+                reason = per_unit
+            else:
+                number, weight = found, split[0] * per_unit  # grams as parse reckons them
+        numbers.append(number)
+        grams.append(weight)
+        reasons.append(reason)
+    frame = pd.DataFrame(
+        {
+            "food": list(foods),
+            "amount": list(amounts),
+            "food_number": np.asarray(numbers, dtype=np.intp),
+            "grams": np.asarray(grams, dtype=float),
+            "reason": np.asarray(reasons, dtype=object),
+        }
+    )
+    return frame, resolver.per_100g()
+
+
 def _line_breaks(frame: pd.DataFrame) -> IntArray:
     """Line breaks inside each row's quoted cells (a row's lines are 1 + these)."""
     breaks = np.zeros(len(frame), dtype=np.intp)
@@ -383,6 +438,7 @@ def _chunk_sums(
 MERGE_ROWS = 1_000_000  # group rows held before chunk sums are merged
 SPILL_ROWS = 250_000  # group rows held in pandas before they move to DuckDB
 BATCH_ROWS = 100_000  # day rows per output batch
+IN_ORDER = True  # take the in-order path while rows come sorted (off: tests of the other)
 DUCKDB_MEMORY = "256MB"  # DuckDB's own limit; past it, it sorts and aggregates on disk
 
 
@@ -394,19 +450,48 @@ def _merge(parts: list[pd.DataFrame], keys: list[str] = GROUP_KEYS) -> pd.DataFr
 
 @dataclass
 class _Sums:
-    """Partial sums per (subject, date, meal) numbers: in pandas up to ``spill_rows`` groups,
-    then in DuckDB (imported only then), whose aggregation and sort spill to a temporary
-    folder past its memory limit."""
+    """Partial sums per (subject, date, meal) numbers, in bounded memory.
+
+    While the file's rows come sorted by subject and date (as most diaries and exports do),
+    a day is finished when the next one starts: finished days are set aside in order (on
+    disk past ``spill_rows``) and never merged or sorted again. From the first row out of
+    order on, sums go to pandas up to ``spill_rows`` groups, then to DuckDB (imported only
+    then), whose aggregation and sort spill to a temporary folder past its memory limit.
+    """
 
     spill_rows: int = SPILL_ROWS
+    in_order: bool = True  # so far every chunk started at or after the day before it
     subjects: _Names = field(default_factory=_Names)
     meals: _Names = field(default_factory=_Names)
+    done: list[pd.DataFrame] = field(default_factory=list)  # finished days, in order
+    done_file: IO[bytes] | None = None  # earlier finished days, as .npy records
+    carry: pd.DataFrame | None = None  # the last day seen: the next chunk may add to it
     parts: list[pd.DataFrame] = field(default_factory=list)
     duck: duckdb.DuckDBPyConnection | None = None
     folder: Callable[[], Any] | None = None  # removes DuckDB's spill folder
 
     def add(self, frame: pd.DataFrame) -> None:
         """Add one chunk's sums."""
+        if self.in_order and len(frame):
+            frame = self._sorted(frame)
+            first = self._day_of(frame)
+            carry = self.carry
+            if carry is not None:
+                last = self._day_of(carry)
+                if first < last:
+                    self._out_of_order(frame)
+                    return
+                if first == last:
+                    same = int(np.argmax(~_same_day(frame, frame.iloc[0]))) or len(frame)
+                    head = _merge([carry, frame.iloc[:same]], GROUP_KEYS)
+                    frame = pd.concat([self._sorted(head), frame.iloc[same:]], ignore_index=True)
+                else:
+                    self._finish(carry)
+            last_day = _same_day(frame, frame.iloc[-1])
+            self.carry = frame[last_day].reset_index(drop=True)
+            if not last_day.all():
+                self._finish(frame[~last_day].reset_index(drop=True))
+            return
         if self.duck is not None:
             self._insert(frame)
             return
@@ -416,9 +501,55 @@ class _Sums:
         if sum(map(len, self.parts)) > self.spill_rows:
             self._spill()
 
+    def _day_of(self, frame: pd.DataFrame) -> tuple[str, int]:
+        """The subject's name and the day number of a frame's first row, to compare days."""
+        subject, date = frame["subject"].to_numpy()[0], frame["date"].to_numpy()[0]
+        return self.subjects.names[int(subject)], int(date)
+
+    def _sorted(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A chunk's groups sorted as their names sort."""
+        subject = self.subjects.order(frame["subject"].to_numpy())
+        meal = self.meals.order(frame["meal"].to_numpy())
+        order = np.lexsort((meal, frame["date"].to_numpy(), subject))
+        return frame.iloc[order].reset_index(drop=True)
+
+    def _finish(self, days: pd.DataFrame) -> None:
+        """Set finished days aside, in order; on disk once there are many."""
+        self.done.append(days)
+        if sum(map(len, self.done)) > self.spill_rows:
+            if self.done_file is None:
+                self.done_file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close)
+                weakref.finalize(self, self.done_file.close)  # or when the report goes
+            for frame in self.done:
+                np.save(self.done_file, frame[ALL_COLUMNS].to_numpy(dtype=float))
+            self.done = []
+
+    def _finished(self) -> Iterator[pd.DataFrame]:
+        """The finished days, in order, then the last day."""
+        if self.done_file is not None:
+            self.done_file.seek(0)
+            while self.done_file.tell() < os.fstat(self.done_file.fileno()).st_size:
+                frame = pd.DataFrame(np.load(self.done_file), columns=ALL_COLUMNS)
+                yield frame.astype(dict.fromkeys(GROUP_KEYS, np.int64))
+        yield from self.done
+        if self.carry is not None:
+            yield self.carry
+
+    def _out_of_order(self, frame: pd.DataFrame) -> None:
+        """A row came before the day before it: from now on, sum and sort in general."""
+        finished = list(self._finished())
+        self.in_order, self.done, self.carry = False, [], None
+        for part in [*finished, frame]:
+            self.add(part)
+        if self.done_file is not None:
+            self.done_file.close()
+            self.done_file = None
+
     @property
     def empty(self) -> bool:
         """True when no row was summed."""
+        if self.in_order:
+            return self.carry is None
         return self.duck is None and not any(len(p) for p in self.parts)
 
     def _spill(self) -> None:
@@ -450,8 +581,12 @@ class _Sums:
     def groups(self, by_meal: bool) -> Iterator[pd.DataFrame]:
         """Sums per (subject, date[, meal]), sorted as their strings sort, in batches, with
         ``day_total_mcg`` (the day's whole total, which sets a meal row's status)."""
-        subject_ranks, meal_ranks = self.subjects.ranks(), self.meals.ranks()
         no_meal = self.meals.number("")
+        if self.in_order:
+            for frame in self._finished():
+                yield _with_day_totals(frame, by_meal, no_meal)
+            return
+        subject_ranks, meal_ranks = self.subjects.ranks(), self.meals.ranks()
         if self.duck is None:
             if not self.parts:
                 return
@@ -489,12 +624,34 @@ class _Sums:
 
     def close(self) -> None:
         """Drop DuckDB's tables and temporary files."""
+        if self.done_file is not None:
+            self.done_file.close()
+            self.done_file = None
         if self.duck is not None:
             self.duck.close()
             self.duck = None
         if self.folder is not None:
             self.folder()
             self.folder = None
+
+
+def _same_day(frame: pd.DataFrame, row: pd.Series[Any]) -> BoolArray:
+    """Rows of ``frame`` on the subject and date of ``row``."""
+    return np.asarray(
+        (frame["subject"].to_numpy() == row["subject"]) & (frame["date"].to_numpy() == row["date"])
+    )
+
+
+def _with_day_totals(frame: pd.DataFrame, by_meal: bool, no_meal: int) -> pd.DataFrame:
+    """Sorted sums of whole days: per day (meals summed) unless ``by_meal``, with
+    ``day_total_mcg``."""
+    if not by_meal:
+        frame = frame.groupby(GROUP_KEYS[:2], sort=False, as_index=False)[list(SUM_COLUMNS)].sum()
+        frame["meal"] = no_meal
+        frame["day_total_mcg"] = frame["total_mcg"]
+        return frame
+    days = frame.groupby(GROUP_KEYS[:2], sort=False)["total_mcg"]
+    return frame.assign(day_total_mcg=days.transform("sum"))
 
 
 def _day_rows(sums: pd.DataFrame, names: _Sums, target: Target) -> pd.DataFrame:
@@ -718,7 +875,7 @@ def report(
     if chunksize is not None and chunksize < 1:
         raise ReportFileError(f"chunk size {chunksize}: give at least 1 row")
     resolver = _Resolver(table, strict)
-    sums = _Sums(SPILL_ROWS if spill_rows is None else spill_rows)
+    sums = _Sums(SPILL_ROWS if spill_rows is None else spill_rows, IN_ORDER)
     bad: list[pd.DataFrame] = []
     rows = 0
     has_subject = False

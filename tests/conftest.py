@@ -63,15 +63,19 @@ def table() -> FoodTable:
     return load_table()
 
 
-@pytest.fixture(params=["in-memory", "spilled"])
+@pytest.fixture(params=["in-order", "in-order-on-disk", "general-duckdb"])
 def report_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a report test twice: sums held in pandas, and sums spilled to DuckDB from the first
-    chunk on, with every CSV batch formatted by DuckDB (the paths of a very large file)."""
+    """Run a report test on each path of a large file: sorted rows whose finished days are
+    set aside in memory, or on disk; rows summed in general, spilled to DuckDB from the first
+    chunk on, with every CSV batch formatted by DuckDB. (A shuffled file leaves the in-order
+    path at its first row out of order.)"""
     import k2calc.frames
     import k2calc.report
 
     monkeypatch.setattr(k2calc.report, "BATCH_ROWS", 2)  # days and subjects span batches
-    if request.param == "spilled":
+    if request.param != "in-order":
         monkeypatch.setattr(k2calc.report, "SPILL_ROWS", 0)
+    if request.param == "general-duckdb":
+        monkeypatch.setattr(k2calc.report, "IN_ORDER", False)
         monkeypatch.setattr(k2calc.frames, "FAST_ROWS", 0)
     return str(request.param)

@@ -87,3 +87,41 @@ def test_user_food_overrides_builtin(table: FoodTable) -> None:
     mine = FoodTable([*table.foods, *read_foods(rows, "mine.csv", "mine.csv")])
     assert total(["2 capsules"], mine).mk7_mcg == pytest.approx(360.0)
     assert total(["1 cup natto"], mine).mk7_mcg == pytest.approx(1800.0)
+
+
+def test_column_arithmetic_is_portion_intake(table: FoodTable) -> None:
+    """intake_columns (the report's per-row arithmetic) gives what total gives, item by item."""
+    import numpy as np
+
+    from k2calc.intake import intake_columns, per_100g_columns
+    from k2calc.parse import resolve
+
+    items = [
+        "30 g natto",
+        "2 eggs",
+        "1 oz gouda",
+        "1 slice cheddar",
+        "100 mcg mk-7",
+        "1 tbsp butter",
+    ]
+    portions = [resolve(item, table) for item in items]
+    foods = [p.food for p in portions]
+    columns = intake_columns(
+        per_100g_columns(foods), np.arange(len(foods)), np.array([p.grams for p in portions])
+    )
+    for row, item in enumerate(total(items, table).items):
+        for key in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg"):
+            expected = getattr(item, key)
+            got = columns[key][row]
+            assert (np.isnan(got) and expected is None) or got == expected, (item.input, key)
+        assert bool(columns["partial"][row]) is item.partial
+
+
+def test_status_of_a_column_is_status_of_each() -> None:
+    import numpy as np
+
+    target = Target(45, 200)
+    totals = [0.0, 44.999, 45.0, 45.001, 199.999, 200.0, 200.001, 1e9]
+    statuses = target.statuses(np.array(totals))
+    assert list(statuses) == [target.status(t) for t in totals]
+    assert list(statuses) == ["below", "below"] + ["within"] * 4 + ["above", "above"]

@@ -1,0 +1,140 @@
+"""The report's large-file paths: days split across chunks, rows out of order, the CSV
+formatters, and the same aggregation run by a second engine from the library's pieces."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from k2calc.foods import FoodTable
+from k2calc.frames import _csv_by_duckdb, _csv_by_pandas, _neutralised, rounded, write_csv
+from k2calc.intake import intake_columns
+from k2calc.report import report, resolve_items
+from k2calc.target import Target
+
+pytestmark = pytest.mark.usefixtures("report_engine")
+
+# natto: MK-7 939 mcg/100 g, so 30 g is 281.7; butter: MK-4 20.9/100 g, 1 tbsp = 14.2 g.
+NATTO_30G, BUTTER_TBSP = 281.7, 20.9 * 0.142
+
+
+def diary(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "diary.csv"
+    path.write_text("subject,date,meal,food,amount\n" + "\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_a_day_split_across_chunks_sums_whole(
+    tmp_path: Path, table: FoodTable, shuffle: bool
+) -> None:
+    # ann's 2026-11-02 has 5 natto and 3 butter rows; with 2-row chunks it spans 4 chunks.
+    lines = ["ann,2026-11-01,lunch,natto,30 g"]
+    lines += ["ann,2026-11-02,lunch,natto,30 g"] * 5 + ["ann,2026-11-02,dinner,butter,1 tbsp"] * 3
+    lines += ["bob,2026-11-02,lunch,natto,30 g"]
+    if shuffle:
+        random.Random(3).shuffle(lines)
+    with report(diary(tmp_path, lines), table, chunksize=2) as result:
+        rows = {(d["subject"], d["date"]): d for d in result.day_rows()}
+    assert len(rows) == 3
+    day = rows[("ann", "2026-11-02")]
+    assert day["mk7_mcg"] == pytest.approx(5 * NATTO_30G)
+    assert day["mk4_mcg"] == pytest.approx(3 * BUTTER_TBSP)
+    assert day["total_mcg"] == pytest.approx(5 * NATTO_30G + 3 * BUTTER_TBSP)
+    assert rows[("ann", "2026-11-01")]["total_mcg"] == pytest.approx(NATTO_30G)
+    assert rows[("bob", "2026-11-02")]["mk4_mcg"] is None
+
+
+def test_shuffled_file_gives_the_same_csv(tmp_path: Path, table: FoodTable) -> None:
+    lines = [
+        f"s{s},2026-11-{d:02d},{meal},{food},{amount}"
+        for s in range(4)
+        for d in range(1, 6)
+        for meal, food, amount in [("lunch", "natto", "1/2 cup"), ("dinner", "gouda", "50 g")]
+    ]
+    outputs = []
+    for seed in (None, 1, 2):
+        if seed is not None:
+            random.Random(seed).shuffle(lines)
+        for by_meal in (False, True):
+            with report(diary(tmp_path, lines), table, chunksize=3, by_meal=by_meal) as result:
+                out = io.StringIO()
+                write_csv(result.day_batches(), result.day_keys, out)
+                write_csv(result.summary_batches(), result.summary_keys, out)
+                outputs.append((by_meal, out.getvalue(), result.status_counts()))
+    assert all(o == outputs[0] for o in outputs[0::2])
+    assert all(o == outputs[1] for o in outputs[1::2])
+
+
+def test_duckdb_and_pandas_write_the_same_csv() -> None:
+    texts = ["a", "", "a,b", 'q"x', "l\nm", " sp ", "=1+1", "'=x", "-2", "é", "NULL"]
+    frame = pd.DataFrame(
+        {
+            "name": np.asarray(texts, dtype=object),
+            "group": pd.Categorical(texts[::-1]),
+            "value": [1.5, np.nan, -0.0, 2.0, 1e-06, 1e-7, 305.35, 1e16, 0.1 + 0.2, 3, 4e-5],
+            "days": np.arange(len(texts)),
+            "partial": [True, False] * 5 + [True],
+        }
+    )
+    ready = rounded(frame)
+    for key in ("name", "group"):
+        ready[key] = _neutralised(ready[key])
+    by_pandas, by_duckdb = io.StringIO(), io.StringIO()
+    _csv_by_pandas(ready.copy(), by_pandas)
+    _csv_by_duckdb(ready.copy(), ["name", "group"], by_duckdb)
+    assert by_duckdb.getvalue() == by_pandas.getvalue()
+    assert "'=1+1" in by_pandas.getvalue() and ",1e-06," in by_pandas.getvalue()
+
+
+def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) -> None:
+    """The recipe of docs/report.md "Beyond one machine", with DuckDB as the other engine:
+    it reads the file, the distinct (food, amount) strings are resolved once and broadcast,
+    the per-row arithmetic runs per partition, and the engine sums per subject and day."""
+    import duckdb
+
+    items = [("natto", "1/2 cup"), ("butter", "1 tbsp"), ("cheddar", "2 slices"),
+             ("gouda", "50 g"), ("mk-7", "100 mcg"), ("egg", "2")]  # fmt: skip
+    lines = [
+        f"s{i % 3},2026-11-0{1 + i % 4},lunch,{items[i % len(items)][0]},{items[i % 6][1]}"
+        for i in range(60)
+    ]
+    random.Random(5).shuffle(lines)
+    path = diary(tmp_path, lines)
+    engine = duckdb.connect()
+    engine.execute(f"CREATE TABLE rows AS SELECT * FROM read_csv('{path}', all_varchar=true)")
+    distinct = engine.execute("SELECT DISTINCT food, amount FROM rows").df()
+    resolved, per_100g = resolve_items(list(distinct["food"]), list(distinct["amount"]), table)
+    assert resolved["reason"].isna().all()
+    engine.register("resolved", resolved[["food", "amount", "food_number", "grams"]])
+    joined = engine.execute(
+        "SELECT subject, date, food_number, grams FROM rows JOIN resolved USING (food, amount)"
+    )
+    partitions = []
+    while len(part := joined.fetch_df_chunk(1)):  # as Dask's map_partitions would
+        values = intake_columns(per_100g, part["food_number"].to_numpy(), part["grams"].to_numpy())
+        partitions.append(part[["subject", "date"]].assign(**values))
+    engine.register("values", pd.concat(partitions))
+    sums = ", ".join(
+        f"sum({k}) AS {k}"
+        for k in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg")
+    )
+    days = engine.execute(
+        f"SELECT date, subject, {sums}, bool_or(partial) AS partial FROM values "
+        "GROUP BY ALL ORDER BY subject, date"
+    ).df()
+    days["status"] = Target().statuses(days["total_mcg"])
+    with report(path, table) as result:
+        expected = result.days()
+    assert len(days) == len(expected) == 12
+    pd.testing.assert_frame_equal(
+        days.astype({"date": str, "subject": str, "status": str}),
+        expected.astype({"date": str, "subject": str, "status": str}),
+        check_exact=False,
+        rtol=1e-12,
+    )
