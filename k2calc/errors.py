@@ -50,5 +50,17 @@ class FoodTableError(K2Error):
     """A food table (built-in or the user's own) is malformed."""
 
 
+class TargetError(K2Error):
+    """A target range that is not a range (minimum above maximum, negative, too large)."""
+
+
+class CategoryError(K2Error):
+    """A food category the table does not have."""
+
+    def __init__(self, category: str, categories: list[str]) -> None:
+        self.category = category
+        super().__init__(f"unknown category '{category}'; categories: {', '.join(categories)}")
+
+
 class UsageError(K2Error):
-    """Options that contradict each other (exit code 2)."""
+    """Options that contradict each other (exit code 2); raised by the CLI layer only."""

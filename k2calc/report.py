@@ -24,8 +24,8 @@ from k2calc.bounds import shown
 from k2calc.csvcells import restore
 from k2calc.errors import K2Error
 from k2calc.foods import Food, FoodTable
-from k2calc.intake import ABOVE, BELOW, WITHIN, Target
 from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
+from k2calc.target import ABOVE, BELOW, WITHIN, Target
 
 LISTED_BAD_ROWS = 20
 FORMS = ("mk4_mcg", "mk7_mcg", "other_mk_mcg")
@@ -231,8 +231,8 @@ class _Resolver:
             "mk7_mcg": forms[:, 1],
             "other_mk_mcg": forms[:, 2],
             "total_mcg": np.array([f.total_mcg_per_100g for f in self.foods], dtype=float),
-            "low_mcg": np.array([f.low_mcg_per_100g for f in self.foods], dtype=float),
-            "high_mcg": np.array([f.high_mcg_per_100g for f in self.foods], dtype=float),
+            "low_mcg": np.array([f.per_100g.low_mcg or 0.0 for f in self.foods], dtype=float),
+            "high_mcg": np.array([f.per_100g.high_mcg or 0.0 for f in self.foods], dtype=float),
         }
 
     def partial(self) -> FloatArray:

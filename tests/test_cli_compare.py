@@ -13,7 +13,18 @@ import pytest
 from helpers import Invoke
 
 from k2calc.chart import BAR_FULL, MARK
-from k2calc.render_compare import COMPARE_CSV_COLUMNS, SUGGEST_CSV_COLUMNS
+
+# The released CSV headers, written out by hand: a renamed or dropped key fails here.
+COMPARE_CSV_COLUMNS = (
+    "food", "amount", "grams", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg",
+    "total_mcg", "low_mcg", "high_mcg", "partial", "k1_mcg", "grams_to_min", "grams_to_max",
+    "natural_to_min", "natural_to_max", "error",
+)  # fmt: skip
+SUGGEST_CSV_COLUMNS = (
+    "day_total_mcg", "day_partial", "status", "gap_mcg", "room_mcg", "over_mcg",
+    "target_min_mcg", "target_max_mcg", "food", "category", "total_mcg_per_100g", "partial",
+    "grams_to_min", "grams_to_max", "natural_to_min", "natural_to_max",
+)  # fmt: skip
 
 FOODS = ("natto", "egg yolk", "gouda", "cod")
 COMPARE_KEYS = set(COMPARE_CSV_COLUMNS)

@@ -189,7 +189,7 @@ def test_json_output_equals_the_library_report(k2: Invoke, by_meal: bool) -> Non
     # The CLI writes JSON through pandas' encoder for speed; it must read back exactly as the
     # library's report object does after the usual output rounding.
     from k2calc.foods import load_table
-    from k2calc.render import clean
+    from k2calc.output import clean
     from k2calc.report import report
     from k2calc.target import Target
 

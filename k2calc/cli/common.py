@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
@@ -14,18 +13,11 @@ from typer.core import TyperCommand
 
 from k2calc.bounds import MAX_INPUT_BYTES, read_bounded, safe_lines
 from k2calc.errors import K2Error, UsageError
+from k2calc.output import Format
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_OUTSIDE_TARGET = 3
-
-
-class Format(StrEnum):
-    """Output formats every data command accepts."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 FormatOpt = Annotated[

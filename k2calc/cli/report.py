@@ -6,21 +6,21 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from k2calc.bounds import safe_lines, shown
+from k2calc.bounds import safe_lines
 from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
-    Format,
     FormatOpt,
     MaxOpt,
     MinOpt,
     StrictOpt,
     user_errors,
 )
+from k2calc.output import PLACES, Format
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG
 
 if TYPE_CHECKING:
@@ -30,9 +30,7 @@ if TYPE_CHECKING:
     from k2calc.report import Report
 
 DEFAULT_CHUNK_ROWS = 200_000
-RICH_TABLE_MAX_ROWS = 2_000  # longer day tables are drawn as plain aligned text
 PROGRESS_AFTER_SECONDS = 1.0
-PLACES = 6  # output rounding, as render.clean: micrograms stay exact
 
 
 class By(StrEnum):
@@ -105,9 +103,9 @@ def report(
       k2calc report cohort.csv --skip-invalid --format json > report.json
     """
     from k2calc.foods import load_table
-    from k2calc.intake import Target
     from k2calc.report import bad_rows_lines, plural
     from k2calc.report import report as build_report
+    from k2calc.target import Target
 
     target = Target(min_mcg, max_mcg)
     table = load_table(foods_file)
@@ -133,10 +131,11 @@ def report(
         frame = result.summary() if summary else result.days
         keys = result.summary_keys if summary else result.day_keys
         _write_csv(frame[keys], sys.stdout)
-    elif summary:
-        _summary_table(result, sys.stdout)
     else:
-        _days_table(result, sys.stdout)
+        from k2calc.output import draw
+        from k2calc.views_report import days_blocks, summary_blocks
+
+        draw(summary_blocks(result) if summary else days_blocks(result), sys.stdout)
     if check and result.outside_target:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
@@ -188,92 +187,6 @@ def _write_json(result: Report, summary: bool, file: TextIO) -> None:
         lines = ",\n".join("    " + line for line in encoded.splitlines())
         file.write(f'  "{key}": [\n{lines}\n  ]{end}\n')
     file.write("}\n")
-
-
-def _cells(row: dict[str, Any]) -> list[str]:
-    """MK-4, MK-7, other MK, total (* when partial) and band cells of a day row."""
-    from k2calc.render import band_text, form_cell, total_cell
-
-    unsplit = not row["partial"]  # a form is missing only because the source gave a total
-    return [
-        *(form_cell(row[key], unsplit) for key in ("mk4_mcg", "mk7_mcg", "other_mk_mcg")),
-        total_cell(row["total_mcg"], row["partial"]),
-        band_text(row["low_mcg"], row["high_mcg"]),
-    ]
-
-
-def _days_table(result: Report, file: TextIO) -> None:
-    """One table row per subject and day (and meal)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from k2calc.render import LEGEND, STATUS_STYLE, console, plain_table
-    from k2calc.report import plural
-
-    labels = {"date": "Date", "subject": "Subject", "meal": "Meal"}
-    keys = [k for k in result.day_keys if k in labels]
-    rows = result.day_rows()
-    out = console(file)
-    out.print("Vitamin K2 by day (mcg)")
-    if len(rows) > RICH_TABLE_MAX_ROWS:  # rich needs about a minute for 100,000 rows
-        headers = [*(labels[k] for k in keys), "MK-4", "MK-7", "Other MK", "Total", "Range"]
-        plain_table(
-            [*headers, "Status"],
-            [
-                [*(shown(str(row[k]), 200) for k in keys), *_cells(row), row["status"]]
-                for row in rows
-            ],
-            [False] * len(keys) + [True] * 5 + [False],
-            file,
-        )
-    else:
-        table = Table(show_edge=False)
-        for key in keys:
-            table.add_column(labels[key], no_wrap=key == "date", overflow="fold", min_width=7)
-        for header in ("MK-4", "MK-7", "Other MK", "Total"):
-            table.add_column(header, justify="right", no_wrap=True)
-        table.add_column("Range", justify="right", overflow="fold")  # may wrap, never cut
-        table.add_column("Status", no_wrap=True)
-        for row in rows:
-            status = Text(row["status"], style=STATUS_STYLE[row["status"]])
-            table.add_row(*(shown(str(row[k]), 200) for k in keys), *_cells(row), status)
-        out.print(table)
-    counts = result.day_totals["status"].value_counts()
-    target = result.target
-    out.print(
-        f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: "
-        + " · ".join(f"{plural(counts.get(s, 0), 'day')} {s}" for s in STATUS_STYLE)
-    )
-    out.print(Text(LEGEND, style="dim"))
-
-
-def _summary_table(result: Report, file: TextIO) -> None:
-    """One table row per subject."""
-    from rich.table import Table
-
-    from k2calc.render import NOT_MEASURED, console, mcg
-
-    table = Table(title="Vitamin K2 per subject (mcg a day)", title_justify="left", show_edge=False)
-    if result.has_subject:
-        table.add_column("Subject", no_wrap=True)
-    for header in ("Days", "Mean", "Median", "Min", "Max", "Below", "Within", "Above", "CV"):
-        table.add_column(header, justify="right", no_wrap=True)
-    for row in result.summary_rows():
-        cv = NOT_MEASURED if row["cv"] is None else f"{row['cv']:.0%}"
-        table.add_row(
-            *([shown(str(row["subject"]), 200)] if result.has_subject else []),
-            str(row["days"]),
-            *(mcg(row[k]) for k in ("mean_mcg", "median_mcg", "min_mcg", "max_mcg")),
-            *(str(row[f"days_{s}"]) for s in ("below", "within", "above")),
-            cv,
-        )
-    out = console(file)
-    out.print(table)
-    target = result.target
-    out.print(
-        f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day · CV: day-to-day coefficient "
-        "of variation (sample standard deviation / mean)"
-    )
 
 
 class _ProgressBar:
