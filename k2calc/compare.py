@@ -21,6 +21,10 @@ SERVING = "serving"
 NO_SERVING = "no serving size"
 TBSP, CUP = "tbsp", "cup"
 # Count measures that name a container rather than a piece: used only when nothing better fits.
+SUGGESTION_KEYS = (
+    "food", "category", "total_mcg_per_100g", "partial",
+    "grams_to_min", "grams_to_max", "natural_to_min", "natural_to_max",
+)  # fmt: skip
 PACKAGING = frozenset({"package", "container", "jar", "can", "bag", "box", "packet"})
 
 
@@ -201,16 +205,10 @@ class Suggestion:
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape of one suggestion."""
-        return {
-            "food": self.food.name,
-            "category": self.food.category,
-            "total_mcg_per_100g": self.food.total_mcg_per_100g,
-            "partial": self.food.partial,
-            "grams_to_min": self.to_min.grams,
-            "grams_to_max": self.to_max.grams,
-            "natural_to_min": self.to_min.natural,
-            "natural_to_max": self.to_max.natural,
-        }
+        food = self.food
+        values = (food.name, food.category, food.total_mcg_per_100g, food.partial)
+        reach = (self.to_min.grams, self.to_max.grams, self.to_min.natural, self.to_max.natural)
+        return dict(zip(SUGGESTION_KEYS, (*values, *reach), strict=True))
 
 
 @dataclass(frozen=True)

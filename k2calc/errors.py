@@ -25,14 +25,12 @@ class UnknownFoodError(K2Error):
     def __init__(self, query: str, suggestions: list[str], strict: bool = False) -> None:
         self.query = query
         self.suggestions = suggestions
-        hint = (
-            "did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
-            if suggestions
-            else f"try: k2calc foods {query.split()[0] if query.split() else ''}".rstrip()
-        )
+        message = f"unknown food '{query}'"
         if strict:
-            hint = f"strict matching takes exact names and aliases only; {hint}"
-        super().__init__(f"unknown food '{query}' — {hint}")
+            message += " — strict matching takes exact names and aliases only"
+        if suggestions:
+            message += " — did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
+        super().__init__(message)
 
 
 class AmbiguousFoodError(K2Error):
@@ -42,7 +40,7 @@ class AmbiguousFoodError(K2Error):
         self.query = query
         self.candidates = candidates
         listed = ", ".join(f"'{c}'" for c in candidates)
-        extra = f" (and {more} more: k2calc foods '{query}')" if more else ""
+        extra = f" (and {more} more)" if more else ""
         super().__init__(f"'{query}' fits several foods: {listed}{extra}; name one")
 
 
@@ -60,7 +58,3 @@ class CategoryError(K2Error):
     def __init__(self, category: str, categories: list[str]) -> None:
         self.category = category
         super().__init__(f"unknown category '{category}'; categories: {', '.join(categories)}")
-
-
-class UsageError(K2Error):
-    """Options that contradict each other (exit code 2); raised by the CLI layer only."""

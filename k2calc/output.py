@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 PLACES = 6  # decimals kept in CSV and JSON: hides float noise, keeps micrograms exact
-TEXT_MIN_WIDTH = 12  # a text column folds no narrower than this (or its widest cell)
+TEXT_MIN_WIDTH = 8  # a text column folds no narrower than this (or its widest cell)
 PLAIN_ROWS = 2000  # longer tables print as plain text: rich's layout is slow past this
 
 

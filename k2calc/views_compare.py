@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from k2calc.chart import bar_lines
-from k2calc.compare import Advice, CompareRow, Reach
+from k2calc.compare import SUGGESTION_KEYS, Advice, CompareRow, Reach
 from k2calc.output import Column, Grid, View, text_width
 from k2calc.target import ABOVE, WITHIN, Target
 from k2calc.views import PARTIAL_MARK, grams_text, k2_columns, legend, mcg, target_line
@@ -125,4 +125,4 @@ def suggest_view(advice: Advice) -> View:
             blocks.append(UPPER_BOUND_NOTE)
         if day_partial:
             blocks.append("The day's own total is a lower bound, so the gap may be smaller.")
-    return View(advice.as_dict(), records, blocks)
+    return View(advice.as_dict(), records, blocks, keys=[*head, *SUGGESTION_KEYS])

@@ -10,7 +10,15 @@ from k2calc.intake import Total
 from k2calc.mealog import TABLE_VALUES_LOGGED, Entry, LoggedDay
 from k2calc.output import Column, Grid, View, text_width
 from k2calc.target import Target
-from k2calc.views import grams_text, k2_columns, legend, status_text, target_line, total_cell
+from k2calc.views import (
+    band_cell,
+    grams_text,
+    k2_columns,
+    legend,
+    status_text,
+    target_line,
+    total_cell,
+)
 
 if TYPE_CHECKING:
     from k2calc.days import Summary
@@ -106,11 +114,8 @@ def day_view(logged: LoggedDay) -> View:
     records = [entry_record(e, target) for e in logged.entries]
     document = _days_document([logged], target, None)
     if not logged.entries:
-        blocks: list[Any] = [
-            f'No entries on {logged.day.date}. Add some: k2calc log add "30 g natto"',
-            target_line(total),
-        ]
-        return View(document, records, blocks)
+        empty = f'No entries on {logged.day.date}. Add some: k2calc log add "30 g natto"'
+        return View(document, records, [empty, target_line(total)])
 
     def pick(meal: Any, entry: Any) -> Any:
         return lambda row: meal(row[1]) if row[0] == "meal" else entry(row[1])
@@ -122,7 +127,11 @@ def day_view(logged: LoggedDay) -> View:
         Column(
             "Grams", pick(lambda m: "", lambda e: grams_text(e.intake.grams)), numeric=True, drop=1
         ),
-        *k2_columns(pick(lambda m: m[1].vitamin_k, lambda e: e.intake.vitamin_k), total.vitamin_k),
+        *k2_columns(
+            pick(lambda m: m[1].vitamin_k, lambda e: e.intake.vitamin_k),
+            total.vitamin_k,
+            band=False,
+        ),
     ]
     grid = Grid(
         columns,
@@ -132,7 +141,10 @@ def day_view(logged: LoggedDay) -> View:
         row_style=lambda row: "bold" if row[0] == "meal" else "",
         section_after=lambda before, row: row[0] == "meal",
     )
-    blocks = [grid, target_line(total), _values_line(logged.entries), legend()]
+    blocks: list[Any] = [grid, target_line(total)]
+    if band := band_cell(total.vitamin_k):
+        blocks.append(f"Range where sources differ: {band} mcg")
+    blocks += [_values_line(logged.entries), legend()]
     return View(document, records, blocks)
 
 

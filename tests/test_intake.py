@@ -6,7 +6,8 @@ import pytest
 
 from k2calc.errors import TargetError
 from k2calc.foods import FoodTable, read_foods
-from k2calc.intake import Target, total
+from k2calc.intake import total
+from k2calc.target import Target
 
 
 def test_natto_egg_gouda_by_hand(table: FoodTable) -> None:
@@ -85,5 +86,5 @@ def test_user_food_overrides_builtin(table: FoodTable) -> None:
         "natto,,fermented,,1000,,cup=180",
     ]
     mine = FoodTable([*table.foods, *read_foods(rows, "mine.csv", "mine.csv")])
-    assert total(["2 capsules"], mine).mk7_mcg == pytest.approx(360.0)
-    assert total(["1 cup natto"], mine).mk7_mcg == pytest.approx(1800.0)
+    assert total(["2 capsules"], mine).vitamin_k.mk7_mcg == pytest.approx(360.0)
+    assert total(["1 cup natto"], mine).vitamin_k.mk7_mcg == pytest.approx(1800.0)

@@ -116,7 +116,7 @@ def test_schema_marker_and_version(db: Path, table: FoodTable) -> None:
     mealog.add_entries(db, [new(table, "2 eggs")])
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == mealog.APPLICATION_ID
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == mealog.SCHEMA_VERSION == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == mealog.SCHEMA_VERSION == 2
     conn.close()
 
 
@@ -255,10 +255,10 @@ def test_migrations_run_in_order_and_keep_entries(
         conn.execute("ALTER TABLE entries ADD COLUMN rating INTEGER")
 
     monkeypatch.setattr(mealog, "MIGRATIONS", (*mealog.MIGRATIONS, add_rating))
-    monkeypatch.setattr(mealog, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(mealog, "SCHEMA_VERSION", 3)
     assert [e.intake.food for e in mealog.all_entries(db)] == ["egg"]  # upgraded on open
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         columns = [row[1] for row in conn.execute("PRAGMA table_info(entries)")]
     conn.close()
     assert columns[-1] == "rating"

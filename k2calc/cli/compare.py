@@ -13,12 +13,12 @@ from k2calc.cli.common import (
     ItemsCommand,
     MaxOpt,
     MinOpt,
+    UsageError,
     read_items,
     user_errors,
 )
 from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
 from k2calc.compare import DEFAULT_SUGGESTIONS
-from k2calc.errors import UsageError
 from k2calc.foods import load_table
 from k2calc.output import Format, emit
 from k2calc.sort_keys import CompareSort

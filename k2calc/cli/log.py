@@ -18,11 +18,12 @@ from k2calc.cli.common import (
     MaxOpt,
     MinOpt,
     StrictOpt,
+    UsageError,
     new_app,
     read_items,
     user_errors,
 )
-from k2calc.errors import K2Error, UsageError
+from k2calc.errors import K2Error
 from k2calc.output import Format, emit
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
 
