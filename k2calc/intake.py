@@ -26,12 +26,8 @@ class Intake:
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape (keys end in their unit; ``null`` = not measured)."""
-        return {
-            "input": self.input,
-            "food": self.food,
-            "grams": self.grams,
-            **self.vitamin_k.as_dict(),
-        }
+        item = {key: getattr(self, key) for key in ("input", "food", "grams")}
+        return {**item, **self.vitamin_k.as_dict()}
 
 
 def portion_intake(portion: Portion) -> Intake:

@@ -126,15 +126,9 @@ class Entry:
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape of an entry in ``log show``."""
-        return {
-            "id": self.id,
-            "date": self.date,
-            "meal": self.meal,
-            **self.intake.as_dict(),
-            "note": self.note,
-            "k2calc_version": self.k2calc_version,
-            "logged_at": self.logged_at,
-        }
+        where = {key: getattr(self, key) for key in ("id", "date", "meal")}
+        kept = {key: getattr(self, key) for key in ("note", "k2calc_version", "logged_at")}
+        return {**where, **self.intake.as_dict(), **kept}
 
     def export_row(self) -> dict[str, str]:
         """The entry as ``k2calc report`` reads it: date, meal, food, amount (and note)."""

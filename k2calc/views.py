@@ -74,44 +74,21 @@ def k2_columns(
     A row with no K2 (``of`` gives ``None``) has empty cells.
     """
 
-    def cell(draw: Callable[[VitaminK], str]) -> Callable[[Any], str]:
+    def column(header: str, draw: Callable[[VitaminK], str], drop: int = 0) -> Column:
         def drawn(row: Any) -> str:
             amount = of(row)
             return "" if amount is None else draw(amount)
 
-        return drawn
+        below = "" if footer is None else draw(footer)
+        return Column(header, drawn, numeric=True, footer=below, drop=drop)
 
     def form(key: str) -> Callable[[VitaminK], str]:
         return lambda amount: form_cell(amount, key)
 
-    columns = [
-        Column(
-            header,
-            cell(form(key)),
-            numeric=True,
-            footer="" if footer is None else form_cell(footer, key),
-            drop=drop,
-        )
-        for header, key, drop in FORM_HEADERS
-    ]
-    columns.append(
-        Column(
-            "Total",
-            cell(total_cell),
-            numeric=True,
-            footer="" if footer is None else total_cell(footer),
-        )
-    )
+    columns = [column(header, form(key), drop) for header, key, drop in FORM_HEADERS]
+    columns.append(column("Total", total_cell))
     if band:
-        columns.append(
-            Column(
-                "Range",
-                cell(band_cell),
-                numeric=True,
-                footer="" if footer is None else band_cell(footer),
-                drop=5,
-            )
-        )
+        columns.append(column("Range", band_cell, drop=5))
     return columns
 
 
