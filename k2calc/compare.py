@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from k2calc.errors import K2Error, UsageError
+from k2calc.errors import CategoryError, K2Error
 from k2calc.foods import Food, FoodTable
-from k2calc.intake import Intake, Total, portion_intake, total_of
-from k2calc.parse import EACH, Portion, grams_per_unit, is_cut_measure, resolve_all, split_amount
+from k2calc.intake import Intake, Total, portion_intake
+from k2calc.parse import EACH, Portion, grams_per_unit, is_cut_measure, split_amount
 from k2calc.sort_keys import CompareSort
 from k2calc.target import BELOW, Target
 from k2calc.units import find_unit
+from k2calc.vitamin import VitaminK
 
 DEFAULT_AMOUNT = "100 g"
 DEFAULT_SUGGESTIONS = 5
@@ -20,6 +21,10 @@ SERVING = "serving"
 NO_SERVING = "no serving size"
 TBSP, CUP = "tbsp", "cup"
 # Count measures that name a container rather than a piece: used only when nothing better fits.
+SUGGESTION_KEYS = (
+    "food", "category", "total_mcg_per_100g", "partial",
+    "grams_to_min", "grams_to_max", "natural_to_min", "natural_to_max",
+)  # fmt: skip
 PACKAGING = frozenset({"package", "container", "jar", "can", "bag", "box", "packet"})
 
 
@@ -97,10 +102,7 @@ class CompareRow:
             "food": self.food.name,
             "amount": self.amount,
             "grams": None if intake is None else intake.grams,
-            "mk4_mcg": None if intake is None else intake.mk4_mcg,
-            "mk7_mcg": None if intake is None else intake.mk7_mcg,
-            "other_mk_mcg": None if intake is None else intake.other_mk_mcg,
-            "total_mcg": None if intake is None else intake.total_mcg,
+            **(VitaminK() if intake is None else intake.vitamin_k).as_dict(),
             "partial": self.food.partial,
             "grams_to_min": self.to_min.grams,
             "grams_to_max": self.to_max.grams,
@@ -135,10 +137,10 @@ def _sort_value(row: CompareRow, key: CompareSort) -> float | None:
         return None
     return {
         CompareSort.grams: intake.grams,
-        CompareSort.mk4: intake.mk4_mcg,
-        CompareSort.mk7: intake.mk7_mcg,
-        CompareSort.other: intake.other_mk_mcg,
-        CompareSort.total: intake.total_mcg,
+        CompareSort.mk4: intake.vitamin_k.mk4_mcg,
+        CompareSort.mk7: intake.vitamin_k.mk7_mcg,
+        CompareSort.other: intake.vitamin_k.other_mk_mcg,
+        CompareSort.total: intake.vitamin_k.total_mcg,
     }[key]
 
 
@@ -176,12 +178,12 @@ def compare_foods(
     if rows and len(failed) == len(rows):
         first = failed[0]
         if per_serving:
-            raise K2Error(f"{first.food.name}: {NO_SERVING} in the table; give --amount instead")
+            raise K2Error(f"{first.food.name}: {NO_SERVING} in the table; give an amount instead")
         raise K2Error(str(first.error))
     return rows if sort is None else sort_rows(rows, sort)
 
 
-def compare(
+def compare_names(
     names: Sequence[str],
     table: FoodTable,
     amount: str | None = None,
@@ -203,16 +205,10 @@ class Suggestion:
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape of one suggestion."""
-        return {
-            "food": self.food.name,
-            "category": self.food.category,
-            "total_mcg_per_100g": self.food.total_mcg_per_100g,
-            "partial": self.food.partial,
-            "grams_to_min": self.to_min.grams,
-            "grams_to_max": self.to_max.grams,
-            "natural_to_min": self.to_min.natural,
-            "natural_to_max": self.to_max.natural,
-        }
+        food = self.food
+        values = (food.name, food.category, food.total_mcg_per_100g, food.partial)
+        reach = (self.to_min.grams, self.to_max.grams, self.to_min.natural, self.to_max.natural)
+        return dict(zip(SUGGESTION_KEYS, (*values, *reach), strict=True))
 
 
 @dataclass(frozen=True)
@@ -225,17 +221,17 @@ class Advice:
     @property
     def gap_mcg(self) -> float:
         """K2 still missing to reach the minimum (0 when there)."""
-        return max(0.0, self.total.target.min_mcg - self.total.total_mcg)
+        return max(0.0, self.total.target.min_mcg - self.total.vitamin_k.lower_bound_mcg)
 
     @property
     def room_mcg(self) -> float:
         """K2 that could still be eaten before passing the maximum (0 when past it)."""
-        return max(0.0, self.total.target.max_mcg - self.total.total_mcg)
+        return max(0.0, self.total.target.max_mcg - self.total.vitamin_k.lower_bound_mcg)
 
     @property
     def over_mcg(self) -> float:
         """K2 above the maximum (0 when not above)."""
-        return max(0.0, self.total.total_mcg - self.total.target.max_mcg)
+        return max(0.0, self.total.vitamin_k.lower_bound_mcg - self.total.target.max_mcg)
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape of ``k2calc suggest``."""
@@ -252,9 +248,7 @@ class Advice:
 def richest_foods(table: FoodTable, limit: int, category: str | None = None) -> list[Food]:
     """The foods (never supplements) with the most K2 per 100 g, optionally of one category."""
     if category is not None and category.lower() not in table.categories:
-        raise UsageError(
-            f"unknown category '{category}'; categories: {', '.join(table.categories)}"
-        )
+        raise CategoryError(category, table.categories)
     foods = [
         f for f in table.search("", category) if not f.is_supplement and f.total_mcg_per_100g > 0
     ]
@@ -276,21 +270,9 @@ def suggest_for_day(
     candidates = richest_foods(table, limit, category)
     if day.status != BELOW:
         return Advice(day, ())
-    gap_mcg = day.target.min_mcg - day.total_mcg
-    room_mcg = day.target.max_mcg - day.total_mcg  # >= gap_mcg, as min <= max
+    gap_mcg = day.target.min_mcg - day.vitamin_k.lower_bound_mcg
+    room_mcg = day.target.max_mcg - day.vitamin_k.lower_bound_mcg  # >= gap_mcg, as min <= max
     suggestions = tuple(
         Suggestion(food, Reach.of(food, gap_mcg), Reach.of(food, room_mcg)) for food in candidates
     )
     return Advice(day, suggestions)
-
-
-def suggest(
-    items: Sequence[str],
-    table: FoodTable,
-    target: Target | None = None,
-    limit: int = DEFAULT_SUGGESTIONS,
-    category: str | None = None,
-) -> Advice:
-    """``suggest_for_day`` for items as typed (``['30 g natto', '2 eggs']``)."""
-    day = total_of(resolve_all(list(items), table), target)
-    return suggest_for_day(day, table, limit, category)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from k2calc.intake import Total
 from k2calc.target import Target
+from k2calc.vitamin import VitaminK
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -16,17 +17,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class DayIntake:
-    """K2 eaten on one day (by one subject, where there is one)."""
+    """Vitamin K eaten on one day (by one subject, where there is one)."""
 
     date: str
     subject: str | None
-    mk4_mcg: float | None
-    mk7_mcg: float | None
-    other_mk_mcg: float | None
-    total_mcg: float
-    low_mcg: float
-    high_mcg: float
-    partial: bool
+    vitamin_k: VitaminK
     status: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -34,17 +29,7 @@ class DayIntake:
         data: dict[str, Any] = {"date": self.date}
         if self.subject is not None:
             data["subject"] = self.subject
-        data.update(
-            mk4_mcg=self.mk4_mcg,
-            mk7_mcg=self.mk7_mcg,
-            other_mk_mcg=self.other_mk_mcg,
-            total_mcg=self.total_mcg,
-            low_mcg=self.low_mcg,
-            high_mcg=self.high_mcg,
-            partial=self.partial,
-            status=self.status,
-        )
-        return data
+        return {**data, **self.vitamin_k.as_dict(), "status": self.status}
 
 
 @dataclass(frozen=True)
@@ -81,18 +66,7 @@ class Summary:
 
 def day_from_total(date: str, total: Total, subject: str | None = None) -> DayIntake:
     """One day's intake from the total of its items."""
-    return DayIntake(
-        date=date,
-        subject=subject,
-        mk4_mcg=total.mk4_mcg,
-        mk7_mcg=total.mk7_mcg,
-        other_mk_mcg=total.other_mk_mcg,
-        total_mcg=total.total_mcg,
-        low_mcg=total.low_mcg,
-        high_mcg=total.high_mcg,
-        partial=total.partial,
-        status=total.status,
-    )
+    return DayIntake(date, subject, total.vitamin_k, total.status)
 
 
 SUMMARY_FIGURES = (
@@ -151,6 +125,6 @@ def summarize(days: Sequence[DayIntake], target: Target, subject: str | None = N
     """Summary of ``days`` (at least one) against ``target``."""
     if not days:
         raise ValueError("summarize needs at least one day")
-    figures = summary_columns([0] * len(days), [d.total_mcg for d in days], target)
+    figures = summary_columns([0] * len(days), [d.vitamin_k.lower_bound_mcg for d in days], target)
     one = {key: figures[key][0].item() for key in SUMMARY_FIGURES}
     return Summary(subject=subject, **{**one, "cv": None if math.isnan(one["cv"]) else one["cv"]})

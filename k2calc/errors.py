@@ -27,14 +27,12 @@ class UnknownFoodError(K2Error):
     def __init__(self, query: str, suggestions: list[str], strict: bool = False) -> None:
         self.query = query
         self.suggestions = suggestions
-        hint = (
-            "did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
-            if suggestions
-            else f"try: k2calc foods {query.split()[0] if query.split() else ''}".rstrip()
-        )
+        message = f"unknown food '{query}'"
         if strict:
-            hint = f"strict matching takes exact names and aliases only; {hint}"
-        super().__init__(f"unknown food '{query}' — {hint}")
+            message += " — strict matching takes exact names and aliases only"
+        if suggestions:
+            message += " — did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
+        super().__init__(message)
 
 
 class AmbiguousFoodError(K2Error):
@@ -44,7 +42,7 @@ class AmbiguousFoodError(K2Error):
         self.query = query
         self.candidates = candidates
         listed = ", ".join(f"'{c}'" for c in candidates)
-        extra = f" (and {more} more: k2calc foods '{query}')" if more else ""
+        extra = f" (and {more} more)" if more else ""
         super().__init__(f"'{query}' fits several foods: {listed}{extra}; name one")
 
 
@@ -52,8 +50,16 @@ class FoodTableError(K2Error):
     """A food table (built-in or the user's own) is malformed."""
 
 
-class UsageError(K2Error):
-    """Options that contradict each other (exit code 2)."""
+class TargetError(K2Error):
+    """A target range that is not a range (minimum above maximum, negative, too large)."""
+
+
+class CategoryError(K2Error):
+    """A food category the table does not have."""
+
+    def __init__(self, category: str, categories: list[str]) -> None:
+        self.category = category
+        super().__init__(f"unknown category '{category}'; categories: {', '.join(categories)}")
 
 
 LISTED_BAD_ROWS = 20  # bad rows a message lists before it counts the rest

@@ -13,8 +13,8 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
-from functools import cache
+from dataclasses import dataclass, field, fields, replace
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from k2calc import paths
 from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, read_bounded
 from k2calc.errors import FoodTableError
 from k2calc.sort_keys import FoodSort
+from k2calc.vitamin import VitaminK
 
 FORM_COLUMNS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
 NUMBER_COLUMNS = (
@@ -71,58 +72,50 @@ class Food:
         """MK-4, MK-7 and other menaquinones per 100 g, ``None`` where not measured."""
         return (self.mk4_mcg_per_100g, self.mk7_mcg_per_100g, self.other_mk_mcg_per_100g)
 
+    @cached_property
+    def per_100g(self) -> VitaminK:
+        """The food's vitamin K per 100 g: K2 by form, its band, K1 beside it."""
+        forms = VitaminK(
+            self.mk4_mcg_per_100g,
+            self.mk7_mcg_per_100g,
+            self.other_mk_mcg_per_100g,
+            self.unsplit_total_mcg_per_100g,
+            k1_mcg=self.k1_mcg_per_100g,
+        )
+        total = forms.total_mcg
+        partial = self.unsplit_total_mcg_per_100g is None and None in self.forms_mcg_per_100g
+        if total is None:
+            return replace(forms, partial=partial)
+        high = max(self.band_high_mcg_per_100g or total, total)
+        low = min(total, high) if self.band_low_mcg_per_100g is None else self.band_low_mcg_per_100g
+        return replace(forms, low_mcg=low, high_mcg=high, partial=partial)
+
     @property
     def k2_measured(self) -> bool:
         """False when no source measured any K2 form of this food (its K2 is unknown)."""
-        return self.unsplit_total_mcg_per_100g is not None or any(
-            v is not None for v in self.forms_mcg_per_100g
-        )
+        return self.per_100g.k2_measured
 
     @property
     def total_mcg_per_100g(self) -> float:
-        """The source's unsplit total, else the sum of the forms that were measured."""
-        if self.unsplit_total_mcg_per_100g is not None:
-            return self.unsplit_total_mcg_per_100g
-        return sum(v for v in self.forms_mcg_per_100g if v is not None)
+        """The K2 measured per 100 g (0 when none was: check ``k2_measured``)."""
+        return self.per_100g.lower_bound_mcg
 
     @property
     def partial(self) -> bool:
         """True when some form was not measured, so the total is a lower bound."""
-        return self.unsplit_total_mcg_per_100g is None and None in self.forms_mcg_per_100g
-
-    @property
-    def low_mcg_per_100g(self) -> float:
-        """Low end of the band (the point total where no source gives one)."""
-        if self.band_low_mcg_per_100g is None:
-            return min(self.total_mcg_per_100g, self.high_mcg_per_100g)
-        return self.band_low_mcg_per_100g
-
-    @property
-    def high_mcg_per_100g(self) -> float:
-        """High end of the band (the point total where no source gives one)."""
-        if self.band_high_mcg_per_100g is None:
-            return self.total_mcg_per_100g
-        return max(self.band_high_mcg_per_100g, self.total_mcg_per_100g)
+        return self.per_100g.partial
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape used by ``foods`` and ``show``.
 
         A food whose K2 nobody measured has ``null`` totals and band, never ``0``.
         """
-        measured = self.k2_measured
         return {
             "name": self.name,
             "aliases": list(self.aliases),
             "category": self.category,
             "ndb_no": self.ndb_no or None,
-            "mk4_mcg_per_100g": self.mk4_mcg_per_100g,
-            "mk7_mcg_per_100g": self.mk7_mcg_per_100g,
-            "other_mk_mcg_per_100g": self.other_mk_mcg_per_100g,
-            "total_mcg_per_100g": self.total_mcg_per_100g if measured else None,
-            "low_mcg_per_100g": self.low_mcg_per_100g if measured else None,
-            "high_mcg_per_100g": self.high_mcg_per_100g if measured else None,
-            "partial": self.partial,
-            "k1_mcg_per_100g": self.k1_mcg_per_100g,
+            **self.per_100g.as_dict("_per_100g"),
             "measures": dict(self.measures),
             "sources": list(self.sources),
             "note": self.note,
@@ -344,7 +337,7 @@ def sort_foods(foods: list[Food], key: FoodSort, query: str = "") -> list[Food]:
 
     def value(food: Food) -> float | None:
         if key is FoodSort.total:
-            return food.total_mcg_per_100g
+            return food.per_100g.total_mcg
         return food.forms_mcg_per_100g[index[key]]
 
     return sorted(foods, key=lambda f: (value(f) is None, -(value(f) or 0.0), f.name))

@@ -2,7 +2,7 @@
 
 The report's writers, kept apart so that they can move into the one output layer: rows come
 in as pandas DataFrames whose columns are the public keys; floats are rounded once to
-``PLACES`` decimals (as ``render.clean``), text cells are made spreadsheet-safe in CSV
+``output.PLACES`` decimals (as ``output.clean``), text cells are made spreadsheet-safe in CSV
 (``csvcells.neutralise``), missing values are empty in CSV and ``null`` in JSON.
 
 Large CSV batches are formatted by DuckDB, which writes a float exactly as Python's ``repr``
@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from k2calc.csvcells import neutralise
+from k2calc.output import PLACES  # the one rounding rule
 
 if TYPE_CHECKING:
     import duckdb
 
-PLACES = 6  # output rounding, as render.clean: micrograms stay exact
 FAST_ROWS = 20_000  # a CSV batch at least this long is formatted by DuckDB
 _COPY_BLOCK = 1 << 20
 _duck: list[duckdb.DuckDBPyConnection] = []  # one in-memory connection, made when needed
@@ -123,7 +123,7 @@ def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: Tex
     """An object of arrays (``{"days": [...], ...}``), one row a line: fast for big outputs.
 
     Rows go through pandas' JSON encoder (NaN → null), floats rounded to ``PLACES`` first and
-    written with that many decimals, so they read back as ``render.clean`` leaves them.
+    written with that many decimals, so they read back as ``output.clean`` leaves them.
     """
     file.write("{\n")
     for position, (key, batches) in enumerate(sections):

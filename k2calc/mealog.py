@@ -36,6 +36,7 @@ from k2calc.foods import FoodTable
 from k2calc.intake import Intake, Total, portion_intake
 from k2calc.parse import Portion, resolve
 from k2calc.target import Target
+from k2calc.vitamin import VitaminK
 
 APPLICATION_ID = 0x4B32_4C47  # "K2LG": marks a file as a k2calc meal log
 BUSY_TIMEOUT_S = 30.0  # long enough for many writers queuing on one file
@@ -76,8 +77,24 @@ def _migration_1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX entries_by_date ON entries (date, id)")
 
 
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """K2 a source gave only as a total, and K1 beside K2, kept with each entry.
+
+    Before this, a total with a form missing and no lower-bound mark was an unsplit total;
+    K1 was not kept, so older entries have it as not recorded (NULL).
+    """
+    conn.execute("ALTER TABLE entries ADD COLUMN unsplit_mk_mcg REAL")  # NULL: none unsplit
+    conn.execute("ALTER TABLE entries ADD COLUMN k1_mcg REAL")  # NULL: not measured
+    conn.execute(
+        """UPDATE entries
+           SET unsplit_mk_mcg = total_mcg - coalesce(mk4_mcg, 0) - coalesce(mk7_mcg, 0)
+                                - coalesce(other_mk_mcg, 0)
+           WHERE partial = 0 AND (mk4_mcg IS NULL OR mk7_mcg IS NULL OR other_mk_mcg IS NULL)"""
+    )
+
+
 # Applied in order, each in its own transaction; the schema version is their count.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migration_1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migration_1, _migration_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -108,15 +125,9 @@ class Entry:
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape of an entry in ``log show``."""
-        return {
-            "id": self.id,
-            "date": self.date,
-            "meal": self.meal,
-            **self.intake.as_dict(),
-            "note": self.note,
-            "k2calc_version": self.k2calc_version,
-            "logged_at": self.logged_at,
-        }
+        where = {key: getattr(self, key) for key in ("id", "date", "meal")}
+        kept = {key: getattr(self, key) for key in ("note", "k2calc_version", "logged_at")}
+        return {**where, **self.intake.as_dict(), **kept}
 
     def export_row(self) -> dict[str, str]:
         """The entry as ``k2calc report`` reads it: date, meal, food, amount (and note)."""
@@ -401,16 +412,33 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
 
 _COLUMNS = (
     "id, date, meal, input, food, amount, unit, grams, mk4_mcg, mk7_mcg, other_mk_mcg, "
-    "total_mcg, low_mcg, high_mcg, partial, note, food_origin, k2calc_version, logged_at"
+    "unsplit_mk_mcg, total_mcg, low_mcg, high_mcg, partial, k1_mcg, note, food_origin, "
+    "k2calc_version, logged_at"
 )
-_INSERT = f"INSERT INTO entries ({_COLUMNS}) VALUES ({', '.join('?' * 19)})"
+_INSERT = f"INSERT INTO entries ({_COLUMNS}) VALUES ({', '.join('?' * 21)})"
 
 
 def _entry(row: sqlite3.Row | tuple[Any, ...]) -> Entry:
-    (id_, date, meal, input_, food, amount, unit, grams, mk4, mk7, other, total_mcg, low, high,
-     partial, note, origin, version, logged_at) = row  # fmt: skip
-    intake = Intake(input_, food, grams, mk4, mk7, other, total_mcg, low, high, bool(partial))
+    (id_, date, meal, input_, food, amount, unit, grams, mk4, mk7, other, unsplit, total_mcg,
+     low, high, partial, k1, note, origin, version, logged_at) = row  # fmt: skip
+    measured = total_mcg is not None and (unsplit, mk4, mk7, other) != (None, None, None, None)
+    band = (low, high) if measured else (None, None)
+    vitamin_k = VitaminK(mk4, mk7, other, unsplit, band[0], band[1], bool(partial), k1)
+    intake = Intake(input_, food, grams, vitamin_k)
     return Entry(id_, date, meal, intake, amount, unit, note, origin, version, logged_at)
+
+
+def _row(new: NewEntry, logged_at: str) -> tuple[Any, ...]:
+    """The columns of ``_COLUMNS`` for a new entry (no id yet)."""
+    intake = portion_intake(new.portion)
+    k = intake.vitamin_k
+    return (
+        None, new.date, normalize_meal(new.meal), intake.input, intake.food,
+        new.portion.amount, new.portion.unit, intake.grams, k.mk4_mcg, k.mk7_mcg,
+        k.other_mk_mcg, k.unsplit_mk_mcg, k.lower_bound_mcg, k.low_mcg or 0.0,
+        k.high_mcg or 0.0, int(k.partial), k.k1_mcg, new.note, new.portion.food.origin,
+        __version__, logged_at,
+    )  # fmt: skip
 
 
 def add_entries(
@@ -431,14 +459,7 @@ def add_entries(
                 for what, text in (("meal", new.meal), ("note", new.note)):
                     if (problem := text_problem(text, what)) is not None:
                         raise MealLogError(problem)
-                intake = portion_intake(new.portion)
-                row = (
-                    None, new.date, normalize_meal(new.meal), intake.input, intake.food,
-                    new.portion.amount, new.portion.unit, intake.grams, intake.mk4_mcg,
-                    intake.mk7_mcg, intake.other_mk_mcg, intake.total_mcg, intake.low_mcg,
-                    intake.high_mcg, int(intake.partial), new.note, new.portion.food.origin,
-                    __version__, logged_at,
-                )  # fmt: skip
+                row = _row(new, logged_at)
                 cursor = conn.execute(_INSERT, row)
                 added.append(_entry((cursor.lastrowid, *row[1:])))
             if before_commit is not None:
@@ -513,22 +534,14 @@ def _logged_day(date: str, entries: Sequence[Entry], target: Target) -> LoggedDa
     return LoggedDay(day_from_total(date, total), total, tuple(entries))
 
 
-def day(path: Path, date: str, target: Target) -> LoggedDay:
+def logged_day(path: Path, date: str, target: Target) -> LoggedDay:
     """One day of the log (possibly with no entries) against ``target``."""
     return _logged_day(date, entries_between(path, date, date), target)
 
 
 def day_total(path: Path, date: str, target: Target | None = None) -> Total:
     """The total of a logged day, from the values it was logged with."""
-    return day(path, date, target or Target()).total
-
-
-def portions_for_day(path: Path, date: str, table: FoodTable) -> list[Portion]:
-    """A logged day's entries as portions of ``table``'s foods (today's values), in log order."""
-    return [
-        Portion(e.intake.input, table.find(e.intake.food), e.amount, e.unit, e.intake.grams)
-        for e in entries_between(path, date, date)
-    ]
+    return logged_day(path, date, target or Target()).total
 
 
 _EXTRA_FIELDS = "\x00extra"  # marks a CSV row with more fields than its header

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from k2calc.bounds import MAX_TARGET_MCG
-from k2calc.errors import UsageError
+from k2calc.errors import TargetError
 
 DEFAULT_MIN_MCG = 45.0
 DEFAULT_MAX_MCG = 200.0
@@ -27,14 +27,18 @@ class Target:
 
     def __post_init__(self) -> None:
         if not (0 <= self.min_mcg <= self.max_mcg <= MAX_TARGET_MCG):  # also refuses inf, NaN
-            raise UsageError(
-                f"target --min {self.min_mcg:g} / --max {self.max_mcg:g}: "
-                f"need 0 <= min <= max <= {MAX_TARGET_MCG:g}"
+            raise TargetError(
+                f"target {self.min_mcg:g}–{self.max_mcg:g} mcg: "
+                f"need 0 <= minimum <= maximum <= {MAX_TARGET_MCG:g}"
             )
 
     def band(self, total_mcg: Any) -> Any:
         """The one rule: 0 below, 1 within, 2 above; for a number, or a numpy array of them."""
         return 1 * (total_mcg >= self.min_mcg) + 1 * (total_mcg > self.max_mcg)
+
+    def as_dict(self) -> dict[str, float]:
+        """The machine-readable shape: ``target_min_mcg`` and ``target_max_mcg``."""
+        return {"target_min_mcg": self.min_mcg, "target_max_mcg": self.max_mcg}
 
     def status(self, total_mcg: float) -> str:
         """``below``, ``within`` or ``above`` the range."""

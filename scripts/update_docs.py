@@ -41,8 +41,9 @@ PIPED = re.compile(r"^printf (?P<arg>'[^']*'|\"[^\"]*\") \| (?P<command>k2calc .
 CLI_HEADER = """# Command reference
 
 Generated from `k2calc --help` by `scripts/update_docs.py`; a test fails when it is stale.
-Exit codes: 0 success · 1 bad input (food, amount, file) · 2 usage (wrong options) ·
-3 only with `--check`: the total or some day is outside the target.
+Exit codes: 0 success · 1 bad input (food, amount, file, category, date) · 2 usage (an
+unknown, missing or contradicting option) · 3 only with `--check`: the total or some day is
+outside the target · 130 interrupted.
 """
 
 

@@ -29,8 +29,8 @@ def test_total_json_shape_and_values(k2: Invoke) -> None:
     assert run.exit_code == 0, run.stderr
     data = run.json()
     assert set(data) == {
-        "items", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg",
-        "partial", "target_min_mcg", "target_max_mcg", "status", "k1_mcg",
+        "items", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg", "total_mcg", "low_mcg",
+        "high_mcg", "partial", "target_min_mcg", "target_max_mcg", "status", "k1_mcg",
     }  # fmt: skip
     natto = data["items"][0]
     # K1 beside K2, never inside it: USDA 16113 natto K1 23.1 per 100 g
@@ -66,13 +66,15 @@ def test_strict_refuses_anything_but_exact_names(k2: Invoke) -> None:
     assert k2("total", "30 g dutch gouda", "--strict").exit_code == 0
 
 
-def test_total_csv_has_a_row_per_item_and_a_total_row(k2: Invoke) -> None:
+def test_total_csv_has_the_items_only_so_its_column_sums_to_the_total(k2: Invoke) -> None:
     rows = k2("total", *ITEMS, "-f", "csv").csv()
-    assert [r["input"] for r in rows] == [*ITEMS, "total"]
+    assert [r["input"] for r in rows] == list(ITEMS)
     assert rows[0]["mk4_mcg"] == ""  # not measured is empty, never 0
-    item_totals = [float(r["total_mcg"]) for r in rows[:-1]]
-    assert float(rows[-1]["total_mcg"]) == pytest.approx(sum(item_totals))
-    assert rows[-1]["status"] == "above" and rows[0]["status"] == ""
+    # 281.7 natto + 0.2 eggs (2 × 50 g × 0.2) + 13.409324 gouda (28.349523 g × 47.3 / 100)
+    assert sum(float(r["total_mcg"]) for r in rows) == pytest.approx(281.7 + 0.2 + 13.409324)
+    for row in rows:  # the add-up rule: total = mk4 + mk7 + other + unsplit
+        parts = ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg")
+        assert float(row["total_mcg"]) == pytest.approx(sum(float(row[k] or 0) for k in parts))
 
 
 def test_items_from_stdin(k2: Invoke) -> None:

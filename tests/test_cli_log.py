@@ -121,13 +121,14 @@ def test_show_one_day_json(k2: Invoke) -> None:
     assert (entry["meal"], entry["food"], entry["grams"]) == ("lunch", "natto", 30)
 
 
-def test_show_one_day_csv_ends_with_the_total(k2: Invoke) -> None:
+def test_show_one_day_csv_has_the_entries_whose_totals_sum_to_the_day(k2: Invoke) -> None:
     k2("log", "add", "10 g natto", "2 eggs")
     rows = k2("log", "show", "-f", "csv").csv()
-    assert [r["input"] for r in rows] == ["10 g natto", "2 eggs", "total"]
-    assert float(rows[-1]["total_mcg"]) == pytest.approx(94.1)
-    assert float(rows[-1]["grams"]) == 110  # 10 g + 2 × 50 g
-    assert rows[-1]["status"] == "within"
+    assert [r["input"] for r in rows] == ["10 g natto", "2 eggs"]
+    assert sum(float(r["total_mcg"]) for r in rows) == pytest.approx(94.1)  # 93.9 + 0.2
+    assert sum(float(r["grams"]) for r in rows) == 110  # 10 g + 2 × 50 g
+    day = k2("log", "show", "-f", "json").json()["days"][0]
+    assert day["status"] == "within" and day["total_mcg"] == pytest.approx(94.1)
 
 
 def add_three_days(k2: Invoke) -> None:
@@ -305,7 +306,7 @@ def test_log_help(k2: Invoke) -> None:
 
 def test_installed_script_adds_and_shows(tmp_path: Path) -> None:
     script = shutil.which("k2calc") or str(Path(sys.executable).parent / "k2calc")
-    db = str(tmp_path / "sub" / "log.sqlite3")
+    db = str(tmp_path / "log.sqlite3")
     add = subprocess.run(
         [script, "log", "add", "30 g natto", "--db", db, "-f", "json"],
         capture_output=True, text=True, cwd=tmp_path, check=False,

@@ -192,7 +192,7 @@ def test_json_output_equals_the_library_report(k2: Invoke, by_meal: bool) -> Non
     # The CLI writes JSON through pandas' encoder for speed; it must read back exactly as the
     # library's report rows do after the usual output rounding.
     from k2calc.foods import load_table
-    from k2calc.render import clean
+    from k2calc.output import clean
     from k2calc.report import report
     from k2calc.target import Target
 
@@ -205,10 +205,10 @@ def test_json_output_equals_the_library_report(k2: Invoke, by_meal: bool) -> Non
 
 
 def test_long_day_tables_are_plain_text(k2: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
-    import k2calc.cli.report as cli_report
+    import k2calc.output as output
 
     rich_out = k2("report", str(EXAMPLE)).stdout
-    monkeypatch.setattr(cli_report, "RICH_TABLE_MAX_ROWS", 1)
+    monkeypatch.setattr(output, "PLAIN_ROWS", 1)
     plain = k2("report", str(EXAMPLE)).stdout.splitlines()
     assert plain[1].split() == [
         "Date", "Subject", "MK-4", "MK-7", "Other", "MK", "Total", "Range", "Status",

@@ -6,29 +6,42 @@ import pytest
 
 from k2calc.compare import (
     NO_SERVING,
-    compare,
+    Advice,
+    compare_names,
     grams_for_mcg,
     natural_amount,
     richest_foods,
-    suggest,
+    suggest_for_day,
 )
-from k2calc.errors import ItemParseError, K2Error, UnknownFoodError, UsageError
+from k2calc.errors import CategoryError, ItemParseError, K2Error, UnknownFoodError
 from k2calc.foods import Food, FoodTable
+from k2calc.intake import total
 from k2calc.sort_keys import CompareSort
 from k2calc.target import Target
+
+
+def suggest(
+    items: list[str],
+    table: FoodTable,
+    target: Target | None = None,
+    limit: int = 5,
+    category: str | None = None,
+) -> Advice:
+    """Advice for items as typed, as ``k2calc suggest ITEM...`` gives it."""
+    return suggest_for_day(total(items, table, target), table, limit, category)
 
 
 def test_natto_amounts_to_target_by_hand(table: FoodTable) -> None:
     natto = table.find("natto")
     assert natto.forms_mcg_per_100g == (None, 939.0, None)  # the foods.csv row: MK-7 only
     assert natto.measures == {"cup": 175.0}
-    (row,) = compare(["natto"], table)
+    (row,) = compare_names(["natto"], table)
     assert row.to_min.grams == pytest.approx(45 / natto.total_mcg_per_100g * 100)
     assert row.to_min.grams == pytest.approx(4.7923, abs=1e-4)  # 45 / 939 × 100
     assert row.to_max.grams == pytest.approx(21.2993, abs=1e-4)  # 200 / 939 × 100
     # A tbsp of natto is 175 / 16 = 10.9375 g: 4.7923 / 10.9375 = 0.438; 21.2993 / 10.9375 = 1.947
     assert (row.to_min.natural, row.to_max.natural) == ("0.44 tbsp", "1.9 tbsp")
-    assert row.intake is not None and row.intake.total_mcg == pytest.approx(939.0)
+    assert row.intake is not None and row.intake.vitamin_k.total_mcg == pytest.approx(939.0)
     assert row.food.partial  # MK-4 and other MK not measured: the grams are an upper bound
     assert row.as_dict()["partial"] is True
 
@@ -36,7 +49,7 @@ def test_natto_amounts_to_target_by_hand(table: FoodTable) -> None:
 def test_count_measure_is_the_natural_unit(table: FoodTable) -> None:
     yolk = table.find("egg yolk")
     assert yolk.mk4_mcg_per_100g == 31.0 and yolk.measures["large"] == 17.0
-    (row,) = compare(["egg yolk"], table)
+    (row,) = compare_names(["egg yolk"], table)
     assert row.to_min.grams == pytest.approx(145.161, abs=1e-3)  # 45 / 31 × 100
     assert row.to_min.natural == "8.5 large"  # 145.161 / 17 = 8.54
     assert row.to_max.natural == "38 large"  # 200 / 31 × 100 = 645.16 g; / 17 = 37.95
@@ -46,7 +59,7 @@ def test_unsplit_total_and_packaging_only(table: FoodTable) -> None:
     gouda = table.find("gouda")
     assert gouda.unsplit_total_mcg_per_100g == 47.3 and not gouda.partial
     assert gouda.measures == {"package": 198.0}
-    (row,) = compare(["gouda"], table)
+    (row,) = compare_names(["gouda"], table)
     assert row.to_min.grams == pytest.approx(95.137, abs=1e-3)  # 45 / 47.3 × 100
     assert row.to_min.natural == "0.48 package"  # 95.137 / 198 = 0.4805
     data = row.as_dict()
@@ -54,7 +67,7 @@ def test_unsplit_total_and_packaging_only(table: FoodTable) -> None:
 
 
 def test_cup_once_the_amount_reaches_a_cup(table: FoodTable) -> None:
-    (row,) = compare(["natto"], table, target=Target(2000, 3000))
+    (row,) = compare_names(["natto"], table, target=Target(2000, 3000))
     assert row.to_min.grams == pytest.approx(212.993, abs=1e-3)  # 2000 / 939 × 100
     assert row.to_min.natural == "1.2 cup"  # 212.993 / 175 = 1.217 (>= 1 cup)
 
@@ -71,74 +84,76 @@ def test_food_without_k2_never_reaches(table: FoodTable) -> None:
     cod = table.find("cod")
     assert cod.total_mcg_per_100g == 0.0
     assert grams_for_mcg(cod, 45) is None
-    (row,) = compare(["cod"], table)
+    (row,) = compare_names(["cod"], table)
     data = row.as_dict()
     assert (data["grams_to_min"], data["grams_to_max"], data["natural_to_min"]) == (None,) * 3
     assert data["total_mcg"] == 0.0
 
 
 def test_custom_target_range(table: FoodTable) -> None:
-    (row,) = compare(["natto"], table, target=Target(10, 50))
+    (row,) = compare_names(["natto"], table, target=Target(10, 50))
     assert row.to_min.grams == pytest.approx(1.06496, abs=1e-5)  # 10 / 939 × 100
     assert row.to_max.grams == pytest.approx(5.32481, abs=1e-5)  # 50 / 939 × 100
 
 
 def test_zero_minimum_needs_nothing(table: FoodTable) -> None:
-    (row,) = compare(["natto"], table, target=Target(0, 50))
+    (row,) = compare_names(["natto"], table, target=Target(0, 50))
     assert row.to_min.grams == 0.0
 
 
 def test_amount_in_a_volume_and_a_count(table: FoodTable) -> None:
-    natto, gouda = compare(["natto", "gouda"], table, amount="1 cup")
+    natto, gouda = compare_names(["natto", "gouda"], table, amount="1 cup")
     assert natto.intake is not None and natto.intake.grams == pytest.approx(175.0)
-    assert natto.intake.total_mcg == pytest.approx(1643.25)  # 939 × 1.75
+    assert natto.intake.vitamin_k.total_mcg == pytest.approx(1643.25)  # 939 × 1.75
     assert gouda.intake is None and gouda.error is not None and "density" in gouda.error
-    (yolks,) = compare(["egg yolk"], table, amount="2")  # a bare count: 2 × each (17 g)
+    (yolks,) = compare_names(["egg yolk"], table, amount="2")  # a bare count: 2 × each (17 g)
     assert yolks.intake is not None and yolks.intake.grams == 34.0
-    assert yolks.intake.mk4_mcg == pytest.approx(10.54)  # 31 × 0.34
+    assert yolks.intake.vitamin_k.mk4_mcg == pytest.approx(10.54)  # 31 × 0.34
 
 
 def test_amount_no_food_fits_raises_the_first_reason(table: FoodTable) -> None:
     with pytest.raises(K2Error, match="density for gouda"):
-        compare(["gouda"], table, amount="1 cup")
+        compare_names(["gouda"], table, amount="1 cup")
     with pytest.raises(ItemParseError, match="not an amount"):
-        compare(["natto"], table, amount="lots")
+        compare_names(["natto"], table, amount="lots")
 
 
 def test_per_serving(table: FoodTable) -> None:
     thigh = table.find("chicken thigh")
     assert thigh.measures["serving"] == 85.0 and thigh.mk4_mcg_per_100g == 24.0
-    natto, chicken = compare(["natto", "chicken thigh"], table, per_serving=True)
+    natto, chicken = compare_names(["natto", "chicken thigh"], table, per_serving=True)
     assert natto.intake is None and natto.error == NO_SERVING
     assert natto.as_dict()["grams"] is None and natto.as_dict()["total_mcg"] is None
     assert natto.to_min.grams == pytest.approx(4.7923, abs=1e-4)  # still known per food
     assert chicken.intake is not None and chicken.intake.grams == 85.0
-    assert chicken.intake.mk4_mcg == pytest.approx(20.4)  # 24 × 0.85
+    assert chicken.intake.vitamin_k.mk4_mcg == pytest.approx(20.4)  # 24 × 0.85
     assert chicken.amount == "1 serving"
     with pytest.raises(K2Error, match="no serving size"):
-        compare(["natto", "gouda"], table, per_serving=True)
+        compare_names(["natto", "gouda"], table, per_serving=True)
 
 
 def test_sorting(table: FoodTable) -> None:
     names = ["egg yolk", "cod", "natto", "gouda"]
-    by_total = compare(names, table, sort=CompareSort.total)
+    by_total = compare_names(names, table, sort=CompareSort.total)
     assert [r.food.name for r in by_total] == ["natto", "gouda", "egg yolk", "cod"]
-    by_to_min = compare(names, table, sort=CompareSort.to_min)
+    by_to_min = compare_names(names, table, sort=CompareSort.to_min)
     assert [r.food.name for r in by_to_min] == ["natto", "gouda", "egg yolk", "cod"]  # cod: never
-    by_mk4 = compare(names, table, sort=CompareSort.mk4)
+    by_mk4 = compare_names(names, table, sort=CompareSort.mk4)
     assert [r.food.name for r in by_mk4][:2] == ["egg yolk", "cod"]  # natto, gouda: no MK-4
-    assert [r.food.name for r in compare(names, table, sort=CompareSort.food)] == sorted(names)
-    assert [r.food.name for r in compare(names, table)] == names  # no sort: the order given
+    assert [r.food.name for r in compare_names(names, table, sort=CompareSort.food)] == sorted(
+        names
+    )
+    assert [r.food.name for r in compare_names(names, table)] == names  # no sort: the order given
 
 
 def test_unknown_food(table: FoodTable) -> None:
     with pytest.raises(UnknownFoodError, match="did you mean 'natto'"):
-        compare(["nnato"], table)
+        compare_names(["nnato"], table)
 
 
 def test_suggest_closes_the_gap_by_hand(table: FoodTable) -> None:
     advice = suggest(["1 egg yolk"], table)  # 17 g × 31 / 100 = 5.27 mcg
-    assert advice.total.total_mcg == pytest.approx(5.27)
+    assert advice.total.vitamin_k.total_mcg == pytest.approx(5.27)
     assert advice.gap_mcg == pytest.approx(39.73)  # 45 − 5.27
     assert advice.room_mcg == pytest.approx(194.73)  # 200 − 5.27
     first = advice.suggestions[0]
@@ -171,5 +186,5 @@ def test_suggest_category_limit_and_custom_target(table: FoodTable) -> None:
     assert advice.suggestions[0].food.name == "munster"
     assert advice.gap_mcg == pytest.approx(94.73)  # 100 − 5.27
     assert advice.suggestions[0].to_min.grams == pytest.approx(118.265, abs=1e-3)  # 94.73/80.1
-    with pytest.raises(UsageError, match="unknown category"):
+    with pytest.raises(CategoryError, match="unknown category"):
         richest_foods(table, 5, "cheeses")

@@ -7,11 +7,12 @@ import math
 import pytest
 
 from k2calc.days import DayIntake, coefficient_of_variation, summarize
-from k2calc.intake import Target
+from k2calc.target import Target
+from k2calc.vitamin import VitaminK
 
 
 def day(date: str, total: float) -> DayIntake:
-    return DayIntake(date, None, total, None, None, total, total, total, True, "")
+    return DayIntake(date, None, VitaminK(mk4_mcg=total, low_mcg=total, high_mcg=total), "")
 
 
 def test_summary_by_hand() -> None:
@@ -41,5 +42,5 @@ def test_custom_target_changes_the_counts() -> None:
 
 def test_day_json_has_subject_only_when_there_is_one() -> None:
     assert "subject" not in day("2026-11-01", 1.0).as_dict()
-    with_subject = DayIntake("2026-11-01", "p1", None, None, None, 0.0, 0.0, 0.0, False, "below")
+    with_subject = DayIntake("2026-11-01", "p1", VitaminK(), "below")
     assert with_subject.as_dict()["subject"] == "p1"

@@ -28,8 +28,9 @@ from k2calc.csvcells import restore
 from k2calc.errors import K2Error
 from k2calc.foods import Food, FoodTable, load_table
 from k2calc.intake import total
-from k2calc.render import TOTAL_CSV_COLUMNS, total_rows, write_csv, write_json
+from k2calc.output import Format, emit, write_csv
 from k2calc.report import report
+from k2calc.views import total_view
 
 pytestmark = pytest.mark.fuzz
 
@@ -154,11 +155,11 @@ def test_fuzz_items(texts: list[str]) -> None:
         assert all(_finite(v) for v in intake.as_dict().values())
     assert all(_finite(v) for v in result.sums().values())
     out = io.StringIO()
-    write_json(result.as_dict(), out)
+    emit(total_view(result), Format.json, out)
     json.loads(out.getvalue())
     out.getvalue().encode("utf-8")  # no lone surrogates
     out = io.StringIO()
-    write_csv(total_rows(result), TOTAL_CSV_COLUMNS, out)
+    emit(total_view(result), Format.csv, out)
     _no_formula_cells(out.getvalue())
     out.getvalue().encode("utf-8")
 
@@ -220,8 +221,8 @@ def test_fuzz_food_file(file: tuple[str, list[str]], amount: str, unit: str) -> 
         event("item resolved against it")
         assert all(_finite(v) for v in result.sums().values())
         out = io.StringIO()
-        write_json(result.as_dict(), out)
-        write_csv(total_rows(result), TOTAL_CSV_COLUMNS, out)
+        for fmt in (Format.json, Format.csv):
+            emit(total_view(result), fmt, out)
 
 
 # -- surface 3: a report CSV -------------------------------------------------------------

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from k2calc.errors import UsageError
+from k2calc.errors import TargetError
 from k2calc.foods import FoodTable, read_foods
-from k2calc.intake import Target, total
+from k2calc.intake import total
+from k2calc.target import Target
 
 
 def test_natto_egg_gouda_by_hand(table: FoodTable) -> None:
@@ -19,21 +20,21 @@ def test_natto_egg_gouda_by_hand(table: FoodTable) -> None:
 
     result = total(["30 g natto", "2 eggs", "1 oz gouda"], table)
     natto_item, egg_item, gouda_item = result.items
-    assert natto_item.mk7_mcg == pytest.approx(281.7)  # 939 × 30 / 100
-    assert natto_item.mk4_mcg is None and natto_item.partial
-    assert egg_item.grams == 100.0 and egg_item.mk4_mcg == pytest.approx(0.2)
+    assert natto_item.vitamin_k.mk7_mcg == pytest.approx(281.7)  # 939 × 30 / 100
+    assert natto_item.vitamin_k.mk4_mcg is None and natto_item.vitamin_k.partial
+    assert egg_item.grams == 100.0 and egg_item.vitamin_k.mk4_mcg == pytest.approx(0.2)
     oz = 28.349523125
-    assert gouda_item.total_mcg == pytest.approx(47.3 * oz / 100)  # 13.4093…
-    assert gouda_item.mk4_mcg is None and not gouda_item.partial
+    assert gouda_item.vitamin_k.total_mcg == pytest.approx(47.3 * oz / 100)  # 13.4093…
+    assert gouda_item.vitamin_k.mk4_mcg is None and not gouda_item.vitamin_k.partial
 
-    assert result.mk4_mcg == pytest.approx(0.2)  # only the egg measured MK-4
-    assert result.mk7_mcg == pytest.approx(281.7)
-    assert result.other_mk_mcg is None  # nobody measured it
-    assert result.total_mcg == pytest.approx(281.7 + 0.2 + 47.3 * oz / 100)  # 295.3093…
-    assert result.partial
+    assert result.vitamin_k.mk4_mcg == pytest.approx(0.2)  # only the egg measured MK-4
+    assert result.vitamin_k.mk7_mcg == pytest.approx(281.7)
+    assert result.vitamin_k.other_mk_mcg is None  # nobody measured it
+    assert result.vitamin_k.total_mcg == pytest.approx(281.7 + 0.2 + 47.3 * oz / 100)  # 295.3093…
+    assert result.vitamin_k.partial
     # Band: natto 939–1103.4, egg has none, gouda 32–90.
-    assert result.low_mcg == pytest.approx(281.7 + 0.2 + 32 * oz / 100)
-    assert result.high_mcg == pytest.approx(1103.4 * 0.3 + 0.2 + 90 * oz / 100)
+    assert result.vitamin_k.low_mcg == pytest.approx(281.7 + 0.2 + 32 * oz / 100)
+    assert result.vitamin_k.high_mcg == pytest.approx(1103.4 * 0.3 + 0.2 + 90 * oz / 100)
     assert result.status == "above"
 
 
@@ -44,9 +45,9 @@ def test_cheddar_counts_the_long_chain_forms(table: FoodTable) -> None:
     assert (mk4, mk7) == (8.6, None)
     assert other == pytest.approx(13.1)
     item = total(["2 slices cheddar"], table).items[0]
-    assert item.mk4_mcg == pytest.approx(8.6 * 0.56)
-    assert item.other_mk_mcg == pytest.approx(13.1 * 0.56)
-    assert item.total_mcg == pytest.approx(21.7 * 0.56)  # 12.152
+    assert item.vitamin_k.mk4_mcg == pytest.approx(8.6 * 0.56)
+    assert item.vitamin_k.other_mk_mcg == pytest.approx(13.1 * 0.56)
+    assert item.vitamin_k.total_mcg == pytest.approx(21.7 * 0.56)  # 12.152
 
 
 @pytest.mark.parametrize(
@@ -66,15 +67,15 @@ def test_custom_target_changes_status(table: FoodTable) -> None:
 
 @pytest.mark.parametrize(("low", "high"), [(-1, 200), (50, 40)])
 def test_bad_target_is_a_usage_error(low: float, high: float) -> None:
-    with pytest.raises(UsageError):
+    with pytest.raises(TargetError):
         Target(low, high)
 
 
 def test_supplement_amount_is_the_vitamin(table: FoodTable) -> None:
     result = total(["100 mcg mk-7", "45 mg mk-4"], table)
-    assert result.mk7_mcg == pytest.approx(100.0)
-    assert result.mk4_mcg == pytest.approx(45_000.0)
-    assert not result.partial
+    assert result.vitamin_k.mk7_mcg == pytest.approx(100.0)
+    assert result.vitamin_k.mk4_mcg == pytest.approx(45_000.0)
+    assert not result.vitamin_k.partial
 
 
 def test_user_food_overrides_builtin(table: FoodTable) -> None:
@@ -85,8 +86,8 @@ def test_user_food_overrides_builtin(table: FoodTable) -> None:
         "natto,,fermented,,1000,,cup=180",
     ]
     mine = FoodTable([*table.foods, *read_foods(rows, "mine.csv", "mine.csv")])
-    assert total(["2 capsules"], mine).mk7_mcg == pytest.approx(360.0)
-    assert total(["1 cup natto"], mine).mk7_mcg == pytest.approx(1800.0)
+    assert total(["2 capsules"], mine).vitamin_k.mk7_mcg == pytest.approx(360.0)
+    assert total(["1 cup natto"], mine).vitamin_k.mk7_mcg == pytest.approx(1800.0)
 
 
 def test_column_arithmetic_is_portion_intake(table: FoodTable) -> None:
@@ -110,11 +111,19 @@ def test_column_arithmetic_is_portion_intake(table: FoodTable) -> None:
         per_100g_columns(foods), np.arange(len(foods)), np.array([p.grams for p in portions])
     )
     for row, item in enumerate(total(items, table).items):
-        for key in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg"):
-            expected = getattr(item, key)
+        k = item.vitamin_k
+        expected = {
+            "mk4_mcg": k.mk4_mcg,
+            "mk7_mcg": k.mk7_mcg,
+            "other_mk_mcg": k.other_mk_mcg,
+            "total_mcg": k.lower_bound_mcg,
+            "low_mcg": k.low_mcg or 0.0,
+            "high_mcg": k.high_mcg or 0.0,
+        }
+        for key, value in expected.items():
             got = columns[key][row]
-            assert (np.isnan(got) and expected is None) or got == expected, (item.input, key)
-        assert bool(columns["partial"][row]) is item.partial
+            assert (np.isnan(got) and value is None) or got == value, (item.input, key)
+        assert bool(columns["partial"][row]) is k.partial
 
 
 def test_status_of_a_column_is_status_of_each() -> None:

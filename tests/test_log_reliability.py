@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from k2calc import mealog
-from k2calc.cli.log import PAUSE_ENV, PAUSE_MESSAGE
 
 SCRIPT = shutil.which("k2calc") or str(Path(sys.executable).parent / "k2calc")
 NOT_A_LOG = "is not a k2calc log database"
@@ -37,6 +36,25 @@ WRITER = textwrap.dedent(
         time.sleep(0.005)
     for n in range(100):
         mealog.add_entries(db, [mealog.NewEntry("2026-11-22", worker, portion, str(n))])
+    """
+)
+
+PAUSE_MESSAGE = "inserted, not committed"
+PAUSING_WRITER = textwrap.dedent(
+    f"""
+    import sys, time
+    from pathlib import Path
+    from k2calc import mealog
+    from k2calc.foods import load_table
+    from k2calc.parse import resolve_all
+
+    def pause():
+        print({PAUSE_MESSAGE!r}, file=sys.stderr, flush=True)
+        time.sleep(60)
+
+    portions = resolve_all(["30 g natto", "2 eggs"], load_table())
+    new = [mealog.NewEntry("2026-11-22", "", p) for p in portions]
+    mealog.add_entries(Path(sys.argv[1]), new, before_commit=pause)
     """
 )
 
@@ -75,11 +93,11 @@ def test_a_writer_killed_before_commit_leaves_no_partial_entry(tmp_path: Path) -
     db = tmp_path / "log.sqlite3"
     assert k2calc("log", "add", "1 egg", "--db", str(db)).returncode == 0
     writer = subprocess.Popen(
-        [SCRIPT, "log", "add", "30 g natto", "2 eggs", "--db", str(db)],
+        [sys.executable, "-c", PAUSING_WRITER, str(db)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, PAUSE_ENV: "60"},
+        cwd=tmp_path,  # import the installed k2calc, not the checkout's source tree
     )
     assert writer.stderr is not None
     assert writer.stderr.readline().strip() == PAUSE_MESSAGE  # both rows inserted, not committed
@@ -170,8 +188,8 @@ def test_a_read_only_location_gets_a_clear_error(tmp_path: Path) -> None:
     assert existing.returncode == 1
     assert existing.stderr.startswith("k2calc: error: cannot ")
     assert "Traceback" not in existing.stderr and existing.stderr.count("\n") == 1
-    assert fresh.returncode == 1
-    assert fresh.stderr.startswith(f"k2calc: error: cannot create the folder {folder / 'sub'}")
+    assert fresh.returncode == 1  # --db names a folder that does not exist: not created
+    assert fresh.stderr.startswith(f"k2calc: error: --db {folder / 'sub' / 'log.sqlite3'}: ")
     assert shown.returncode == 0, shown.stderr  # reading a read-only log still works
     assert (folder / "log.sqlite3").read_bytes() == before
 

@@ -93,10 +93,14 @@ def test_entry_keeps_text_resolved_values_and_version(db: Path, table: FoodTable
     assert (stored.id, stored.date, stored.meal) == (1, "2026-11-22", "breakfast")
     item = stored.intake
     assert (item.input, item.food, item.grams) == ("30 g natto", "natto", 30.0)
-    assert item.mk7_mcg == pytest.approx(281.7)  # 939 * 30 / 100
-    assert item.mk4_mcg is None and item.other_mk_mcg is None  # not measured, not zero
-    assert (item.low_mcg, item.high_mcg) == pytest.approx((281.7, 331.02))  # 1103.4 * 0.3
-    assert item.partial is True
+    assert item.vitamin_k.mk7_mcg == pytest.approx(281.7)  # 939 * 30 / 100
+    assert (
+        item.vitamin_k.mk4_mcg is None and item.vitamin_k.other_mk_mcg is None
+    )  # not measured, not zero
+    assert (item.vitamin_k.low_mcg, item.vitamin_k.high_mcg) == pytest.approx(
+        (281.7, 331.02)
+    )  # 1103.4 * 0.3
+    assert item.vitamin_k.partial is True
     assert (stored.k2calc_version, stored.food_origin) == (__version__, "built-in")
     assert dt.datetime.fromisoformat(stored.logged_at).tzinfo is not None
 
@@ -104,7 +108,7 @@ def test_entry_keeps_text_resolved_values_and_version(db: Path, table: FoodTable
 def test_reading_a_missing_log_creates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "no" / "such" / "log.sqlite3"
     assert mealog.entries_between(path, "2026-01-01", "2026-12-31") == []
-    assert mealog.day_total(path, "2026-11-22").total_mcg == 0
+    assert mealog.day_total(path, "2026-11-22").vitamin_k.total_mcg is None  # nothing logged
     assert not (tmp_path / "no").exists()
 
 
@@ -112,7 +116,7 @@ def test_schema_marker_and_version(db: Path, table: FoodTable) -> None:
     mealog.add_entries(db, [new(table, "2 eggs")])
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == mealog.APPLICATION_ID
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == mealog.SCHEMA_VERSION == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == mealog.SCHEMA_VERSION == 2
     conn.close()
 
 
@@ -130,15 +134,9 @@ def test_one_bad_step_logs_nothing(db: Path, table: FoodTable) -> None:
 def test_logged_values_survive_a_table_change(db: Path, table: FoodTable) -> None:
     mealog.add_entries(db, [new(table, "30 g natto")])
     richer = FoodTable([*table.foods, Food(name="natto", mk7_mcg_per_100g=1000.0)])
-    # The log keeps the value it was logged with (939 mcg/100 g) ...
-    assert mealog.day_total(db, "2026-11-22").total_mcg == pytest.approx(281.7)
-    # ... and the portions for today's table carry the new food (for `suggest`).
-    [portion] = mealog.portions_for_day(db, "2026-11-22", richer)
-    assert (portion.text, portion.grams, portion.food.mk7_mcg_per_100g) == (
-        "30 g natto",
-        30.0,
-        1000.0,
-    )
+    assert richer.find("natto").mk7_mcg_per_100g == 1000.0
+    # The log keeps the value it was logged with (939 mcg/100 g).
+    assert mealog.day_total(db, "2026-11-22").vitamin_k.total_mcg == pytest.approx(281.7)
 
 
 def test_days_and_summary_by_hand(db: Path, table: FoodTable) -> None:
@@ -157,9 +155,9 @@ def test_days_and_summary_by_hand(db: Path, table: FoodTable) -> None:
         ("2026-11-02", "within"),
         ("2026-11-03", "below"),
     ]
-    assert days[2].day.mk4_mcg == pytest.approx(8.6)
-    assert days[2].day.other_mk_mcg == pytest.approx(13.1)
-    assert days[2].day.mk7_mcg is None
+    assert days[2].day.vitamin_k.mk4_mcg == pytest.approx(8.6)
+    assert days[2].day.vitamin_k.other_mk_mcg == pytest.approx(13.1)
+    assert days[2].day.vitamin_k.mk7_mcg is None
     summary = summarize([d.day for d in days], target)
     mean = (281.7 + 93.9 + 21.7) / 3  # 132.43
     assert summary.mean_mcg == pytest.approx(mean)
@@ -182,7 +180,7 @@ def test_meals_grouped_in_day_order(db: Path, table: FoodTable) -> None:
             new(table, "5 eggs", meal="snack"),
         ],
     )
-    day = mealog.day(db, "2026-11-22", Target())
+    day = mealog.logged_day(db, "2026-11-22", Target())
     groups = [(meal, [e.id for e in entries]) for meal, entries in day.meals()]
     assert groups == [
         ("breakfast", [5]),
@@ -257,10 +255,10 @@ def test_migrations_run_in_order_and_keep_entries(
         conn.execute("ALTER TABLE entries ADD COLUMN rating INTEGER")
 
     monkeypatch.setattr(mealog, "MIGRATIONS", (*mealog.MIGRATIONS, add_rating))
-    monkeypatch.setattr(mealog, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(mealog, "SCHEMA_VERSION", 3)
     assert [e.intake.food for e in mealog.all_entries(db)] == ["egg"]  # upgraded on open
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         columns = [row[1] for row in conn.execute("PRAGMA table_info(entries)")]
     conn.close()
     assert columns[-1] == "rating"

@@ -12,8 +12,10 @@ import pytest
 from k2calc.days import DayIntake, summarize
 from k2calc.errors import LISTED_BAD_ROWS
 from k2calc.foods import FoodTable
-from k2calc.intake import Target, total
+from k2calc.intake import total
 from k2calc.report import BadRowsError, Report, ReportFileError, report
+from k2calc.target import Target
+from k2calc.vitamin import VitaminK
 
 # Rows of foods.csv used below (mcg per 100 g; band low-high; measures):
 #   natto:   MK-7 939, MK-4 and other not measured; band 939-1103.4; cup=175
@@ -164,7 +166,7 @@ def test_summary_matches_days_summarize(tmp_path: Path, table: FoodTable) -> Non
     assert [r["subject"] for r in rows] == ["s0", "s1", "s2"]
     for row in rows:
         mine = [
-            DayIntake(d["date"], d["subject"], None, None, None, d["total_mcg"], 0, 0, False, "")
+            DayIntake(d["date"], d["subject"], VitaminK(unsplit_mk_mcg=d["total_mcg"]), "")
             for d in result.day_rows()
             if d["subject"] == row["subject"]
         ]

@@ -30,7 +30,7 @@ Examples:
   k2calc report diary.csv --summary
 """
 
-app = new_app("k2calc", HELP)
+app = new_app("k2calc", HELP, completion=True)
 
 
 def _show_version(value: bool) -> None:
@@ -63,8 +63,4 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    try:
-        app()
-    except BrokenPipeError:  # e.g. `k2calc foods | head`
-        sys.stderr.close()
-        sys.exit(0)
+    app()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -11,7 +10,6 @@ from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     CheckOpt,
     FoodsOpt,
-    Format,
     FormatOpt,
     ItemsCommand,
     MaxOpt,
@@ -20,8 +18,9 @@ from k2calc.cli.common import (
     read_items,
     user_errors,
 )
-from k2calc.errors import K2Error
-from k2calc.foods import load_table, sort_foods, source_citations
+from k2calc.errors import CategoryError, K2Error
+from k2calc.foods import load_table, sort_foods
+from k2calc.output import Format, emit
 from k2calc.sort_keys import FoodSort
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
 
@@ -58,16 +57,11 @@ def total(
       printf '30g natto\\n1 egg yolk\\n' | k2calc total - --check
     """
     from k2calc.intake import total as compute_total
-    from k2calc.render import TOTAL_CSV_COLUMNS, total_rows, total_table, write_csv, write_json
+    from k2calc.views import total_view
 
     target = Target(min_mcg, max_mcg)
     result = compute_total(read_items(items), load_table(foods_file), target, strict)
-    if fmt is Format.json:
-        write_json(result.as_dict(), sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(total_rows(result), TOTAL_CSV_COLUMNS, sys.stdout)
-    else:
-        total_table(result, sys.stdout)
+    emit(total_view(result), fmt)
     if check and result.status != WITHIN:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
@@ -110,12 +104,12 @@ def foods(
       k2calc foods --category cheese --sort total --limit 10
       k2calc foods chicken --format csv
     """
-    from k2calc.render import FOOD_CSV_COLUMNS, food_rows, foods_table, write_csv, write_json
+    from k2calc.views import foods_view
 
     table = load_table(foods_file)
     text = " ".join(query or [])
     if category is not None and category.lower() not in table.categories + ["supplement"]:
-        raise K2Error(f"unknown category '{category}'; categories: {', '.join(table.categories)}")
+        raise CategoryError(category, table.categories)
     matching = sort_foods(table.search(text, category), sort, text)
     if not matching:
         raise K2Error(
@@ -123,17 +117,12 @@ def foods(
         )
     shown = limit or (TABLE_ROWS if fmt is Format.table else None)
     found = matching[:shown]
-    if fmt is Format.json:
-        write_json(food_rows(found), sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(food_rows(found), FOOD_CSV_COLUMNS, sys.stdout)
-    else:
-        title = f"{len(matching)} food{'s' if len(matching) != 1 else ''}" + (
-            f" matching '{text}'" if text else ""
-        )
-        if len(found) < len(matching):
-            title += f", the first {len(found)}" + ("" if limit else " (--limit N for more)")
-        foods_table(found, sys.stdout, title)
+    title = f"{len(matching)} food{'s' if len(matching) != 1 else ''}" + (
+        f" matching '{text}'" if text else ""
+    )
+    if len(found) < len(matching):
+        title += f", the first {len(found)}" + ("" if limit else " (--limit N for more)")
+    emit(foods_view(found, title), fmt)
 
 
 @user_errors
@@ -149,17 +138,9 @@ def show(
       k2calc show natto
       k2calc show egg yolk --format json
     """
-    from k2calc.render import FOOD_CSV_COLUMNS, food_card, food_rows, write_csv, write_json
+    from k2calc.views import food_view
 
-    found = load_table(foods_file).find(" ".join(food))
-    if fmt is Format.json:
-        citations = source_citations()
-        cited = {k: citations[k] for k in found.sources if k in citations}
-        write_json({**found.as_dict(), "citations": cited}, sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(food_rows([found]), FOOD_CSV_COLUMNS, sys.stdout)
-    else:
-        food_card(found, sys.stdout)
+    emit(food_view(load_table(foods_file).find(" ".join(food))), fmt)
 
 
 def register(app: typer.Typer) -> None:

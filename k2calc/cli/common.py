@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
-from typer.core import TyperCommand
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer.core import TyperCommand, TyperGroup
+from typer.exceptions import Abort
 
 from k2calc.bounds import MAX_INPUT_BYTES, read_bounded, safe_lines
-from k2calc.errors import K2Error, UsageError
+from k2calc.errors import AmbiguousFoodError, K2Error, TargetError, UnknownFoodError
+from k2calc.output import Format
 
-EXIT_BAD_INPUT = 1
-EXIT_USAGE = 2
-EXIT_OUTSIDE_TARGET = 3
-
-
-class Format(StrEnum):
-    """Output formats every data command accepts."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
+# The exit-code contract, the same for every command (docs/cli.md; tests/test_exit_codes.py).
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1  # a food, amount, file, category or date that cannot be used
+EXIT_USAGE = 2  # options: unknown, missing, a bad choice, or contradicting each other
+EXIT_OUTSIDE_TARGET = 3  # only with --check: the total or some day is outside the target
+EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output: a table for people, csv or json for programs."),
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output: a table for people, csv or json for programs.",
+    ),
 ]
 FoodsOpt = Annotated[
     Path | None,
@@ -64,13 +67,37 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def new_app(name: str, help: str) -> typer.Typer:
-    """A typer app (or sub-app) with k2calc's settings: plain help, -h, no completion."""
+class K2Group(TyperGroup):
+    """The root command: click's own errors (a missing argument, a bad choice, an unknown
+    command or option) in the tool's one-line style with a hint, and one exit-code contract."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except NoArgsIsHelpError as exc:
+            typer.echo(exc.ctx.get_help() if exc.ctx else "")
+            sys.exit(EXIT_USAGE)
+        except ClickException as exc:
+            context = getattr(exc, "ctx", None)
+            where = context.command_path if context is not None else "k2calc"
+            say(f"{exc.format_message()} (see '{where} --help')")
+            sys.exit(EXIT_USAGE)
+        except Abort:
+            sys.exit(EXIT_INTERRUPTED)
+        except typer.Exit as exc:
+            sys.exit(exc.exit_code)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def new_app(name: str, help: str, completion: bool = False) -> typer.Typer:
+    """A typer app (or sub-app) with k2calc's settings: plain help, -h, one error style."""
     return typer.Typer(
         name=name,
         help=help,
+        cls=K2Group,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=completion,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -122,25 +149,50 @@ class ItemsCommand(TyperCommand):
         return super().parse_args(ctx, [*options, "--", *items] if items else options)
 
 
+def say(message: str) -> None:
+    """An error as one line on stderr."""
+    typer.echo(f"k2calc: error: {safe_lines(message)}", err=True)
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one line on stderr and exit with ``code``."""
-    typer.echo(f"k2calc: error: {safe_lines(message)}", err=True)
+    say(message)
     raise typer.Exit(code)
 
 
+def _message(exc: K2Error) -> str:
+    """The library's message, with the CLI's hint where a flag fixes it."""
+    if isinstance(exc, TargetError):
+        return f"--min/--max: {exc}"
+    if isinstance(exc, UnknownFoodError) and not exc.suggestions:
+        word = exc.query.split()[0] if exc.query.split() else ""
+        return f"{exc} — try: k2calc foods {word}".rstrip()
+    if isinstance(exc, AmbiguousFoodError):
+        return f"{exc} (see: k2calc foods '{exc.query}')"
+    return str(exc)
+
+
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn k2calc's own errors into one line on stderr and the documented exit code."""
+    """Turn k2calc's own errors into one line on stderr and the documented exit code; a
+    reader that stops reading (``k2calc foods | head``) is not an error."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except UsageError as exc:
-            fail(str(exc), EXIT_USAGE)
+        except (UsageError, TargetError) as exc:
+            fail(_message(exc), EXIT_USAGE)
         except K2Error as exc:
-            fail(str(exc), EXIT_BAD_INPUT)
+            fail(_message(exc), EXIT_BAD_INPUT)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+            raise typer.Exit(EXIT_OK) from None
 
     return wrapper
+
+
+class UsageError(K2Error):
+    """Options that contradict each other (exit code 2)."""
 
 
 def read_items(items: list[str]) -> list[str]:

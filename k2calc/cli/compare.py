@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,21 +9,20 @@ import typer
 
 from k2calc.cli.common import (
     FoodsOpt,
-    Format,
     FormatOpt,
     ItemsCommand,
     MaxOpt,
     MinOpt,
+    UsageError,
     read_items,
     user_errors,
 )
 from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
-from k2calc.errors import UsageError
+from k2calc.compare import DEFAULT_SUGGESTIONS
 from k2calc.foods import load_table
+from k2calc.output import Format, emit
 from k2calc.sort_keys import CompareSort
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
-
-DEFAULT_SUGGESTIONS = 5
 
 
 class Per(StrEnum):
@@ -87,14 +85,13 @@ def compare(
       k2calc compare natto gouda brie --amount "1 oz" --sort total
       k2calc compare "chicken thigh" "chicken drumstick" --per serving --format json
     """
-    from k2calc.compare import compare as compare_foods
-    from k2calc.render import write_csv, write_json
-    from k2calc.render_compare import COMPARE_CSV_COLUMNS, compare_rows, compare_table
+    from k2calc.compare import compare_names
+    from k2calc.views_compare import compare_view
 
     if amount is not None and per is not None:
         raise UsageError("give --amount or --per serving, not both")
     target = Target(min_mcg, max_mcg)
-    rows = compare_foods(
+    rows = compare_names(
         foods,
         load_table(foods_file),
         amount,
@@ -102,12 +99,7 @@ def compare(
         per_serving=per is Per.serving,
         sort=sort,
     )
-    if fmt is Format.json:
-        write_json(compare_rows(rows), sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(compare_rows(rows), COMPARE_CSV_COLUMNS, sys.stdout)
-    else:
-        compare_table(rows, target, sys.stdout)
+    emit(compare_view(rows, target), fmt)
 
 
 @user_errors
@@ -152,8 +144,7 @@ def suggest(
     from k2calc.compare import suggest_for_day
     from k2calc.intake import total
     from k2calc.mealog import day_total
-    from k2calc.render import write_csv, write_json
-    from k2calc.render_compare import SUGGEST_CSV_COLUMNS, suggest_rows, suggest_table
+    from k2calc.views_compare import suggest_view
 
     target = Target(min_mcg, max_mcg)
     table = load_table(foods_file)
@@ -161,13 +152,7 @@ def suggest(
         day = total(read_items(items), table, target)
     else:
         day = day_total(db_path(db), log_date(date), target)
-    advice = suggest_for_day(day, table, limit, category)
-    if fmt is Format.json:
-        write_json(advice.as_dict(), sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(suggest_rows(advice), SUGGEST_CSV_COLUMNS, sys.stdout)
-    else:
-        suggest_table(advice, sys.stdout)
+    emit(suggest_view(suggest_for_day(day, table, limit, category)), fmt)
 
 
 def register(app: typer.Typer) -> None:

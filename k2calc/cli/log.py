@@ -3,40 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-import time
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
-    Format,
     FormatOpt,
     ItemsCommand,
     MaxOpt,
     MinOpt,
     StrictOpt,
+    UsageError,
     new_app,
     read_items,
     user_errors,
 )
-from k2calc.errors import K2Error, UsageError
+from k2calc.errors import K2Error
+from k2calc.output import Format, emit
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from k2calc.mealog import LoggedDay
-
-# Test hook: seconds to sleep between the inserts of `log add` and its commit, after printing
-# PAUSE_MESSAGE on stderr, so a test can kill the process mid-transaction. Never set it otherwise.
-PAUSE_ENV = "K2CALC_TEST_PAUSE_BEFORE_COMMIT"
-PAUSE_MESSAGE = "k2calc: test pause before commit"
 
 LOG_HELP = """Keep a log of what you eat, day by day, and see how the days add up.
 
@@ -85,11 +74,19 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-def db_path(db: Path | None) -> Path:
-    """The log file: --db / K2CALC_DB, else the default in the user data folder."""
+def db_path(db: Path | None, creating: bool = False) -> Path:
+    """The log file: --db / K2CALC_DB, else the default in the user data folder.
+
+    A log the user names is only created in a folder that exists (a typo in --db must not
+    make a tree of folders); the default log's folder is made as needed.
+    """
     from k2calc.paths import default_log_path
 
-    return db if db is not None else default_log_path()
+    if db is None:
+        return default_log_path()
+    if creating and not db.parent.is_dir():
+        raise K2Error(f"--db {db}: the folder {db.parent} does not exist; create it first")
+    return db
 
 
 def log_date(text: str) -> str:
@@ -119,22 +116,6 @@ def _span(
     if start > end:
         raise UsageError(f"the range {start} to {end} ends before it starts")
     return start.isoformat(), end.isoformat()
-
-
-def _entries(count: int) -> str:
-    return f"{count} entr{'y' if count == 1 else 'ies'}"
-
-
-def _pause_hook() -> Callable[[], None] | None:
-    seconds = os.environ.get(PAUSE_ENV)
-    if not seconds:
-        return None
-
-    def pause() -> None:
-        print(PAUSE_MESSAGE, file=sys.stderr, flush=True)
-        time.sleep(float(seconds))
-
-    return pause
 
 
 @log_app.command(cls=ItemsCommand)
@@ -175,30 +156,15 @@ def add(
     from k2calc import mealog
     from k2calc.foods import load_table
     from k2calc.parse import resolve_all
-    from k2calc.render import write_csv, write_json
+    from k2calc.views_log import added_view
 
     target = Target(min_mcg, max_mcg)
-    day = log_date(date)
-    path = db_path(db)
+    date_logged = log_date(date)
+    path = db_path(db, creating=True)
     portions = resolve_all(read_items(items), load_table(foods_file), strict)
-    new = [mealog.NewEntry(day, mealog.normalize_meal(meal), p, note) for p in portions]
-    added = mealog.add_entries(path, new, before_commit=_pause_hook())
-    logged = mealog.day(path, day, target)
-    if fmt is Format.json:
-        sums = {**logged.day.as_dict(), "target_min_mcg": min_mcg, "target_max_mcg": max_mcg}
-        write_json({"added": [e.as_dict() for e in added], "day": sums}, sys.stdout)
-    elif fmt is Format.csv:
-        from k2calc.render_log import ENTRY_CSV_COLUMNS, entry_rows
-
-        write_csv(entry_rows(added, target), ENTRY_CSV_COLUMNS, sys.stdout)
-    else:
-        from k2calc.render import console, target_line
-        from k2calc.render_log import entries_table
-
-        entries_table(added, f"Logged {_entries(len(added))} (mcg)", sys.stdout)
-        out = console(sys.stdout)
-        out.print(f"Day {day}: {_entries(len(logged.entries))} in all")
-        out.print(target_line(logged.total))
+    new = [mealog.NewEntry(date_logged, mealog.normalize_meal(meal), p, note) for p in portions]
+    added = mealog.add_entries(path, new)
+    emit(added_view(added, mealog.logged_day(path, date_logged, target)), fmt)
 
 
 @log_app.command()
@@ -241,62 +207,23 @@ def show(
       k2calc log show --from 2026-11-01 --to 2026-11-30 --format csv
     """
     from k2calc import mealog
-    from k2calc.render import write_csv, write_json
+    from k2calc.views_log import day_view, range_view
 
     target = Target(min_mcg, max_mcg)
     path = db_path(db)
     span = _span(date, first, last, days)
     if span is None:
-        one = mealog.day(path, log_date(date or "today"), target)
-        _show_day(one, target, fmt)
+        one = mealog.logged_day(path, log_date(date or "today"), target)
+        emit(day_view(one), fmt)
         shown = [one]
     else:
         from k2calc.days import summarize
 
         shown = mealog.logged_days(mealog.entries_between(path, *span), target)
         summary = summarize([d.day for d in shown], target) if shown else None
-        if fmt is Format.json:
-            write_json(
-                _show_json(shown, target, summary.as_dict() if summary else None), sys.stdout
-            )
-        elif fmt is Format.csv:
-            from k2calc.render_log import DAY_CSV_COLUMNS, day_csv_rows
-
-            write_csv(day_csv_rows(shown), DAY_CSV_COLUMNS, sys.stdout)
-        else:
-            from k2calc.render_log import range_table
-
-            range_table(shown, summary, target, f"{span[0]} to {span[1]}", sys.stdout)
+        emit(range_view(shown, summary, target, f"{span[0]} to {span[1]}"), fmt)
     if check and any(d.day.status != WITHIN for d in shown):
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
-
-
-def _show_json(
-    days: list[LoggedDay], target: Target, summary: dict[str, object] | None
-) -> dict[str, object]:
-    data: dict[str, object] = {
-        "table_values": "logged",
-        "target_min_mcg": target.min_mcg,
-        "target_max_mcg": target.max_mcg,
-        "days": [d.as_dict() for d in days],
-    }
-    if summary is not None or len(days) != 1:
-        data["summary"] = summary
-    return data
-
-
-def _show_day(one: LoggedDay, target: Target, fmt: Format) -> None:
-    from k2calc.render import write_csv, write_json
-    from k2calc.render_log import ENTRY_CSV_COLUMNS, day_table, entry_rows
-
-    if fmt is Format.json:
-        write_json(_show_json([one], target, None), sys.stdout)
-    elif fmt is Format.csv:
-        grams = sum(e.intake.grams for e in one.entries)
-        total_row = {"date": one.day.date, "input": "total", "grams": grams, **one.day.as_dict()}
-        write_csv([*entry_rows(one.entries, target), total_row], ENTRY_CSV_COLUMNS, sys.stdout)
-    else:
-        day_table(one, sys.stdout)
 
 
 @log_app.command("rm")
@@ -316,16 +243,9 @@ def remove(
       k2calc log rm 12 13 14
     """
     from k2calc import mealog
-    from k2calc.render import write_csv, write_json
-    from k2calc.render_log import ENTRY_CSV_COLUMNS, entries_table, entry_rows
+    from k2calc.views_log import removed_view
 
-    removed = mealog.remove_entries(db_path(db), ids)
-    if fmt is Format.json:
-        write_json([e.as_dict() for e in removed], sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(entry_rows(removed, Target()), ENTRY_CSV_COLUMNS, sys.stdout)
-    else:
-        entries_table(removed, f"Removed {_entries(len(removed))}", sys.stdout)
+    emit(removed_view(mealog.remove_entries(db_path(db), ids)), fmt)
 
 
 @log_app.command("export")
@@ -353,16 +273,12 @@ def export(
       k2calc log export --format json --from 2026-11-01
     """
     from k2calc import mealog
-    from k2calc.render import write_csv, write_json
+    from k2calc.views_log import export_view
 
     path = db_path(db)
     span = _span(None, first, last, days)
     entries = mealog.all_entries(path) if span is None else mealog.entries_between(path, *span)
-    rows = [e.export_row() for e in entries]
-    if fmt is ExportFormat.json:
-        write_json(rows, sys.stdout)
-    else:
-        write_csv(rows, mealog.EXPORT_COLUMNS, sys.stdout)
+    emit(export_view(entries), Format(fmt.value))
 
 
 @log_app.command("import")
@@ -392,7 +308,7 @@ def import_(
     from k2calc import mealog
     from k2calc.bounds import MAX_INPUT_BYTES, read_bounded
     from k2calc.foods import load_table
-    from k2calc.render import write_json
+    from k2calc.views_log import imported_view
 
     label = "stdin" if file == "-" else file
     try:
@@ -407,22 +323,9 @@ def import_(
     except (OSError, UnicodeDecodeError) as exc:
         raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     new = mealog.read_import(text, label, load_table(foods_file))
-    added = mealog.add_entries(db_path(db), new) if new else []
-    dates = sorted({e.date for e in added})
-    result = {
-        "imported_entries": len(added),
-        "first_date": dates[0] if dates else None,
-        "last_date": dates[-1] if dates else None,
-    }
-    if fmt is Format.json:
-        write_json(result, sys.stdout)
-    elif fmt is Format.csv:
-        from k2calc.render import write_csv
-
-        write_csv([result], list(result), sys.stdout)
-    else:
-        span = f" ({dates[0]} to {dates[-1]})" if dates else ""
-        typer.echo(f"Imported {len(added)} entries{span} into {db_path(db)}")
+    path = db_path(db, creating=True)
+    added = mealog.add_entries(path, new) if new else []
+    emit(imported_view(added, str(path)), fmt)
 
 
 @log_app.command("path")

@@ -6,33 +6,32 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from k2calc.bounds import safe_lines, shown
+from k2calc.bounds import safe_lines
 from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
-    Format,
     FormatOpt,
     MaxOpt,
     MinOpt,
     StrictOpt,
     user_errors,
 )
+from k2calc.output import Format
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.progress import Progress
 
+    from k2calc.output import Column
     from k2calc.report import Report
 
 DEFAULT_CHUNK_ROWS = 200_000
-RICH_TABLE_MAX_ROWS = 2_000  # longer day tables are drawn as plain aligned text
 PROGRESS_AFTER_SECONDS = 1.0
-LABELS = {"date": "Date", "subject": "Subject", "meal": "Meal"}
 
 
 class By(StrEnum):
@@ -141,123 +140,60 @@ def report(
         elif fmt is Format.csv:
             write_csv(result.day_batches(), result.day_keys, sys.stdout)
         elif summary:
-            _summary_table(result, sys.stdout)
+            from k2calc.output import draw
+            from k2calc.views_report import summary_blocks
+
+            draw(summary_blocks(result), sys.stdout)
         else:
             _days_table(result, sys.stdout)
         if check and result.outside_target:
             raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
 
-def _cells(row: dict[str, Any]) -> list[str]:
-    """MK-4, MK-7, other MK, total (* when partial) and band cells of a day row."""
-    from k2calc.render import band_text, form_cell, total_cell
-
-    unsplit = not row["partial"]  # a form is missing only because the source gave a total
-    return [
-        *(form_cell(row[key], unsplit) for key in ("mk4_mcg", "mk7_mcg", "other_mk_mcg")),
-        total_cell(row["total_mcg"], row["partial"]),
-        band_text(row["low_mcg"], row["high_mcg"]),
-    ]
-
-
 def _days_table(result: Report, file: TextIO) -> None:
-    """One table row per subject and day (and meal); plain text past RICH_TABLE_MAX_ROWS."""
-    from rich.table import Table
-    from rich.text import Text
+    """The day rows through the report's view: laid out by rich when short; streamed as plain
+    aligned text (as ``output.plain_grid`` lays it out) in two passes when long."""
+    import pandas as pd
 
+    from k2calc import output
     from k2calc.frames import as_records
-    from k2calc.render import LEGEND, STATUS_STYLE, console
-    from k2calc.report import plural
+    from k2calc.views_report import day_columns, days_blocks
 
-    keys = [k for k in result.day_keys if k in LABELS]
-    out = console(file)
-    out.print("Vitamin K2 by day (mcg)")
     first: list[pd.DataFrame] = []
-    for batch in result.day_batches():  # rich needs about a minute for 100,000 rows
+    for batch in result.day_batches():
         first.append(batch)
-        if sum(map(len, first)) > RICH_TABLE_MAX_ROWS:
-            _plain_days_table(result, keys, file)
-            break
-    else:
-        table = Table(show_edge=False)
-        for key in keys:
-            table.add_column(LABELS[key], no_wrap=key == "date", overflow="fold", min_width=7)
-        for header in ("MK-4", "MK-7", "Other MK", "Total"):
-            table.add_column(header, justify="right", no_wrap=True)
-        table.add_column("Range", justify="right", overflow="fold")  # may wrap, never cut
-        table.add_column("Status", no_wrap=True)
-        for batch in first:
-            for row in as_records(batch):
-                status = Text(row["status"], style=STATUS_STYLE[row["status"]])
-                table.add_row(*(shown(str(row[k]), 200) for k in keys), *_cells(row), status)
-        out.print(table)
-    counts = result.status_counts()
-    target = result.target
-    out.print(
-        f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: "
-        + " · ".join(f"{plural(counts[s], 'day')} {s}" for s in STATUS_STYLE)
-    )
-    out.print(Text(LEGEND, style="dim"))
+        if sum(map(len, first)) > output.PLAIN_ROWS:
+            blocks = days_blocks(result, [])
+            _plain_rows(result, day_columns(result), str(blocks[0].title), file)
+            output.draw(blocks[1:], file)
+            return
+    rows = as_records(pd.concat(first)) if first else []
+    output.draw(days_blocks(result, rows), file)
 
 
-def _plain_cells(batch: pd.DataFrame, keys: list[str]) -> list[list[str]]:
-    """The plain table's cells of a batch of day rows."""
+def _plain_rows(result: Report, columns: list[Column], title: str, file: TextIO) -> None:
+    """``output.plain_grid`` over batches: widths from a first pass, rows from a second, so
+    memory stays bounded by the batch."""
     from k2calc.frames import as_records
 
-    return [
-        [*(shown(str(row[k]), 200) for k in keys), *_cells(row), row["status"]]
-        for row in as_records(batch)
-    ]
+    def cells(batch: pd.DataFrame) -> list[list[str]]:
+        return [[str(c.cell(row)) for c in columns] for row in as_records(batch)]
 
-
-def _plain_days_table(result: Report, keys: list[str], file: TextIO) -> None:
-    """The day rows as plain aligned text (as ``render.plain_table`` lays it out), in two
-    passes over the batches, widths then rows, so memory stays bounded."""
-    headers = [*(LABELS[k] for k in keys), "MK-4", "MK-7", "Other MK", "Total", "Range", "Status"]
-    right = [False] * len(keys) + [True] * 5 + [False]
-    widths = [len(h) for h in headers]
+    widths = [len(c.header) for c in columns]
     for batch in result.day_batches():
-        for row in _plain_cells(batch, keys):
-            widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+        for row in cells(batch):
+            widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
 
-    def line(cells: list[str]) -> str:
+    def line(row: list[str]) -> str:
         return "  ".join(
-            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
+            cell.rjust(w) if c.numeric else cell.ljust(w)
+            for cell, w, c in zip(row, widths, columns, strict=True)
         ).rstrip()
 
-    file.write(line(headers) + "\n")
+    file.write(f"{title}\n{line([c.header for c in columns])}\n")
     file.write("  ".join("-" * w for w in widths) + "\n")
     for batch in result.day_batches():
-        file.writelines(line(row) + "\n" for row in _plain_cells(batch, keys))
-
-
-def _summary_table(result: Report, file: TextIO) -> None:
-    """One table row per subject."""
-    from rich.table import Table
-
-    from k2calc.render import NOT_MEASURED, console, mcg
-
-    table = Table(title="Vitamin K2 per subject (mcg a day)", title_justify="left", show_edge=False)
-    if result.has_subject:
-        table.add_column("Subject", no_wrap=True)
-    for header in ("Days", "Mean", "Median", "Min", "Max", "Below", "Within", "Above", "CV"):
-        table.add_column(header, justify="right", no_wrap=True)
-    for row in result.summary_rows():
-        cv = NOT_MEASURED if row["cv"] is None else f"{row['cv']:.0%}"
-        table.add_row(
-            *([shown(str(row["subject"]), 200)] if result.has_subject else []),
-            str(row["days"]),
-            *(mcg(row[k]) for k in ("mean_mcg", "median_mcg", "min_mcg", "max_mcg")),
-            *(str(row[f"days_{s}"]) for s in ("below", "within", "above")),
-            cv,
-        )
-    out = console(file)
-    out.print(table)
-    target = result.target
-    out.print(
-        f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day · CV: day-to-day coefficient "
-        "of variation (sample standard deviation / mean)"
-    )
+        file.writelines(line(row) + "\n" for row in cells(batch))
 
 
 class _ProgressBar:

@@ -1,0 +1,233 @@
+"""The one output path: a command builds a ``View``; ``emit`` writes it as a table, CSV or JSON.
+
+One JSON encoder, one CSV writer, one rounding rule. Tables for people are laid out by rich
+up to ``PLAIN_ROWS`` rows and as plain aligned text beyond (fast for thousands of rows). A
+table is never cut: written to a file or a pipe it takes the width it needs; on a narrow
+terminal the least important columns go first, text folds, and numbers never split.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TextIO
+
+from k2calc.csvcells import neutralise
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+PLACES = 6  # decimals kept in CSV and JSON: hides float noise, keeps micrograms exact
+TEXT_MIN_WIDTH = 8  # a text column folds no narrower than this (or its widest cell)
+PLAIN_ROWS = 2000  # longer tables print as plain text: rich's layout is slow past this
+
+
+class Format(StrEnum):
+    """Output formats every data command accepts."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def clean(value: Any) -> Any:
+    """Round floats once, for output; lists and maps are cleaned through."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"non-finite number in output: {value}")
+        rounded = round(value, PLACES)
+        return 0.0 if rounded == 0 else rounded
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    return value
+
+
+def write_json(data: Any, file: TextIO) -> None:
+    """JSON with numbers as numbers, ``null`` for not measured; NaN fails loudly."""
+    file.write(json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: rounded numbers, ``true``/``false``, lists and maps joined with ``;``."""
+    value = clean(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return ";".join(f"{k}={csv_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ";".join(csv_cell(v) for v in value)
+    return neutralise(value) if isinstance(value, str) else str(value)  # D9: no formulas
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], file: TextIO) -> None:
+    """CSV whose header is ``keys`` (the JSON keys of the rows)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(keys)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(k)) for k in keys])
+    file.write(buffer.getvalue())
+
+
+def record_keys(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Every key of ``records``, in the order first seen."""
+    return list(dict.fromkeys(k for r in records for k in r))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table for people: a header and how to draw a row's cell."""
+
+    header: str
+    cell: Callable[[Any], Any]  # a row -> its cell: str or rich Text
+    numeric: bool = False  # right-aligned and never split across lines
+    footer: str = ""
+    drop: int = 0  # 0: always shown; on a narrow terminal the highest goes first
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table for people: rows drawn through ``columns``, with an optional footer row."""
+
+    columns: Sequence[Column]
+    rows: Sequence[Any]
+    title: str = ""
+    footer: bool = False
+    row_style: Callable[[Any], str] | None = None  # e.g. bold for a meal's subtotal row
+    section_after: Callable[[Any, Any], bool] | None = None  # a rule between two rows
+    bare: bool = False  # no header and no box: a card of label and value
+
+
+@dataclass(frozen=True)
+class View:
+    """What a command shows: its JSON document, its CSV records, and its table form."""
+
+    document: Any
+    records: Sequence[Mapping[str, Any]]
+    blocks: Sequence[Grid | str | Text] = ()
+    keys: Sequence[str] = field(default=())  # the CSV header; default: the records' keys
+
+
+def text_width() -> int:
+    """The width tables for people are laid out in: the terminal's, else $COLUMNS, else 80."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
+    """Write ``view`` to ``file`` (stdout) as ``fmt``."""
+    out = sys.stdout if file is None else file
+    if fmt is Format.json:
+        write_json(view.document, out)
+    elif fmt is Format.csv:
+        write_csv(view.records, view.keys or record_keys(view.records), out)
+    else:
+        draw(view.blocks, out)
+
+
+def draw(blocks: Sequence[Grid | str | Text], file: TextIO) -> None:
+    """The table form: each block in turn, tables never cut."""
+    from rich.console import Console
+
+    console = Console(file=file, highlight=False, soft_wrap=False)
+    for block in blocks:
+        if isinstance(block, Grid) and len(block.rows) > PLAIN_ROWS:
+            plain_grid(block, file)
+        elif isinstance(block, Grid):
+            if block.title:
+                console.print(block.title, markup=False, highlight=False)
+            console.print(_fitted(block, console))
+        else:
+            console.print(block, markup=False, highlight=False)
+
+
+def _rich_table(grid: Grid, columns: Sequence[Column], widths: Sequence[int]) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        show_footer=grid.footer,
+        show_header=not grid.bare,
+        box=None if grid.bare else box.HEAVY_HEAD,
+    )
+    for column, width in zip(columns, widths, strict=True):
+        table.add_column(
+            column.header,
+            footer=column.footer,
+            justify="right" if column.numeric else "left",
+            no_wrap=column.numeric,
+            overflow="fold",
+            min_width=width if column.numeric else min(width, TEXT_MIN_WIDTH),
+        )
+    previous = None
+    for row in grid.rows:
+        if previous is not None and grid.section_after and grid.section_after(previous, row):
+            table.add_section()
+        style = grid.row_style(row) if grid.row_style else None
+        table.add_row(*(c.cell(row) for c in columns), style=style)
+        previous = row
+    return table
+
+
+def _fitted(grid: Grid, console: Console) -> Table:
+    """The table within the console's width if it can be: the least important columns go
+    first, text folds, numbers never split; if it still does not fit, it takes the width it
+    needs rather than cut anything."""
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    def natural(column: Column) -> int:
+        cells = [Text.from_markup(column.header, emoji=False), Text(column.footer)]
+        cells += [Text(c) if isinstance(c, str) else c for c in map(column.cell, grid.rows)]
+        return max(max((len(line) for line in t.plain.splitlines()), default=0) for t in cells)
+
+    columns = list(grid.columns)
+    widths = {id(c): natural(c) for c in columns}
+    unbounded = console.options.update_width(10**6)
+
+    def build() -> Table:
+        return _rich_table(grid, columns, [widths[id(c)] for c in columns])
+
+    table = build()
+    needed = Measurement.get(console, unbounded, table)
+    while needed.minimum > console.width and any(c.drop for c in columns):
+        columns.remove(max(columns, key=lambda c: c.drop))
+        table = build()
+        needed = Measurement.get(console, unbounded, table)
+    console.width = max(console.width, needed.minimum)
+    return table
+
+
+def plain_grid(grid: Grid, file: TextIO) -> None:
+    """A plain aligned text table, for tables too long to lay out with rich quickly."""
+    columns = grid.columns
+    rows = [[str(c.cell(row)) for c in columns] for row in grid.rows]
+    if grid.footer:
+        rows.append([c.footer for c in columns])
+    headers = [c.header for c in columns]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(w) if c.numeric else cell.ljust(w)
+            for cell, w, c in zip(cells, widths, columns, strict=True)
+        ).rstrip()
+
+    if grid.title:
+        file.write(grid.title + "\n")
+    file.write(line(headers) + "\n")
+    file.write("  ".join("-" * w for w in widths) + "\n")
+    file.writelines(line(row) + "\n" for row in rows)

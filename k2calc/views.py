@@ -1,0 +1,233 @@
+"""Views of the calculator (``total``, ``foods``, ``show``) and the cells every view shares."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from k2calc.foods import Food, source_citations
+from k2calc.intake import Total
+from k2calc.output import Column, Grid, View
+from k2calc.parse import grams_per_unit, volume_measures
+from k2calc.target import ABOVE, BELOW, WITHIN, Target
+from k2calc.vitamin import VitaminK
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+NOT_MEASURED = "—"
+NOT_SPLIT = "n/s"
+PARTIAL_MARK = "*"
+STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red"}
+LEGEND = (
+    f"{NOT_MEASURED} not measured · {NOT_SPLIT} in the total, not split by form · "
+    f"{PARTIAL_MARK} a lower bound"
+)
+LOWER_BOUND_NOTE = (
+    f"{PARTIAL_MARK} Some K2 forms were not measured for these foods: the total is a lower bound."
+)
+# (header, key, drop order on a narrow terminal: higher goes first)
+FORM_HEADERS = (("MK-4", "mk4_mcg", 2), ("MK-7", "mk7_mcg", 2), ("Other MK", "other_mk_mcg", 3))
+
+
+def mcg(value: float | None, places: int = 1) -> str:
+    """A microgram figure for a table cell."""
+    return NOT_MEASURED if value is None else f"{value:,.{places}f}"
+
+
+def grams_text(grams: float) -> str:
+    """Grams for a table cell: whole grams when large, more places when tiny."""
+    if grams >= 100:
+        return f"{grams:,.0f}"
+    return f"{grams:.4g}"
+
+
+def form_cell(amount: VitaminK, key: str) -> str:
+    """A form's cell: the figure, ``—`` not measured, or ``n/s`` in an unsplit total."""
+    value = getattr(amount, key)
+    if value is None and amount.unsplit_mk_mcg is not None and not amount.partial:
+        return NOT_SPLIT
+    return mcg(value)
+
+
+def total_cell(amount: VitaminK) -> str:
+    """The K2 total's cell, marked ``*`` when a lower bound; ``—`` when nothing was measured."""
+    if amount.total_mcg is None:
+        return NOT_MEASURED
+    return mcg(amount.total_mcg) + (PARTIAL_MARK if amount.partial else "")
+
+
+def band_cell(amount: VitaminK, places: int = 1) -> str:
+    """The low–high band, or an empty string when there is no spread."""
+    low, high = amount.low_mcg, amount.high_mcg
+    if low is None or high is None or math.isclose(low, high):
+        return ""
+    return f"{low:,.{places}f}–{high:,.{places}f}"
+
+
+def k2_columns(
+    of: Callable[[Any], VitaminK | None], footer: VitaminK | None = None, band: bool = True
+) -> list[Column]:
+    """MK-4, MK-7, Other MK, Total (and Range) columns for rows whose K2 ``of`` gives.
+
+    A row with no K2 (``of`` gives ``None``) has empty cells.
+    """
+
+    def column(header: str, draw: Callable[[VitaminK], str], drop: int = 0) -> Column:
+        def drawn(row: Any) -> str:
+            amount = of(row)
+            return "" if amount is None else draw(amount)
+
+        below = "" if footer is None else draw(footer)
+        return Column(header, drawn, numeric=True, footer=below, drop=drop)
+
+    def form(key: str) -> Callable[[VitaminK], str]:
+        return lambda amount: form_cell(amount, key)
+
+    columns = [column(header, form(key), drop) for header, key, drop in FORM_HEADERS]
+    columns.append(column("Total", total_cell))
+    if band:
+        columns.append(column("Range", band_cell, drop=5))
+    return columns
+
+
+def status_text(status: str) -> Text:
+    """A status word in its colour."""
+    from rich.text import Text
+
+    return Text(status, style=STATUS_STYLE[status])
+
+
+def legend() -> Text:
+    """The one-line legend of the table marks."""
+    from rich.text import Text
+
+    return Text(LEGEND, style="dim")
+
+
+def target_line(result: Total) -> Text:
+    """``Target 45–200 mcg/day: WITHIN  123.4 mcg``: the status line under a total."""
+    from rich.text import Text
+
+    target, status = result.target, result.status
+    line = Text(f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: ")
+    line.append(status.upper(), style=STATUS_STYLE[status])
+    line.append(f"  {_distance(result.vitamin_k, target, status)}")
+    return line
+
+
+def _distance(amount: VitaminK, target: Target, status: str) -> str:
+    total = amount.lower_bound_mcg
+    prefix = "at least " if amount.partial else ""
+    if status == BELOW:
+        return f"{prefix}{total:,.1f} mcg: {target.min_mcg - total:,.1f} short of the minimum"
+    if status == ABOVE:
+        return f"{prefix}{total:,.1f} mcg: {total - target.max_mcg:,.1f} over the maximum"
+    return f"{prefix}{total:,.1f} mcg"
+
+
+def item_columns(result: Total) -> list[Column]:
+    """Item, Food, Grams and the K2 columns of a list of intakes, with the sum as footer."""
+    return [
+        Column("Item", lambda i: i.input, footer="Total"),
+        Column("Food", lambda i: i.food),
+        Column(
+            "Grams",
+            lambda i: grams_text(i.grams),
+            numeric=True,
+            footer=grams_text(result.grams),
+            drop=1,
+        ),
+        *k2_columns(lambda i: i.vitamin_k, result.vitamin_k),
+    ]
+
+
+def total_view(result: Total) -> View:
+    """``k2calc total``: one row per item, the sum, the band, the target and the status.
+
+    CSV has the items only, so summing ``total_mcg`` over its rows gives the day's total.
+    """
+    blocks: list[Any] = [
+        Grid(item_columns(result), result.items, "Vitamin K2 by item (mcg)", footer=True),
+        target_line(result),
+    ]
+    if result.vitamin_k.partial:
+        blocks.append(LOWER_BOUND_NOTE)
+    blocks.append(legend())
+    return View(result.as_dict(), [i.as_dict() for i in result.items], blocks)
+
+
+def foods_view(foods: Sequence[Food], title: str) -> View:
+    """``k2calc foods``: K2 by form per 100 g."""
+    columns = [
+        Column("Food", lambda f: f.name),
+        Column("Category", lambda f: f.category, drop=4),
+        *k2_columns(lambda f: f.per_100g),
+    ]
+    blocks: list[Any] = [Grid(columns, foods, f"{title} (mcg per 100 g)"), legend()]
+    if any(f.partial for f in foods):
+        blocks.append(LOWER_BOUND_NOTE)
+    records = [f.as_dict() for f in foods]
+    return View(records, records, blocks)
+
+
+def known_units(food: Food) -> list[tuple[str, float]]:
+    """The food's own measures, plus the kitchen volumes its density gives, as (unit, grams)."""
+    units = list(food.measures.items())
+    if volume_measures(food):
+        units.extend(
+            (name, grams_per_unit(food, name)[1])
+            for name in ("cup", "tbsp", "tsp", "fl oz", "ml")
+            if name not in food.measures
+        )
+    return units
+
+
+def _per_100g(amount: VitaminK, key: str) -> str:
+    value = getattr(amount, key)
+    if value is not None:
+        return f"{value:,.1f} mcg/100 g"
+    return (
+        "in the total, not split by form" if form_cell(amount, key) == NOT_SPLIT else "not measured"
+    )
+
+
+def food_view(food: Food) -> View:
+    """``k2calc show``: every form per 100 g, the band, K1, units, sources and note."""
+    from rich.text import Text
+
+    amount = food.per_100g
+    citations = source_citations()
+    cited = {k: citations[k] for k in food.sources if k in citations}
+    band = band_cell(amount)
+    total = (
+        total_cell(amount) + " mcg/100 g"
+        if amount.k2_measured
+        else "not measured (no source measured any K2 form of this food)"
+    )
+    rows = [
+        ("Aliases", ", ".join(food.aliases) or NOT_MEASURED),
+        ("Category", food.category or NOT_MEASURED),
+        ("USDA NDB", food.ndb_no or NOT_MEASURED),
+        *((header, _per_100g(amount, key)) for header, key, _ in FORM_HEADERS),
+        ("Total", total),
+        ("Range", f"{band} mcg/100 g" if band else "none given"),
+        ("K1 (not K2)", _per_100g(amount, "k1_mcg") + " (phylloquinone)"),
+        (
+            "Units",
+            "g, kg, mg, oz, lb" + "".join(f" · {u} = {g:.4g} g" for u, g in known_units(food)),
+        ),
+        ("Sources", "\n".join(f"{k}: {citations.get(k, '')}" for k in food.sources) or food.origin),
+        ("Note", food.note or NOT_MEASURED),
+    ]
+    card = Grid(
+        [Column("Field", lambda r: Text(r[0], style="bold")), Column("Value", lambda r: r[1])],
+        rows,
+        bare=True,
+    )
+    blocks: list[Any] = [food.name, card]
+    if amount.partial and amount.k2_measured:
+        blocks.append(f"{PARTIAL_MARK} Some forms were not measured: the total is a lower bound.")
+    record = food.as_dict()
+    return View({**record, "citations": cited}, [record], blocks)

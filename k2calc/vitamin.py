@@ -1,0 +1,89 @@
+"""The one shape of a vitamin K amount: K2 by form, its total and band, K1 beside it.
+
+A food's values per 100 g, an item, a meal, a day and a report row are all a ``VitaminK``;
+the sums and the band are computed here and nowhere else. ``None`` always means *not
+measured*; ``0.0`` is a measured zero. The K2 total is the sum of the parts that were
+measured: ``total = mk4 + mk7 + other_mk + unsplit_mk``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+# The machine-readable keys, in output order; a suffix such as "_per_100g" follows "_mcg".
+KEYS = (
+    "mk4_mcg",
+    "mk7_mcg",
+    "other_mk_mcg",
+    "unsplit_mk_mcg",
+    "total_mcg",
+    "low_mcg",
+    "high_mcg",
+    "partial",
+    "k1_mcg",
+)
+
+
+def _measured_sum(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+@dataclass(frozen=True)
+class VitaminK:
+    """Vitamin K in a portion, a sum of portions, or 100 g of a food (micrograms)."""
+
+    mk4_mcg: float | None = None
+    mk7_mcg: float | None = None
+    other_mk_mcg: float | None = None
+    unsplit_mk_mcg: float | None = None  # K2 a source gave only as a total, not by form
+    low_mcg: float | None = None  # the band where sources differ (None: no K2 measured)
+    high_mcg: float | None = None
+    partial: bool = False  # some form was not measured: the total is a lower bound
+    k1_mcg: float | None = None  # phylloquinone: shown beside K2, never added into it
+
+    @property
+    def total_mcg(self) -> float | None:
+        """All K2 measured: the forms plus the unsplit part (``None`` if none was measured)."""
+        return _measured_sum((self.mk4_mcg, self.mk7_mcg, self.other_mk_mcg, self.unsplit_mk_mcg))
+
+    @property
+    def k2_measured(self) -> bool:
+        """False when no K2 at all was measured: the K2 is unknown, not zero."""
+        return self.total_mcg is not None
+
+    @property
+    def lower_bound_mcg(self) -> float:
+        """The K2 total to compare with a target: what was measured, at least 0."""
+        return self.total_mcg or 0.0
+
+    def scaled(self, factor: float) -> VitaminK:
+        """Every figure times ``factor`` (e.g. grams / 100 for a portion of a food)."""
+        changes = {
+            f.name: getattr(self, f.name) * factor
+            for f in fields(self)
+            if f.name.endswith("_mcg") and getattr(self, f.name) is not None
+        }
+        return replace(self, **changes)
+
+    @classmethod
+    def sum(cls, amounts: Iterable[VitaminK]) -> VitaminK:
+        """The sum of ``amounts``: each figure over the parts that measured it.
+
+        The sum is a lower bound when any part is, and when some part measured no K2.
+        """
+        parts = list(amounts)
+        return cls(
+            **{
+                f.name: _measured_sum(getattr(p, f.name) for p in parts)
+                for f in fields(cls)
+                if f.name.endswith("_mcg")
+            },
+            partial=any(p.partial for p in parts),
+        )
+
+    def as_dict(self, suffix: str = "") -> dict[str, Any]:
+        """The machine-readable figures: ``KEYS``, with ``suffix`` after each ``_mcg``."""
+        return {key if key == "partial" else key + suffix: getattr(self, key) for key in KEYS}
