@@ -5,10 +5,10 @@ in as pandas DataFrames whose columns are the public keys; floats are rounded on
 ``output.PLACES`` decimals (as ``output.clean``), text cells are made spreadsheet-safe in CSV
 (``csvcells.neutralise``), missing values are empty in CSV and ``null`` in JSON.
 
-Large CSV batches are formatted by DuckDB, which writes a float exactly as Python's ``repr``
-does (the shortest text that reads back to it) and is about ten times faster than
-``DataFrame.to_csv``; small ones by pandas, so a small report never imports DuckDB. A test
-holds the two to the same bytes.
+Large batches are formatted by DuckDB, which writes a float in CSV exactly as Python's
+``repr`` does (the shortest text that reads back to it) and is about five times faster than
+``DataFrame.to_csv``; small ones by pandas, so a small report never imports DuckDB. Tests
+hold the two to the same CSV bytes and the same JSON values.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from k2calc.output import PLACES  # the one rounding rule
 if TYPE_CHECKING:
     import duckdb
 
-FAST_ROWS = 20_000  # a CSV batch at least this long is formatted by DuckDB
-_COPY_BLOCK = 1 << 20
+FAST_ROWS = 20_000  # a batch at least this long is formatted by DuckDB
+FORMAT_MEMORY = "128MB"  # DuckDB's limit while it formats (its default is 80 % of RAM)
 _duck: list[duckdb.DuckDBPyConnection] = []  # one in-memory connection, made when needed
 
 
@@ -83,7 +83,7 @@ def _connection() -> duckdb.DuckDBPyConnection:
     if not _duck:
         import duckdb
 
-        _duck.append(duckdb.connect())
+        _duck.append(duckdb.connect(config={"memory_limit": FORMAT_MEMORY}))
     return _duck[0]
 
 
@@ -91,32 +91,33 @@ def _csv_by_duckdb(frame: pd.DataFrame, text: list[str], file: TextIO) -> None:
     """The same text as ``_csv_by_pandas`` (an empty string is written empty, not "")."""
     names = {k: '"' + str(k).replace('"', '""') + '"' for k in frame.columns}
     columns = [f"nullif({n}::VARCHAR, '') AS {n}" if k in text else n for k, n in names.items()]
+    _write(_by_duckdb(frame, ", ".join(columns), "FORMAT csv, HEADER false"), file)
+
+
+def _by_duckdb(frame: pd.DataFrame, columns: str, options: str) -> bytes:
+    """``frame`` written by DuckDB's COPY (``columns`` selected, with ``options``)."""
     connection = _connection()
-    handle, path = tempfile.mkstemp(prefix="k2calc-", suffix=".csv")
+    handle, path = tempfile.mkstemp(prefix="k2calc-")
     os.close(handle)
     try:
         connection.register("batch", frame)
-        connection.execute(
-            f"COPY (SELECT {', '.join(columns)} FROM batch) TO '{path}' (FORMAT csv, HEADER false)"
-        )
+        connection.execute(f"COPY (SELECT {columns} FROM batch) TO '{path}' ({options})")
         connection.unregister("batch")
-        _copy_out(path, file)
+        with open(path, "rb") as written:
+            return written.read()
     finally:
         os.unlink(path)
 
 
-def _copy_out(path: str, file: TextIO) -> None:
-    """The file's bytes onto ``file`` (through its binary buffer where it has one)."""
+def _write(data: bytes, file: TextIO) -> None:
+    """Bytes onto ``file`` (through its binary buffer where it has one)."""
     binary = getattr(file, "buffer", None)
-    with open(path, "rb") as written:
-        if binary is not None:
-            file.flush()
-            while block := written.read(_COPY_BLOCK):
-                binary.write(block)
-            binary.flush()
-            return
-        while block := written.read(_COPY_BLOCK):
-            file.write(block.decode("utf-8"))
+    if binary is None:
+        file.write(data.decode("utf-8"))
+        return
+    file.flush()
+    binary.write(data)
+    binary.flush()
 
 
 def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: TextIO) -> None:
@@ -133,13 +134,16 @@ def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: Tex
         for batch in batches:
             if batch.empty:
                 continue
+            file.write("\n    " if first else ",\n    ")
+            first = False
+            if len(batch) >= FAST_ROWS:  # DuckDB writes one object a line, NaN as null
+                lines = _by_duckdb(rounded(batch), "*", "FORMAT json").rstrip(b"\n")
+                _write(lines.replace(b"\n", b",\n    "), file)
+                continue
             encoded = rounded(batch).to_json(
                 orient="records", lines=True, force_ascii=False, double_precision=PLACES
             )
-            file.write(
-                ("\n    " if first else ",\n    ") + encoded.rstrip("\n").replace("\n", ",\n    ")
-            )
-            first = False
+            file.write(encoded.rstrip("\n").replace("\n", ",\n    "))
         file.write(f"]{end}\n" if first else f"\n  ]{end}\n")
     file.write("}\n")
 
