@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import duckdb
 
 FAST_ROWS = 20_000  # a batch at least this long is formatted by DuckDB
-FORMAT_MEMORY = "128MB"  # DuckDB's limit while it formats (its default is 80 % of RAM)
+FORMAT_MEMORY = "64MB"  # DuckDB's limit while it formats (its default is 80 % of RAM)
 _duck: list[duckdb.DuckDBPyConnection] = []  # one in-memory connection, made when needed
 
 

@@ -439,7 +439,7 @@ MERGE_ROWS = 1_000_000  # group rows held before chunk sums are merged
 SPILL_ROWS = 250_000  # group rows held in pandas before they move to DuckDB
 BATCH_ROWS = 100_000  # day rows per output batch
 IN_ORDER = True  # take the in-order path while rows come sorted (off: tests of the other)
-DUCKDB_MEMORY = "256MB"  # DuckDB's own limit; past it, it sorts and aggregates on disk
+DUCKDB_MEMORY = "160MB"  # DuckDB's own limit; past it, it sorts and aggregates on disk
 
 
 def _merge(parts: list[pd.DataFrame], keys: list[str] = GROUP_KEYS) -> pd.DataFrame:
@@ -526,24 +526,22 @@ class _Sums:
 
     def _finished(self) -> Iterator[pd.DataFrame]:
         """The finished days, in order, then the last day."""
-        if self.done_file is not None:
-            self.done_file.seek(0)
-            while self.done_file.tell() < os.fstat(self.done_file.fileno()).st_size:
-                frame = pd.DataFrame(np.load(self.done_file), columns=ALL_COLUMNS)
-                yield frame.astype(dict.fromkeys(GROUP_KEYS, np.int64))
+        yield from _read_days(self.done_file)
         yield from self.done
         if self.carry is not None:
             yield self.carry
 
     def _out_of_order(self, frame: pd.DataFrame) -> None:
-        """A row came before the day before it: from now on, sum and sort in general."""
-        finished = list(self._finished())
-        self.in_order, self.done, self.carry = False, [], None
-        for part in [*finished, frame]:
+        """A row came before the day before it: from now on, sum and sort in general (the
+        days set aside go over a batch at a time, so memory stays bounded here too)."""
+        handle, done, carry = self.done_file, self.done, self.carry
+        self.in_order, self.done_file, self.done, self.carry = False, None, [], None
+        for part in _read_days(handle):
             self.add(part)
-        if self.done_file is not None:
-            self.done_file.close()
-            self.done_file = None
+        for part in [*done, *([] if carry is None else [carry]), frame]:
+            self.add(part)
+        if handle is not None:
+            handle.close()
 
     @property
     def empty(self) -> bool:
@@ -575,7 +573,7 @@ class _Sums:
     def _insert(self, frame: pd.DataFrame) -> None:
         assert self.duck is not None
         self.duck.register("chunk_sums", frame)
-        self.duck.execute("INSERT INTO sums BY NAME SELECT * FROM chunk_sums")
+        self.duck.execute(f"INSERT INTO sums SELECT {', '.join(ALL_COLUMNS)} FROM chunk_sums")
         self.duck.unregister("chunk_sums")
 
     def groups(self, by_meal: bool) -> Iterator[pd.DataFrame]:
@@ -635,6 +633,16 @@ class _Sums:
             self.folder = None
 
 
+def _read_days(handle: IO[bytes] | None) -> Iterator[pd.DataFrame]:
+    """The frames of finished days set aside in ``handle``, in order."""
+    if handle is None:
+        return
+    handle.seek(0)
+    while handle.tell() < os.fstat(handle.fileno()).st_size:
+        frame = pd.DataFrame(np.load(handle), columns=ALL_COLUMNS)
+        yield frame.astype(dict.fromkeys(GROUP_KEYS, np.int64))
+
+
 def _same_day(frame: pd.DataFrame, row: pd.Series[Any]) -> BoolArray:
     """Rows of ``frame`` on the subject and date of ``row``."""
     return np.asarray(
@@ -646,12 +654,12 @@ def _with_day_totals(frame: pd.DataFrame, by_meal: bool, no_meal: int) -> pd.Dat
     """Sorted sums of whole days: per day (meals summed) unless ``by_meal``, with
     ``day_total_mcg``."""
     if not by_meal:
-        frame = frame.groupby(GROUP_KEYS[:2], sort=False, as_index=False)[list(SUM_COLUMNS)].sum()
-        frame["meal"] = no_meal
-        frame["day_total_mcg"] = frame["total_mcg"]
-        return frame
-    days = frame.groupby(GROUP_KEYS[:2], sort=False)["total_mcg"]
-    return frame.assign(day_total_mcg=days.transform("sum"))
+        if not (frame["meal"].to_numpy() == no_meal).all():  # summed by meal: sum the days
+            days = frame.groupby(GROUP_KEYS[:2], sort=False, as_index=False)
+            frame = days[list(SUM_COLUMNS)].sum().assign(meal=no_meal)
+        return frame.assign(day_total_mcg=frame["total_mcg"])
+    meals = frame.groupby(GROUP_KEYS[:2], sort=False)["total_mcg"]
+    return frame.assign(day_total_mcg=meals.transform("sum").to_numpy())
 
 
 def _day_rows(sums: pd.DataFrame, names: _Sums, target: Target) -> pd.DataFrame:
