@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import duckdb
 
 FAST_ROWS = 20_000  # a batch at least this long is formatted by DuckDB
+JSON_ROWS = 25_000  # rows DuckDB writes as JSON at a time
 FORMAT_MEMORY = "64MB"  # DuckDB's limit while it formats (its default is 80 % of RAM)
 _duck: list[duckdb.DuckDBPyConnection] = []  # one in-memory connection, made when needed
 
@@ -137,8 +138,11 @@ def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: Tex
             file.write("\n    " if first else ",\n    ")
             first = False
             if len(batch) >= FAST_ROWS:  # DuckDB writes one object a line, NaN as null
-                lines = _by_duckdb(rounded(batch), "*", "FORMAT json").rstrip(b"\n")
-                _write(lines.replace(b"\n", b",\n    "), file)
+                for start in range(0, len(batch), JSON_ROWS):  # a few MB of text at a time
+                    part = rounded(batch.iloc[start : start + JSON_ROWS])
+                    lines = _by_duckdb(part, "*", "FORMAT json").rstrip(b"\n")
+                    end_of_part = b",\n    " if start + JSON_ROWS < len(batch) else b""
+                    _write(lines.replace(b"\n", b",\n    ") + end_of_part, file)
                 continue
             encoded = rounded(batch).to_json(
                 orient="records", lines=True, force_ascii=False, double_precision=PLACES

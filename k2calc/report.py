@@ -439,7 +439,8 @@ MERGE_ROWS = 1_000_000  # group rows held before chunk sums are merged
 SPILL_ROWS = 250_000  # group rows held in pandas before they move to DuckDB
 BATCH_ROWS = 100_000  # day rows per output batch
 IN_ORDER = True  # take the in-order path while rows come sorted (off: tests of the other)
-DUCKDB_MEMORY = "160MB"  # DuckDB's own limit; past it, it sorts and aggregates on disk
+DUCKDB_THREADS = 1  # each thread sorts and aggregates in its own memory: one keeps it bounded
+DUCKDB_MEMORY = "192MB"  # DuckDB's own limit; past it, it sorts and aggregates on disk
 
 
 def _merge(parts: list[pd.DataFrame], keys: list[str] = GROUP_KEYS) -> pd.DataFrame:
@@ -560,6 +561,7 @@ class _Sums:
                 "memory_limit": DUCKDB_MEMORY,
                 "temp_directory": folder,
                 "preserve_insertion_order": False,
+                "threads": DUCKDB_THREADS,
             }
         )
         columns = ", ".join(f"{c} DOUBLE" for c in SUM_COLUMNS)
@@ -723,7 +725,9 @@ class Report:
             previous = (subject[-1], date[-1])
             day_totals = sums["day_total_mcg"].to_numpy(dtype=float)[first]
             counts += np.bincount(self.target.band(day_totals), minlength=len(STATUSES))
-            yield _day_rows(sums, self.sums, self.target)[self.day_keys]
+            rows = _day_rows(sums, self.sums, self.target)[self.day_keys]
+            for start in range(0, len(rows), BATCH_ROWS):  # batches of a bounded size
+                yield rows.iloc[start : start + BATCH_ROWS]
         self._counts = dict(zip(STATUSES, counts.tolist(), strict=True))
 
     def status_counts(self) -> dict[str, int]:
