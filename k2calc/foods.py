@@ -27,7 +27,7 @@ from k2calc.sort_keys import FoodSort
 FORM_COLUMNS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
 NUMBER_COLUMNS = (
     *FORM_COLUMNS,
-    "total_mcg_per_100g",
+    "unsplit_mk_mcg_per_100g",
     "low_mcg_per_100g",
     "high_mcg_per_100g",
     "k1_mcg_per_100g",
@@ -38,17 +38,26 @@ TABLE_COLUMNS = (
     "category",
     "ndb_no",
     *NUMBER_COLUMNS,
+    "confidence",
     "measures",
     "sources",
     "note",
 )
 REQUIRED_COLUMNS = ("name", *FORM_COLUMNS)
+# A user's --foods file written before 0.x may name the unsplit total ``total_mcg_per_100g``.
+LEGACY_UNSPLIT_COLUMN = "total_mcg_per_100g"
+GRADES = ("high", "medium", "low")
 SUPPLEMENT_CATEGORY = "supplement"
 
 
 @dataclass(frozen=True)
 class Food:
-    """One food: K2 by form per 100 g (``None`` = not measured), its band, measures, sources."""
+    """One food: K2 by form per 100 g (``None`` = not measured), its band, measures, sources.
+
+    ``unsplit_mk_mcg_per_100g`` is K2 a source gave only as a total, not attributed to forms;
+    the K2 total is always mk4 + mk7 + other_mk + unsplit (parts not measured skipped).
+    ``confidence`` is the grade (high / medium / low) of the value's primary source.
+    """
 
     name: str
     aliases: tuple[str, ...] = ()
@@ -57,7 +66,7 @@ class Food:
     mk4_mcg_per_100g: float | None = None
     mk7_mcg_per_100g: float | None = None
     other_mk_mcg_per_100g: float | None = None
-    unsplit_total_mcg_per_100g: float | None = None
+    unsplit_mk_mcg_per_100g: float | None = None
     band_low_mcg_per_100g: float | None = None
     band_high_mcg_per_100g: float | None = None
     k1_mcg_per_100g: float | None = None
@@ -65,6 +74,7 @@ class Food:
     sources: tuple[str, ...] = ()
     note: str = ""
     origin: str = "built-in"
+    confidence: str | None = None
 
     @property
     def forms_mcg_per_100g(self) -> tuple[float | None, float | None, float | None]:
@@ -74,21 +84,24 @@ class Food:
     @property
     def k2_measured(self) -> bool:
         """False when no source measured any K2 form of this food (its K2 is unknown)."""
-        return self.unsplit_total_mcg_per_100g is not None or any(
+        return self.unsplit_mk_mcg_per_100g is not None or any(
             v is not None for v in self.forms_mcg_per_100g
         )
 
     @property
     def total_mcg_per_100g(self) -> float:
-        """The source's unsplit total, else the sum of the forms that were measured."""
-        if self.unsplit_total_mcg_per_100g is not None:
-            return self.unsplit_total_mcg_per_100g
-        return sum(v for v in self.forms_mcg_per_100g if v is not None)
+        """mk4 + mk7 + other_mk + unsplit, skipping the parts that were not measured."""
+        parts = (*self.forms_mcg_per_100g, self.unsplit_mk_mcg_per_100g)
+        return sum(v for v in parts if v is not None)
 
     @property
     def partial(self) -> bool:
-        """True when some form was not measured, so the total is a lower bound."""
-        return self.unsplit_total_mcg_per_100g is None and None in self.forms_mcg_per_100g
+        """True when a form was not measured and no unsplit total covers it (a lower bound).
+
+        An unsplit total is the source's sum of every menaquinone it measured without saying
+        which form is which, so it stands for the forms left empty (docs/methodology.md).
+        """
+        return self.unsplit_mk_mcg_per_100g is None and None in self.forms_mcg_per_100g
 
     @property
     def low_mcg_per_100g(self) -> float:
@@ -118,10 +131,12 @@ class Food:
             "mk4_mcg_per_100g": self.mk4_mcg_per_100g,
             "mk7_mcg_per_100g": self.mk7_mcg_per_100g,
             "other_mk_mcg_per_100g": self.other_mk_mcg_per_100g,
+            "unsplit_mk_mcg_per_100g": self.unsplit_mk_mcg_per_100g,
             "total_mcg_per_100g": self.total_mcg_per_100g if measured else None,
             "low_mcg_per_100g": self.low_mcg_per_100g if measured else None,
             "high_mcg_per_100g": self.high_mcg_per_100g if measured else None,
             "partial": self.partial,
+            "confidence": self.confidence,
             "k1_mcg_per_100g": self.k1_mcg_per_100g,
             "measures": dict(self.measures),
             "sources": list(self.sources),
@@ -391,6 +406,14 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
     if name[0].isdigit():
         raise FoodTableError(f"{where}: column name: '{name}' must not start with a digit")
     values = {c: _number(row.get(c) or "", where, c) for c in NUMBER_COLUMNS}
+    if LEGACY_UNSPLIT_COLUMN in row:  # read_foods refused a file with both columns
+        legacy = row.get(LEGACY_UNSPLIT_COLUMN) or ""
+        values["unsplit_mk_mcg_per_100g"] = _number(legacy, where, LEGACY_UNSPLIT_COLUMN)
+    confidence = normalize(row.get("confidence") or "") or None
+    if confidence is not None and confidence not in GRADES:
+        raise FoodTableError(
+            f"{where}: column confidence: '{confidence}' should be {', '.join(GRADES)} or empty"
+        )
     food = Food(
         name=normalize(name),
         aliases=tuple(normalize(a) for a in _split_list(row.get("aliases") or "")),
@@ -399,7 +422,7 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         mk4_mcg_per_100g=values["mk4_mcg_per_100g"],
         mk7_mcg_per_100g=values["mk7_mcg_per_100g"],
         other_mk_mcg_per_100g=values["other_mk_mcg_per_100g"],
-        unsplit_total_mcg_per_100g=values["total_mcg_per_100g"],
+        unsplit_mk_mcg_per_100g=values["unsplit_mk_mcg_per_100g"],
         band_low_mcg_per_100g=values["low_mcg_per_100g"],
         band_high_mcg_per_100g=values["high_mcg_per_100g"],
         k1_mcg_per_100g=values["k1_mcg_per_100g"],
@@ -407,6 +430,7 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         sources=_split_list(row.get("sources") or ""),
         note=(row.get("note") or "").strip(),
         origin=origin,
+        confidence=confidence,
     )
     low, high = food.band_low_mcg_per_100g, food.band_high_mcg_per_100g
     if low is not None and high is not None and low > high:
@@ -422,10 +446,16 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
     header = [h.strip() for h in reader.fieldnames or []]
     reader.fieldnames = header
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in TABLE_COLUMNS]
+    unknown = [c for c in header if c not in (*TABLE_COLUMNS, LEGACY_UNSPLIT_COLUMN)]
     twice = sorted({c for c in header if header.count(c) > 1})  # name,name (D13)
-    if missing or unknown or twice:
+    both = LEGACY_UNSPLIT_COLUMN in header and "unsplit_mk_mcg_per_100g" in header
+    if missing or unknown or twice or both:
         problems = [f"column(s) {', '.join(twice)} appear twice"] if twice else []
+        problems += (
+            [f"give {LEGACY_UNSPLIT_COLUMN} (the old name) or unsplit_mk_mcg_per_100g, not both"]
+            if both
+            else []
+        )
         problems += [f"missing column(s) {', '.join(missing)}"] if missing else []
         problems += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
         raise FoodTableError(
@@ -452,7 +482,7 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
     return foods
 
 
-CACHE_FORMAT = 1  # bump when the cached shape changes
+CACHE_FORMAT = 2  # bump when the cached shape changes
 
 
 @cache

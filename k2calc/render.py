@@ -216,7 +216,7 @@ def foods_table(foods: Sequence[Food], file: TextIO, title: str) -> None:
     for header in ("MK-4", "MK-7", "Other MK", "Total", "Range"):
         table.add_column(header, justify="right", no_wrap=True)
     for food in foods:
-        unsplit = food.unsplit_total_mcg_per_100g is not None
+        unsplit = food.unsplit_mk_mcg_per_100g is not None
         table.add_row(
             food.name,
             food.category,
@@ -266,7 +266,7 @@ def food_card(food: Food, file: TextIO) -> None:
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
-    unsplit = food.unsplit_total_mcg_per_100g is not None
+    unsplit = food.unsplit_mk_mcg_per_100g is not None
     band = band_text(food.low_mcg_per_100g, food.high_mcg_per_100g)
     units = "".join(f" · {unit} = {grams:.4g} g" for unit, grams in known_units(food))
     citations = source_citations()

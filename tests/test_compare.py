@@ -44,7 +44,7 @@ def test_count_measure_is_the_natural_unit(table: FoodTable) -> None:
 
 def test_unsplit_total_and_packaging_only(table: FoodTable) -> None:
     gouda = table.find("gouda")
-    assert gouda.unsplit_total_mcg_per_100g == 47.3 and not gouda.partial
+    assert gouda.unsplit_mk_mcg_per_100g == 47.3 and not gouda.partial
     assert gouda.measures == {"package": 198.0}
     (row,) = compare(["gouda"], table)
     assert row.to_min.grams == pytest.approx(95.137, abs=1e-3)  # 45 / 47.3 × 100

@@ -15,7 +15,7 @@ def test_natto_egg_gouda_by_hand(table: FoodTable) -> None:
     natto, egg, gouda = (table.find(n) for n in ("natto", "egg", "gouda"))
     assert natto.forms_mcg_per_100g == (None, 939.0, None)
     assert egg.mk4_mcg_per_100g == 0.2 and egg.measures["each"] == 50.0
-    assert gouda.unsplit_total_mcg_per_100g == 47.3
+    assert gouda.unsplit_mk_mcg_per_100g == 47.3
 
     result = total(["30 g natto", "2 eggs", "1 oz gouda"], table)
     natto_item, egg_item, gouda_item = result.items
