@@ -310,6 +310,7 @@ class Measured:
     low: Decimal | None = None  # the source's own range of samples (SR28 min/max)
     high: Decimal | None = None
     retired: str = ""
+    mk4_text: str = ""  # SR28's MK-4 as written ("0.0", "28.0"), kept in foods.csv
 
     @property
     def n_forms(self) -> int:
@@ -348,6 +349,7 @@ def sr28_measured(food: Sr28Food, retired: str = "") -> Measured | None:
         low=Decimal(food.mk4_min) if food.mk4_min else None,
         high=Decimal(food.mk4_max) if food.mk4_max else None,
         retired=retired,
+        mk4_text=food.mk4,
     )
 
 
@@ -600,7 +602,7 @@ class Row:
         self.primary = primary = primary_of(values)
         self.mk4 = self.mk7 = self.other = self.unsplit = self.confidence = ""
         if primary is not None:
-            self.mk4 = cell(primary.form("mk4"))
+            self.mk4 = primary.mk4_text or cell(primary.form("mk4"))
             self.mk7 = cell(primary.form("mk7"))
             self.other = cell(primary.other)
             self.unsplit = cell(primary.unsplit)
