@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from textwrap import shorten
 from typing import Any
 
 from k2calc.foods import TABLE_COLUMNS, fold_key, normalize, singular, words
@@ -381,7 +382,7 @@ def k2viewer_measured(row: dict[str, str]) -> Measured:
     )
 
 
-def file_measured(row: dict[str, str], key: str) -> Measured:
+def file_measured(row: dict[str, str], key: str, file: str) -> Measured:
     """A row of reference/k2_food_values*.csv: its form columns, else its total_k2 as an
     unsplit total; graded by the row's own confidence column."""
     forms = {f: (Decimal(row[f]) if row[f] else None) for f in FORMS}
@@ -389,7 +390,7 @@ def file_measured(row: dict[str, str], key: str) -> Measured:
     total = row["total_k2"]
     return Measured(
         source=key,
-        reference=f"{row['food']} ({row['source'][:80]})",
+        reference=f"{file} '{row['food']}': {shorten(row['source'], 120, placeholder=' …')}",
         forms=forms,
         unsplit=Decimal(total) if total and not given else None,
         grade=row["confidence"],
@@ -469,10 +470,10 @@ class StudyValues:
             if found is None:
                 raise BuildError(f"{where}: SR28 {ref['ndb']} has no MK-4 record")
         else:
-            _, row = self.row(ref, where)
+            file, row = self.row(ref, where)
             if row["unit_note"].startswith("NOT PURE K2"):
                 raise BuildError(f"{where}: {key} row {ref['food']!r} is not K2 (rule 12)")
-            found = file_measured(row, key)
+            found = file_measured(row, key, file)
             if found.n_forms == 0 and found.unsplit is None:
                 raise BuildError(f"{where}: {key} row {ref['food']!r} has no value; use band")
         if found.total != Decimal(str(ref["total"])):
@@ -868,6 +869,7 @@ def data_sources_doc(rows: list[Row], sources: list[dict[str, str]]) -> str:
             + " | ".join(c or "—" for c in cells)
             + f" | {band or '—'} | {len(row.values)} |"
         )
+
     def use(key: str) -> str:
         primary = sum(r.primary is not None and r.primary.source == key for r in rows)
         listed = sum(any(v.source == key for v in r.values) for r in rows)

@@ -75,8 +75,8 @@ def test_compare_amount_and_sort(k2: Invoke) -> None:
     assert rows[0]["grams"] == pytest.approx(28.349523)
     assert rows[0]["total_mcg"] == pytest.approx(266.2, abs=0.05)  # 939 × 0.2835
     assert rows[0]["amount"] == "1 oz"
-    args = ("cauliflower", "gouda", "natto", "--sort", "to_min", "-f", "json")
-    by_to_min = k2("compare", *args).json()
+    to_min = ("cauliflower", "gouda", "natto", "--sort", "to_min", "-f", "json")
+    by_to_min = k2("compare", *to_min).json()
     assert [r["food"] for r in by_to_min] == ["natto", "gouda", "cauliflower"]
 
 

@@ -233,7 +233,9 @@ def test_swapping_two_values_fails_the_build(tmp_path: Path) -> None:
         tmp_path / "reference" / "k2_food_values.csv",
         change={kamao: {"mk7": table[nih]["mk7"]}, nih: {"mk7": table[kamao]["mk7"]}},
     )
-    with pytest.raises(SystemExit, match="kamao-2007 'Natto' adds up to 999.4, but the curation says 939"):
+    with pytest.raises(
+        SystemExit, match="kamao-2007 'Natto' adds up to 999.4, but the curation says 939"
+    ):
         build.build_rows()
 
 
