@@ -61,6 +61,9 @@ HAND_CHECKED: dict[str, tuple[float | None, float | None, float | None, float | 
     "blue cheese": (10.3, 4.0, 0.6 + 11.6 + 271.0 + 14.3, N, "medium", "K2viewer Blue cheese, 4"),
     "roquefort": (13.1, 1.2, 0.6 + 0.5 + 5.1 + 17.6, N, "low", "K2viewer Roquefort, code 1"),
     "gruyere": (5.2, 0.0, 1.4, N, "low", "K2viewer Gruyere, code 1; MK6-10 ND"),
+    "egg white": (0.9, 0.0, 0.0, N, "low", "K2viewer Egg white, codes 9. 7; MK10 NA"),
+    "corned beef": (7.7, 0.0, 0.0, N, "medium", "K2viewer Corned beef, code 9; MK10 NA"),
+    "pork chop": (0.0, 0.0, 5.0, N, "low", "K2viewer Chops (pork), code 1: MK4 ND, MK5 5.0"),
     "cheddar": (N, N, 1.1 + 4 + 8, N, "high", "Dunlop 2022 cheddar MK-5, MK-8, MK-9"),
     "mozzarella": (4.1, N, N, N, "high", "SR28 01029, A, n=2"),
     # meat
@@ -121,7 +124,9 @@ def test_at_least_30_hand_checked_foods() -> None:
     assert len(HAND_CHECKED) >= 30
 
 
-@pytest.mark.parametrize("name", ["scrambled egg", "ghee", "jarlsberg", "goose liver pate"])
+@pytest.mark.parametrize(
+    "name", ["scrambled egg", "hard-boiled egg", "ghee", "jarlsberg", "goose liver pate"]
+)
 def test_no_measurement_stays_not_measured(rows: dict[str, dict[str, str]], name: str) -> None:
     row = rows[name]
     assert [row[c] for c in PARTS] == ["", "", "", ""]
