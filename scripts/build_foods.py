@@ -1,24 +1,30 @@
 #!/usr/bin/env python3
-"""Build ``foods.csv`` and ``sources.csv`` from ``reference/`` and the curation files.
+"""Build the food table and its evidence from ``reference/`` and the curation files.
 
 Usage::
 
-    python scripts/build_foods.py           # (re)write foods.csv and sources.csv
-    python scripts/build_foods.py --check   # exit 1 if either differs from what would be written
+    python scripts/build_foods.py           # (re)write the four outputs below
+    python scripts/build_foods.py --check   # exit 1 if any differs from what would be written
+
+Outputs: ``foods.csv`` (one row per food), ``sources.csv`` (citations), ``food_sources.csv``
+(every source value of every food, by form, graded, with its role: the story ``show`` tells)
+and ``docs/data-sources.md`` (counts and lists, from ``curation/data-sources.md.in``).
 
 Inputs (a maintainer edits only the ``curation/`` files):
 
 * ``reference/usda/sr28_foods.csv`` and ``sr28_weights.csv``: every USDA SR28 food becomes a
   row, with its MK-4 and K1 records where USDA has them and its household measures.
+* ``reference/k2viewer/k2_database.csv`` and ``reference/k2_food_values*.csv``: study values.
 * ``curation/names.csv``: one line per friendly name: ``name,aliases,ndb_no,category,note``.
-* ``curation/foods.toml``: foods whose values come from studies (``reference/k2_food_values*.csv``).
-  Each value is found by its source key and the reference row's own food text, never by line
-  number, and must equal the ``value`` written beside it, so a moved, edited or ambiguous row
-  fails the build instead of silently changing a number.
+* ``curation/foods.toml``: foods whose values come from studies. Each value is found by its
+  source key and the reference row's own text, never by line number, and the forms read must
+  add up to the ``total`` written beside it, so a moved, edited or ambiguous row fails the build
+  instead of silently changing a number.
 * ``curation/sources.csv``: the source keys, how their reference rows begin, one-line citations.
 
-The only arithmetic: adding forms that one source measured in one sample, the min/max of cited
-values for a band, and grams per one unit from a USDA weight (``3 pieces = 56 g``).
+Sections: readers (SR28, K2viewer, the value files), selectors (the primary value, the band),
+rows, validation, writers. The only arithmetic: adding the forms one source gave for one food,
+the min/max of cited values for a band, and grams per one unit from a USDA weight.
 """
 
 from __future__ import annotations
@@ -571,6 +577,7 @@ class Row:
     values: list[Measured] = field(default_factory=list)
     primary: Measured | None = None
     curated: bool = False  # an entry of curation/foods.toml
+    range_sources: list[str] = field(default_factory=list)  # keys of its range-only bounds
 
     def point(self) -> str:
         """The row's K2 total: the measured forms plus the unsplit total ('' if none)."""
@@ -706,6 +713,7 @@ def study_row(
     lows: list[Decimal] = []
     highs: list[Decimal] = []
     for ref in entry.get("band", []):
+        row.range_sources.append(ref["source"])
         value = study.value(ref, f"{where} band")
         column = ref.get("column", "")
         if column != "high":
@@ -715,7 +723,9 @@ def study_row(
     if "measures" in entry:
         items = [study.measure(m, f"{where} measures") for m in entry["measures"]]
         row.measures = build_measures(items, row.category, row.name)
-    row.sources = list(dict.fromkeys([*(v.source for v in values), *entry.get("sources", [])]))
+    usda = [USDA] if ndb else []  # K1 and household measures come from the SR28 row
+    keys = [*(v.source for v in values), *row.range_sources, *entry.get("sources", []), *usda]
+    row.sources = list(dict.fromkeys(keys))
     row.note = entry.get("note", "")
     row.curated = True
     if not row.category:
@@ -873,7 +883,8 @@ def data_sources_doc(rows: list[Row], sources: list[dict[str, str]]) -> str:
     def use(key: str) -> str:
         primary = sum(r.primary is not None and r.primary.source == key for r in rows)
         listed = sum(any(v.source == key for v in r.values) for r in rows)
-        return f"primary for {primary:,} foods, a value of {listed:,}"
+        bounds = sum(key in r.range_sources for r in rows)
+        return f"primary for {primary:,} foods, a value of {listed:,}, a range bound of {bounds:,}"
 
     listing = "\n".join(
         f"- `{s['key']}` ({use(s['key'])}): {s['citation']}"
