@@ -272,3 +272,28 @@ def test_a_bad_names_line_fails_the_build(tmp_path: Path, line: str, message: st
         handle.write(line)
     with pytest.raises(SystemExit, match=message):
         build.build_rows()
+
+
+def test_an_edited_k2viewer_cell_fails_the_build(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    path = tmp_path / "reference" / "k2viewer" / "k2_database.csv"
+    text = path.read_text(encoding="utf-8")
+    kefir = "Kefir;Fermented food;Dairy;not specified ;not specified ;1.6;ND;ND;ND;ND;3.9;4.5;"
+    assert kefir in text
+    path.write_text(text.replace(kefir, kefir.replace(";4.5;", ";5.5;")), encoding="utf-8")
+    with pytest.raises(SystemExit, match="k2viewer 'Kefir' adds up to 9.4, but the curation"):
+        build.build_rows()
+
+
+def test_a_japanese_table_value_is_refused_as_k2(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    with (tmp_path / "curation" / "sources.csv").open("a", encoding="utf-8") as handle:
+        handle.write('mext-2020,Ministry of Education,"MEXT Standard Tables 2020."\n')
+    entry = (
+        '\n[[food]]\nname = "japanese egg"\ncategory = "egg"\nvalues = [\n'
+        '    { source = "mext-2020", food = "Egg, whole, raw (Japan)", total = 12 },\n]\n'
+    )
+    with (tmp_path / "curation" / "foods.toml").open("a", encoding="utf-8") as handle:
+        handle.write(entry)
+    with pytest.raises(SystemExit, match="is not K2"):
+        build.build_rows()
