@@ -23,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from k2calc.errors import AmbiguousFoodError, UnknownFoodError
+from k2calc.errors import AmbiguousFoodError, K2Error, UnknownFoodError
 from k2calc.foods import Food, FoodTable, fold_key, normalize, words
 
-EXACT, ALIAS, RANKED, TYPO = "exact", "alias", "ranked", "typo"
+EXACT, ALIAS, RANKED, TYPO, CODE = "exact", "alias", "ranked", "typo", "code"
+CODE_PREFIX = "ndb:"  # a food by its USDA NDB number: ndb:01009
 PREPARATIONS = frozenset(
     [
         "raw",
@@ -181,7 +182,7 @@ class Match:
 
     query: str
     food: Food
-    how: str  # exact, alias, ranked or typo
+    how: str  # exact, alias, ranked, typo or code
     runner_up: Food | None = None
 
 
@@ -190,6 +191,51 @@ class _Label:
     tokens: frozenset[str]
     heads: frozenset[str]
     described: bool  # a USDA-style "Noun, detail, detail" name, whose details are cheap
+
+
+class UnknownCodeError(UnknownFoodError):
+    """An NDB number no food in the table has."""
+
+    def __init__(self, query: str, code: str) -> None:
+        self.query = query
+        self.suggestions = []
+        K2Error.__init__(
+            self,
+            f"unknown NDB number '{code}' in '{query}' — no food in the table has it "
+            "(USDA SR28 numbers, 5 digits, e.g. ndb:01009)",
+        )
+
+
+def is_code(query: str) -> bool:
+    """True for a food given by its NDB number (``ndb:01009``)."""
+    return query.strip().lower().startswith(CODE_PREFIX)
+
+
+def _code_key(code: str) -> str:
+    return code.strip().lstrip("0") or "0"
+
+
+def _codes(table: FoodTable) -> dict[str, int]:
+    """Position of each NDB number's food (a later food, such as a user's own, wins)."""
+    cached: dict[str, int] | None = getattr(table, "_ndb_index", None)
+    if cached is None:
+        cached = {}
+        for position in table.positions():
+            number = table.ndb_no(position) if table.alive(position) else ""
+            if number:
+                cached[_code_key(number)] = position
+        table._ndb_index = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def match_code(table: FoodTable, query: str) -> Match:
+    """The food of ``ndb:NUMBER``; ``UnknownCodeError`` when no food has that number."""
+    shown = query.strip()
+    code = shown[len(CODE_PREFIX) :].strip()
+    position = _codes(table).get(_code_key(code)) if code.isdigit() else None
+    if position is None:
+        raise UnknownCodeError(shown, code)
+    return Match(shown, table.food(position), CODE)
 
 
 class _MatchIndex:
@@ -255,6 +301,8 @@ def match_food(table: FoodTable, query: str, strict: bool = False) -> Match:
     With ``strict``, anything short of an exact name or alias is an error.
     """
     shown = query.strip()
+    if is_code(shown):
+        return match_code(table, shown)
     exact = _exact(table, fold_key(query), shown)
     if exact is not None:
         return exact
