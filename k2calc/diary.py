@@ -256,3 +256,28 @@ def amount_text(amount: str, grams: str) -> str:
     """The amount of a row: ``N g`` where a grams value is given, else the amount."""
     weight = grams.strip()
     return f"{weight} g" if weight else amount.strip()
+
+
+def cronometer_items(lines: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """The items of a Cronometer servings export given as lines (``1 medium Apple, Raw``),
+    and the days it covers; ``None`` when the lines are not such an export."""
+    import csv
+
+    if not lines:
+        return None
+    rows = list(csv.reader(lines))
+    header = rows[0]
+    if not is_cronometer(header):
+        return None
+    where = {fold(h): i for i, h in enumerate(header)}
+    day, food, amount = (where[c] for c in CRONOMETER_REQUIRED)
+    items: list[str] = []
+    days: list[str] = []
+    for row in rows[1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = row + [""] * (len(header) - len(row))
+        items.append(f"{cronometer_amount(cells[amount])} {cells[food].strip()}".strip())
+        if cells[day].strip() not in days:
+            days.append(cells[day].strip())
+    return items, days
