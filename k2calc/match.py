@@ -20,6 +20,7 @@ candidate is an ``UnknownFoodError`` with the closest names.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -321,7 +322,41 @@ def match_food(table: FoodTable, query: str, strict: bool = False) -> Match:
         found = _exact(table, " ".join(corrected), shown, how=TYPO)
         if found is not None:
             return found
-    return _ranked(table, index, corrected, shown, how)
+    try:
+        return _ranked(table, index, corrected, shown, how)
+    except UnknownFoodError:
+        tries = _without_brand(query, index)
+        if not tries:
+            raise
+    for branded in tries:
+        found = _exact(table, " ".join(branded), shown, how=RANKED)
+        if found is not None:
+            return found
+        with contextlib.suppress(UnknownFoodError, AmbiguousFoodError):
+            return _ranked(table, index, branded, shown, RANKED)
+    raise UnknownFoodError(shown, suggestions(table, index, tokens))
+
+
+def _without_brand(query: str, index: _MatchIndex) -> list[list[str]]:
+    """Readings of a branded diary name without its brand, to try in turn: where the first
+    comma-separated part has no word of any food name (``Kerrygold, Pure Irish Butter,
+    Salted``), the product's name with ever fewer leading words (``pure irish butter``,
+    ``irish butter``, ``butter``; never past a number such as ``2%``), each with the words
+    of the parts after it (``salted``)."""
+    parts = normalize(query).split(",")
+    brand = words(parts[0])
+    if len(parts) < 2 or not brand:
+        return []
+    if any(w in index.postings for w in brand if len(w) > 1):  # "joe's" is "joe" and "s"
+        return []
+    product = [t for t in query_words(parts[1]) if t not in IGNORED]
+    details = [t for t in query_words(",".join(parts[2:])) if t not in IGNORED]
+    tries = []
+    for k in range(len(product)):
+        if k and any(c.isdigit() for c in product[k - 1]):
+            break  # "2% greek yogurt" is never read as any greek yogurt
+        tries.append(product[k:] + details)
+    return tries
 
 
 def _exact(table: FoodTable, key: str, shown: str, how: str = "") -> Match | None:
