@@ -551,9 +551,7 @@ def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
             keys = [str(k).strip().lower() for k in item]
             if len(set(keys)) < len(keys):  # "amount" and "Amount" (D13)
                 raise MealLogError(f"{label}: an object has the same key twice: {keys}")
-            objects.append(
-                {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}
-            )
+            objects.append({str(k).strip(): "" if v is None else str(v) for k, v in item.items()})
         return list(enumerate(objects, 1))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
@@ -562,9 +560,10 @@ def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
         raise MealLogError(f"{label}:{reader.line_num}: {exc}") from None
     if not fieldnames:
         raise MealLogError(f"{label}: empty; give CSV with the columns {', '.join(EXPORT_COLUMNS)}")
-    header = [name.strip().lower() for name in fieldnames]
+    header = [name.strip() for name in fieldnames]  # as written: diary.plan folds the case
     reader.fieldnames = header
-    twice = sorted({n for n in header if header.count(n) > 1})
+    lowered = [name.lower() for name in header]
+    twice = sorted({n for n in lowered if lowered.count(n) > 1})
     if twice:
         raise MealLogError(f"{label}: column(s) {', '.join(twice)} appear twice")  # D13
     rows: list[tuple[int, dict[str, str]]] = []
@@ -601,6 +600,7 @@ def read_import(
     table: FoodTable,
     mapping: Mapping[str, str] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
+    skipped: list[str] | None = None,
 ) -> list[NewEntry]:
     """Validate every row of an import file (the shape ``log export`` writes) before any is logged.
 
@@ -608,7 +608,9 @@ def read_import(
     own columns, a Cronometer servings export is read as it is, an ``ndb`` or ``grams``
     column may stand for the food or amount); ``on_plan`` is called with the plan. A file
     with more than one subject is refused: the log is one person's.
-    Raises ``MealLogError`` listing the bad rows (the first 20 and a count of the rest).
+    Raises ``MealLogError`` listing the bad rows (the first 20 and a count of the rest),
+    unless a ``skipped`` list is given: then the bad rows are added to it (``row N: why``)
+    and the good ones returned.
     """
     rows = _rows_of(text, label)
     header = list(dict.fromkeys(key for _, row in rows for key in row if key != _EXTRA_FIELDS))
@@ -645,7 +647,9 @@ def read_import(
         entries.append(
             NewEntry(date, normalize_meal(row.get("meal")), portion, row.get("note", "").strip())
         )
-    if bad:
+    if bad and skipped is not None:
+        skipped.extend(bad)
+    elif bad:
         listed = bad[:MAX_BAD_ROWS_LISTED]
         more = len(bad) - len(listed)
         raise MealLogError(

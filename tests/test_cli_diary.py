@@ -279,3 +279,22 @@ def test_installed_k2calc_reads_a_cronometer_export_and_refuses_a_client_file(
     )
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert refused.stderr.count("\n") == 1 and "--subject-column" in refused.stderr
+
+
+def test_log_import_of_a_cronometer_export(k2: Invoke) -> None:
+    refused = k2("log", "import", str(CRONOMETER))
+    assert refused.exit_code == 1 and "nothing imported" in refused.stderr
+    assert "Quick Add, Carbs" in refused.stderr
+    run = k2("log", "import", str(CRONOMETER), "--skip-invalid", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    assert "a Cronometer servings export" in run.stderr
+    assert "row 16: unknown food 'Quick Add, Carbs'" in run.stderr
+    imported = run.json()
+    report = k2("report", str(CRONOMETER), "--skip-invalid", "-f", "json").json()
+    assert imported["imported_entries"] == 45 - len(report["skipped"])
+    shown = k2("log", "show", "--from", "2026-11-02", "--to", "2026-11-04", "-f", "json").json()
+    assert [d["total_mcg"] for d in shown["days"]] == pytest.approx(
+        [d["total_mcg"] for d in report["days"]]
+    )
+    meals = {e["meal"] for d in shown["days"] for e in d.get("entries", [])}
+    assert meals <= {"breakfast", "lunch", "dinner", "snacks"}

@@ -392,6 +392,13 @@ def import_(
     food_column: FoodColumnOpt = None,
     amount_column: AmountColumnOpt = None,
     meal_column: MealColumnOpt = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the usable rows; list the skipped ones on stderr.",
+        ),
+    ] = False,
 ) -> None:
     """Add the entries of a CSV or JSON file to the log: every row checked first, then all or none.
 
@@ -399,7 +406,8 @@ def import_(
     meal and note; or an ndb column for the food and a grams column for the amount. A
     Cronometer servings export is read as it is. Columns read under other names and
     columns ignored are listed on stderr; a file of several subjects is refused (the log
-    is one person's). A file with any bad row imports nothing and lists the bad rows.
+    is one person's). A file with any bad row imports nothing and lists the bad rows,
+    unless --skip-invalid.
     Importing the same file twice logs its entries twice.
 
     \b
@@ -426,8 +434,19 @@ def import_(
     except (OSError, UnicodeDecodeError) as exc:
         raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     mapping = mapping_of(subject_column, date_column, food_column, amount_column, meal_column)
+    skipped: list[str] | None = [] if skip_invalid else None
     with column_hints():
-        new = mealog.read_import(text, label, load_table(foods_file), mapping, announce(label))
+        new = mealog.read_import(
+            text, label, load_table(foods_file), mapping, announce(label), skipped
+        )
+    if skipped:
+        from k2calc.bounds import safe_lines
+
+        listed = skipped[: mealog.MAX_BAD_ROWS_LISTED]
+        more = len(skipped) - len(listed)
+        lines = [f"k2calc: {label}: skipped {len(skipped)} row(s) that could not be used:"]
+        lines += [f"  {line}" for line in listed] + ([f"  … and {more} more"] if more else [])
+        typer.echo(safe_lines("\n".join(lines)), err=True)
     added = mealog.add_entries(db_path(db), new) if new else []
     dates = sorted({e.date for e in added})
     result = {
