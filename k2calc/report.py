@@ -553,15 +553,22 @@ def _apply_plan(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     ``food`` (``ndb:01009``) and ``grams`` into ``amount`` where a row gives them."""
     if plan.cronometer and "amount" in frame:
         frame["amount"] = _recode(frame["amount"], diary.cronometer_amount)
-    blank = pd.Series(pd.Categorical([""] * len(frame)), index=frame.index)
     if "ndb" in frame:
-        frame["food"] = _joined(frame.get("food", blank), frame.pop("ndb"), diary.food_text)
+        food = frame["food"] if "food" in frame else _blank(frame)
+        frame["food"] = _joined(food, frame.pop("ndb"), diary.food_text)
     if "grams" in frame:
         if "amount" not in frame and "quantity" in frame:
             quantity, unit = frame.pop("quantity"), frame.pop("unit")
             frame["amount"] = _joined(quantity, unit, lambda q, u: f"{q} {u}".strip())
-        frame["amount"] = _joined(frame.get("amount", blank), frame.pop("grams"), diary.amount_text)
+        amount = frame["amount"] if "amount" in frame else _blank(frame)
+        frame["amount"] = _joined(amount, frame.pop("grams"), diary.amount_text)
     return frame
+
+
+def _blank(frame: pd.DataFrame) -> pd.Series[Any]:
+    """An empty categorical column as long as ``frame``."""
+    codes = np.zeros(len(frame), dtype=np.int8)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index([""])), index=frame.index)
 
 
 def report(
