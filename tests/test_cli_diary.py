@@ -298,3 +298,42 @@ def test_log_import_of_a_cronometer_export(k2: Invoke) -> None:
     )
     meals = {e["meal"] for d in shown["days"] for e in d.get("entries", [])}
     assert meals <= {"breakfast", "lunch", "dinner", "snacks"}
+
+
+def test_every_column_of_its_own_name(k2: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    path.write_text(
+        "Person,When,Course,What,How much\n"
+        "ann,2026-11-01,breakfast,natto,30 g\n"
+        "ann,2026-11-01,lunch,gouda,1 oz\n",
+        encoding="utf-8",
+    )
+    options = ["--date-column", "When", "--food-column", "What", "--amount-column", "How much"]
+    refused = k2("report", str(path), *options, "--meal-column", "Course")
+    assert refused.exit_code == 1 and "column 'Person' looks like it names people" in refused.stderr
+    run = k2(
+        "report", str(path), *options, "--meal-column", "course", "--subject-column", "person",
+        "--by", "meal", "-f", "json",
+    )  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    assert [(d["subject"], d["meal"]) for d in run.json()["days"]] == [
+        ("ann", "breakfast"),
+        ("ann", "lunch"),
+    ]
+    assert run.stderr == (
+        f"k2calc: {path}: read When as date, Person as subject, Course as meal, What as food, "
+        "How much as amount\n"
+    )
+
+
+def test_log_import_refuses_people_and_takes_a_mapping(k2: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "mine.json"
+    path.write_text(
+        '[{"date": "2026-11-01", "Client": "ann", "food": "natto", "amount": "30 g"}]',
+        encoding="utf-8",
+    )
+    refused = k2("log", "import", str(path))
+    assert refused.exit_code == 1 and "give --subject-column 'Client'" in refused.stderr
+    run = k2("log", "import", str(path), "--subject-column", "Client")
+    assert run.exit_code == 0, run.stderr
+    assert "Imported 1 entries" in run.stdout
