@@ -61,6 +61,8 @@ CRONOMETER_COLUMNS = {"day": "date", "group": "meal", "food name": "food", "amou
 CRONOMETER_VITAMIN_K = "vitamin k (µg)"
 NO_COLUMN = ""  # a mapping to this says the file has no such column (``subject``: one person)
 _DUPLICATE = re.compile(r"(?P<base>.+)\.(?P<number>\d+)")  # pandas' name for a second 'date'
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_DECIMAL_COMMA = re.compile(r"^(\s*\d+),(?=\d{1,2}(?!\d))")
 _CRONOMETER_AMOUNT = re.compile(r"\s*(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[^,(]*)")
 
 
@@ -236,13 +238,17 @@ def _check_required(found: set[str], label: str) -> None:
 
 def cronometer_amount(cell: str) -> str:
     """A Cronometer Amount cell as an item's amount: ``1.00 medium`` → ``1 medium``,
-    ``150.00 g`` → ``150 g``, ``1.00 cup, chopped`` → ``1 cup``; a cell it cannot read is
-    returned as it is (the item parser then says why)."""
+    ``150.00 g`` → ``150 g``, ``1.00 cup, chopped`` → ``1 cup``, ``1,250.00 g`` → ``1250 g``;
+    a cell it cannot read is returned as it is (the item parser then says why)."""
+    cell = _THOUSANDS.sub("", cell)  # 1,250.00 g
+    cell = _DECIMAL_COMMA.sub(r"\1.", cell)  # 150,00 g (a comma-decimal locale)
     match = _CRONOMETER_AMOUNT.match(cell)
     if match is None:
         return cell.strip()
     number = float(match["number"])
     unit = match["unit"].strip()
+    if not unit and cell[match.end() :].strip():
+        return cell.strip()  # "1, cup": not a shape it knows; never a unit dropped
     return f"{number:g} {unit}".strip()
 
 

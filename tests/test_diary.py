@@ -89,6 +89,10 @@ def test_codes_and_grams_stand_for_food_and_amount() -> None:
         ("28.35 g", "28.35 g"),
         ("1.00 tbsp", "1 tbsp"),
         ("3", "3"),
+        ("1,250.00 g", "1250 g"),
+        ("150,00 g", "150 g"),
+        ("0,5 cup", "0.5 cup"),
+        ("1, cup", "1, cup"),
         ("some", "some"),
     ],
 )
