@@ -61,6 +61,7 @@ CRONOMETER_COLUMNS = {"day": "date", "group": "meal", "food name": "food", "amou
 CRONOMETER_VITAMIN_K = "vitamin k (µg)"
 NO_COLUMN = ""  # a mapping to this says the file has no such column (``subject``: one person)
 _DUPLICATE = re.compile(r"(?P<base>.+)\.(?P<number>\d+)")  # pandas' name for a second 'date'
+_PLAIN_NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _DECIMAL_COMMA = re.compile(r"^(\s*\d+),(?=\d{1,2}(?!\d))")
 _CRONOMETER_AMOUNT = re.compile(r"\s*(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[^,(]*)")
@@ -259,9 +260,12 @@ def food_text(food: str, ndb: str) -> str:
 
 
 def amount_text(amount: str, grams: str) -> str:
-    """The amount of a row: ``N g`` where a grams value is given, else the amount."""
+    """The amount of a row: ``N g`` where a grams value is given, else the amount. A grams
+    cell that is not a plain number (``30g``) is passed on as it is, for the item parser."""
     weight = grams.strip()
-    return f"{weight} g" if weight else amount.strip()
+    if not weight:
+        return amount.strip()
+    return f"{weight} g" if _PLAIN_NUMBER.fullmatch(weight) else weight
 
 
 def cronometer_items(lines: Sequence[str]) -> tuple[list[str], list[str]] | None:

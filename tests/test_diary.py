@@ -105,6 +105,8 @@ def test_food_and_amount_texts_prefer_codes_and_grams() -> None:
     assert diary.food_text(" cheese ", "") == "cheese"
     assert diary.amount_text("1 cup", "30") == "30 g"
     assert diary.amount_text("1 cup", "") == "1 cup"
+    assert diary.amount_text("", "30g") == "30g"
+    assert diary.amount_text("", "lots") == "lots"  # the parser says it is no amount
 
 
 def test_cronometer_items() -> None:
