@@ -41,6 +41,7 @@ from k2calc.target import Target
 APPLICATION_ID = 0x4B32_4C47  # "K2LG": marks a file as a k2calc meal log
 BUSY_TIMEOUT_S = 30.0  # long enough for many writers queuing on one file
 EXPORT_COLUMNS = ("date", "meal", "food", "amount", "note")
+IMPORT_REQUIRED = ("date", "food", "amount")
 MAX_BAD_ROWS_LISTED = 20
 TABLE_VALUES_LOGGED = "logged"
 MEAL_ORDER = ("breakfast", "lunch", "dinner", "snack")

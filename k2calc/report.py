@@ -39,7 +39,10 @@ SUMMARY_KEYS = (
 )  # fmt: skip
 SKIPPED_KEYS = ("row", "value", "reason")
 GROUP_KEYS = ["subject", "date", "meal"]
-COLUMNS_HINT = diary.COLUMNS_HINT
+COLUMNS_HINT = (
+    "a report needs the columns date, food and amount (or quantity and unit), "
+    "and optionally subject and meal"
+)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIRST_DATA_LINE = 2  # the header is line 1
 

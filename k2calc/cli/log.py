@@ -375,6 +375,9 @@ def export(
         write_csv(rows, mealog.EXPORT_COLUMNS, sys.stdout)
 
 
+SKIPPED_LISTED = 20  # skipped rows listed on stderr by log import --skip-invalid
+
+
 @log_app.command("import")
 @user_errors
 def import_(
@@ -442,7 +445,7 @@ def import_(
     if skipped:
         from k2calc.bounds import safe_lines
 
-        listed = skipped[: mealog.MAX_BAD_ROWS_LISTED]
+        listed = skipped[:SKIPPED_LISTED]
         more = len(skipped) - len(listed)
         lines = [f"k2calc: {label}: skipped {len(skipped)} row(s) that could not be used:"]
         lines += [f"  {line}" for line in listed] + ([f"  … and {more} more"] if more else [])
