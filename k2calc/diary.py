@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from k2calc.errors import K2Error
+from k2calc.errors import K2Error, UsageError
 
 # The columns k2calc reads, in the order they are described.
 CANONICAL = ("date", "subject", "meal", "food", "ndb", "amount", "quantity", "unit", "grams")
@@ -49,16 +49,12 @@ PERSON_NAMES = frozenset(
         "student",
         "pupil",
         "volunteer",
-        "case",
         "household",
-        "who",
-        "owner",
     ]
 )
 PERSON_SUFFIXES = ("id", "no", "number", "code", "name")
 CRONOMETER_REQUIRED = ("day", "food name", "amount")
 CRONOMETER_COLUMNS = {"day": "date", "group": "meal", "food name": "food", "amount": "amount"}
-CRONOMETER_VITAMIN_K = "vitamin k (µg)"
 NO_COLUMN = ""  # a mapping to this says the file has no such column (``subject``: one person)
 _DUPLICATE = re.compile(r"(?P<base>.+)\.(?P<number>\d+)")  # pandas' name for a second 'date'
 _PLAIN_NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
@@ -81,6 +77,10 @@ class PersonColumnError(ColumnError):
             "(read as one person, their days would merge)"
         )
         super().__init__(f"{self.base}; map it to subject, or say the file has none")
+
+
+class MappingConflictError(ColumnError, UsageError):
+    """One column mapped to two canonical columns (a usage error: exit 2)."""
 
 
 class MappingError(ColumnError):
@@ -186,7 +186,7 @@ def plan(
             raise MappingError(label, canonical, source, header)
         actual = by_fold[fold(source)]
         if actual in columns:
-            raise ColumnError(
+            raise MappingConflictError(
                 f"{label}: column '{actual}' is given for both {columns[actual]} and {canonical}"
             )
         columns[actual] = canonical

@@ -6,6 +6,7 @@ import pytest
 
 from k2calc import diary
 from k2calc.diary import ColumnError, MappingError, PersonColumnError, plan
+from k2calc.errors import UsageError
 
 CRONOMETER_HEADER = ["Day", "Time", "Group", "Food Name", "Amount", "Energy (kcal)", "Category"]
 
@@ -120,3 +121,13 @@ def test_cronometer_items() -> None:
         ["2026-11-02"],
     )
     assert diary.cronometer_items(["30 g natto"]) is None
+
+
+def test_columns_that_do_not_name_people_pass() -> None:
+    read = plan(["date", "food", "amount", "case", "kcal", "notes", "group"])
+    assert "subject" not in read.has
+
+
+def test_one_column_for_two_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="column 'food' is given for both food and meal"):
+        plan(["date", "food", "amount"], {"food": "food", "meal": "FOOD"})
