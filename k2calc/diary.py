@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from k2calc.errors import K2Error, UsageError
 
@@ -57,6 +57,7 @@ CRONOMETER_REQUIRED = ("day", "food name", "amount")
 CRONOMETER_COLUMNS = {"day": "date", "group": "meal", "food name": "food", "amount": "amount"}
 NO_COLUMN = ""  # a mapping to this says the file has no such column (``subject``: one person)
 _DUPLICATE = re.compile(r"(?P<base>.+)\.(?P<number>\d+)")  # pandas' name for a second 'date'
+_ORDER = {name: i for i, name in enumerate(CANONICAL)}  # the order columns are described in
 _PLAIN_NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _DECIMAL_COMMA = re.compile(r"^(\s*\d+),(?=\d{1,2}(?!\d))")
@@ -120,7 +121,6 @@ class Plan:
     columns: dict[str, str]
     ignored: tuple[str, ...] = ()
     cronometer: bool = False
-    mapped: dict[str, str] = field(default_factory=dict)  # canonical -> source, from the user
 
     def source(self, canonical: str) -> str | None:
         """The header read as ``canonical``, or ``None``."""
@@ -143,7 +143,7 @@ class Plan:
         """One line for stderr: the columns read, as what, and the columns ignored."""
         used = ", ".join(
             s if fold(s) == c else f"{s} as {c}"
-            for s, c in sorted(self.columns.items(), key=lambda p: CANONICAL.index(p[1]))
+            for s, c in sorted(self.columns.items(), key=lambda p: _ORDER.get(p[1], len(_ORDER)))
         )
         kind = "a Cronometer servings export; " if self.cronometer else ""
         text = f"{label}: {kind}read {used}"
@@ -203,7 +203,7 @@ def plan(
         people = [h for h in ignored if names_people(h)]
         if people:
             raise PersonColumnError(label, people[0])
-    return Plan(columns, ignored, cronometer, {k: v for k, v in mapping.items() if v})
+    return Plan(columns, ignored, cronometer)
 
 
 def _check_twice(header: list[str], folded: list[str], known: Sequence[str], label: str) -> None:

@@ -131,3 +131,10 @@ def test_columns_that_do_not_name_people_pass() -> None:
 def test_one_column_for_two_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="column 'food' is given for both food and meal"):
         plan(["date", "food", "amount"], {"food": "food", "meal": "FOOD"})
+
+
+def test_a_caller_s_extra_column_is_described_after_the_canonical_ones() -> None:
+    read = plan(["note", "date", "food", "amount", "kcal"], extra=("note",))
+    assert read.describe("f.csv") == (
+        "f.csv: read date, food, amount, note; ignored 1 column: kcal"
+    )
