@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from k2calc.bounds import shown
 from k2calc.errors import K2Error, UsageError
 
 # The columns k2calc reads, in the order they are described.
@@ -74,7 +75,7 @@ class PersonColumnError(ColumnError):
     def __init__(self, label: str, column: str) -> None:
         self.column = column
         self.base = (
-            f"{label}: no subject column, but column '{column}' looks like it names people "
+            f"{label}: no subject column, but column '{shown(column)}' looks like it names people "
             "(read as one person, their days would merge)"
         )
         super().__init__(f"{self.base}; map it to subject, or say the file has none")
@@ -90,9 +91,12 @@ class MappingError(ColumnError):
     def __init__(self, label: str, canonical: str, column: str, header: Sequence[str]) -> None:
         self.canonical = canonical
         self.column = column
-        listed = ", ".join(f"'{h}'" for h in header[:12]) + (" …" if len(header) > 12 else "")
+        listed = ", ".join(f"'{shown(h)}'" for h in header[:12]) + (
+            " …" if len(header) > 12 else ""
+        )
         super().__init__(
-            f"{label}: no column '{column}' (given for {canonical}); its columns are {listed}"
+            f"{label}: no column '{shown(column)}' (given for {canonical}); "
+            f"its columns are {listed}"
         )
 
 
@@ -142,14 +146,18 @@ class Plan:
     def describe(self, label: str) -> str:
         """One line for stderr: the columns read, as what, and the columns ignored."""
         used = ", ".join(
-            s if fold(s) == c else f"{s} as {c}"
+            shown(s) if fold(s) == c else f"{shown(s)} as {c}"
             for s, c in sorted(self.columns.items(), key=lambda p: _ORDER.get(p[1], len(_ORDER)))
         )
         kind = "a Cronometer servings export; " if self.cronometer else ""
         text = f"{label}: {kind}read {used}"
         if self.ignored:
-            shown = ", ".join(self.ignored[:8]) + (" …" if len(self.ignored) > 8 else "")
-            text += f"; ignored {len(self.ignored)} column{'s' * (len(self.ignored) != 1)}: {shown}"
+            listed = ", ".join(map(shown, self.ignored[:8])) + (
+                " …" if len(self.ignored) > 8 else ""
+            )
+            text += (
+                f"; ignored {len(self.ignored)} column{'s' * (len(self.ignored) != 1)}: {listed}"
+            )
         return text
 
 
@@ -175,7 +183,9 @@ def plan(
     mapping = dict(mapping or {})
     for canonical in mapping:
         if canonical not in MAPPABLE:
-            raise ColumnError(f"cannot map a column to '{canonical}'; map {', '.join(MAPPABLE)}")
+            raise ColumnError(
+                f"cannot map a column to '{shown(canonical)}'; map {', '.join(MAPPABLE)}"
+            )
     columns: dict[str, str] = {}
     cronometer = is_cronometer(header)
     by_fold = dict(zip(folded, header, strict=True))
@@ -187,7 +197,8 @@ def plan(
         actual = by_fold[fold(source)]
         if actual in columns:
             raise MappingConflictError(
-                f"{label}: column '{actual}' is given for both {columns[actual]} and {canonical}"
+                f"{label}: column '{shown(actual)}' is given for both {columns[actual]} "
+                f"and {canonical}"
             )
         columns[actual] = canonical
     defaults = dict(CRONOMETER_COLUMNS) if cronometer else {}
