@@ -24,8 +24,8 @@ PARTIAL_MARK = "*"
 LOW_MARK = "†"  # the value rests on a low-confidence source (rule 11)
 STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red"}
 LEGEND = (
-    f"{NOT_MEASURED} not measured · {NOT_SPLIT} in the total, not split by form · "
-    f"{PARTIAL_MARK} a lower bound · {LOW_MARK} rests on a low-confidence source"
+    f"{NOT_MEASURED} not measured · {NOT_SPLIT} not split by form · {PARTIAL_MARK} lower bound"
+    f" · {LOW_MARK} low-confidence source"
 )
 LOWER_BOUND_NOTE = (
     f"{PARTIAL_MARK} Some K2 forms were not measured for these foods: the total is a lower bound."

@@ -11,6 +11,7 @@ README examples are the ```console blocks: each line starting with ``$ k2calc`` 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import shlex
@@ -86,7 +87,8 @@ def example_output(line: str) -> str:
     words = shlex.split(line)
     if words[0] != "k2calc":
         raise SystemExit(f"README example does not run k2calc: {line}")
-    return run(words[1:], stdin)
+    with contextlib.chdir(ROOT):  # file paths in examples are the repository's
+        return run(words[1:], stdin)
 
 
 def render_block(block: str) -> str:

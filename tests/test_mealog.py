@@ -18,6 +18,7 @@ import pytest
 from k2calc import __version__, mealog
 from k2calc.dates import DateError, date_range, parse_date, parse_iso
 from k2calc.days import summarize
+from k2calc.diary import ColumnError, PersonColumnError
 from k2calc.foods import Food, FoodTable
 from k2calc.mealog import MealLogError, NewEntry
 from k2calc.parse import resolve
@@ -313,13 +314,17 @@ def test_import_lists_twenty_bad_rows_and_counts_the_rest(table: FoodTable) -> N
     assert "… and 5 more" in str(caught.value)
 
 
-def test_import_reads_json_and_refuses_unknown_columns(table: FoodTable) -> None:
+def test_import_reads_json_and_refuses_several_subjects(table: FoodTable) -> None:
     rows = '[{"date": "2026-11-01", "food": "egg", "amount": 2, "note": "n"}]'
     [entry] = mealog.read_import(rows, "f.json", table)
     assert (entry.date, entry.meal, entry.portion.grams, entry.note) == ("2026-11-01", "", 100, "n")
-    with pytest.raises(MealLogError, match="unknown column.*subject"):
-        mealog.read_import("date,food,amount,subject\n2026-11-01,egg,2,ann\n", "f.csv", table)
-    with pytest.raises(MealLogError, match="missing column.*amount"):
+    one = "date,food,amount,subject\n2026-11-01,egg,2,ann\n"
+    assert len(mealog.read_import(one, "f.csv", table)) == 1
+    with pytest.raises(MealLogError, match="2 subjects \\(ann, bob\\); the log is one person's"):
+        mealog.read_import(one + "2026-11-01,egg,1,bob\n", "f.csv", table)
+    with pytest.raises(PersonColumnError, match="'client' looks like it names people"):
+        mealog.read_import("date,food,amount,client\n2026-11-01,egg,2,ann\n", "f.csv", table)
+    with pytest.raises(ColumnError, match="missing column.*amount"):
         mealog.read_import("date,food\n2026-11-01,egg\n", "f.csv", table)
     with pytest.raises(MealLogError, match="empty"):
         mealog.read_import("", "f.csv", table)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from k2calc.days import DayIntake, summarize
+from k2calc.diary import ColumnError
 from k2calc.foods import FoodTable
 from k2calc.intake import total
 from k2calc.report import LISTED_BAD_ROWS, BadRowsError, Report, ReportFileError, report
@@ -304,7 +305,7 @@ def test_error_lists_first_rows_and_counts_the_rest(tmp_path: Path, table: FoodT
     ],
 )
 def test_file_errors(tmp_path: Path, table: FoodTable, text: str, message: str) -> None:
-    with pytest.raises(ReportFileError, match=message):
+    with pytest.raises((ReportFileError, ColumnError), match=message):
         report(write(tmp_path, text), table)
 
 
