@@ -80,13 +80,14 @@ def _migration_1(conn: sqlite3.Connection) -> None:
 
 
 def _migration_2(conn: sqlite3.Connection) -> None:
-    """K2 a source gave only as a total, and K1 beside K2, kept with each entry.
+    """K2 a source gave only as a total, the value's grade, and K1 beside K2, kept per entry.
 
     Before this, a total with a form missing and no lower-bound mark was an unsplit total;
     K1 was not kept, so older entries have it as not recorded (NULL).
     """
     conn.execute("ALTER TABLE entries ADD COLUMN unsplit_mk_mcg REAL")  # NULL: none unsplit
     conn.execute("ALTER TABLE entries ADD COLUMN k1_mcg REAL")  # NULL: not measured
+    conn.execute("ALTER TABLE entries ADD COLUMN confidence TEXT")  # the value's grade
     conn.execute(
         """UPDATE entries
            SET unsplit_mk_mcg = total_mcg - coalesce(mk4_mcg, 0) - coalesce(mk7_mcg, 0)
@@ -414,18 +415,18 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
 
 _COLUMNS = (
     "id, date, meal, input, food, amount, unit, grams, mk4_mcg, mk7_mcg, other_mk_mcg, "
-    "unsplit_mk_mcg, total_mcg, low_mcg, high_mcg, partial, k1_mcg, note, food_origin, "
-    "k2calc_version, logged_at"
+    "unsplit_mk_mcg, total_mcg, low_mcg, high_mcg, partial, confidence, k1_mcg, note, "
+    "food_origin, k2calc_version, logged_at"
 )
-_INSERT = f"INSERT INTO entries ({_COLUMNS}) VALUES ({', '.join('?' * 21)})"
+_INSERT = f"INSERT INTO entries ({_COLUMNS}) VALUES ({', '.join('?' * 22)})"
 
 
 def _entry(row: sqlite3.Row | tuple[Any, ...]) -> Entry:
     (id_, date, meal, input_, food, amount, unit, grams, mk4, mk7, other, unsplit, total_mcg,
-     low, high, partial, k1, note, origin, version, logged_at) = row  # fmt: skip
+     low, high, partial, confidence, k1, note, origin, version, logged_at) = row  # fmt: skip
     measured = total_mcg is not None and (unsplit, mk4, mk7, other) != (None, None, None, None)
-    band = (low, high) if measured else (None, None)
-    vitamin_k = VitaminK(mk4, mk7, other, unsplit, band[0], band[1], bool(partial), k1)
+    low, high = (low, high) if measured else (None, None)
+    vitamin_k = VitaminK(mk4, mk7, other, unsplit, low, high, bool(partial), k1, confidence)
     intake = Intake(input_, food, grams, vitamin_k)
     return Entry(id_, date, meal, intake, amount, unit, note, origin, version, logged_at)
 
@@ -438,8 +439,8 @@ def _row(new: NewEntry, logged_at: str) -> tuple[Any, ...]:
         None, new.date, normalize_meal(new.meal), intake.input, intake.food,
         new.portion.amount, new.portion.unit, intake.grams, k.mk4_mcg, k.mk7_mcg,
         k.other_mk_mcg, k.unsplit_mk_mcg, k.lower_bound_mcg, k.low_mcg or 0.0,
-        k.high_mcg or 0.0, int(k.partial), k.k1_mcg, new.note, new.portion.food.origin,
-        __version__, logged_at,
+        k.high_mcg or 0.0, int(k.partial), k.confidence, k.k1_mcg, new.note,
+        new.portion.food.origin, __version__, logged_at,
     )  # fmt: skip
 
 
