@@ -319,3 +319,26 @@ def test_installed_script_adds_and_shows(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=tmp_path, check=False,
     )  # fmt: skip
     assert json.loads(shown.stdout)["days"][0]["total_mcg"] == pytest.approx(281.7)
+
+
+def test_days_with_nothing_logged_are_shown_as_such_never_as_zero(k2: Invoke) -> None:
+    today = dt.date.today()
+    two_ago = (today - dt.timedelta(days=2)).isoformat()
+    assert k2("log", "add", "30 g natto", "--date", two_ago).exit_code == 0  # 281.7
+    assert k2("log", "add", "10 g natto").exit_code == 0  # 93.9, today
+    data = k2("log", "show", "--days", "4", "-f", "json").json()
+    assert [d["date"] for d in data["days"]] == [two_ago, today.isoformat()]
+    assert data["not_logged"] == [
+        (today - dt.timedelta(days=n)).isoformat() for n in (3, 1)
+    ]  # the 4 days less the 2 logged
+    assert data["in_progress"] == today.isoformat()
+    # Mean over the logged days only: (281.7 + 93.9) / 2, not / 4.
+    assert data["summary"]["days"] == 2
+    assert data["summary"]["mean_mcg"] == pytest.approx(187.8)
+    rows = k2("log", "show", "--days", "4", "-f", "csv").csv()
+    assert [r["status"] for r in rows] == ["not logged", "above", "not logged", "within"]
+    assert rows[0]["total_mcg"] == ""  # never 0
+    table = k2("log", "show", "--days", "4").stdout
+    assert "(today)" in table and "2 day(s) with nothing logged" in table
+    empty = k2("log", "show", "--date", "-9", "--check")
+    assert empty.exit_code == 0 and "nothing logged" in empty.stderr

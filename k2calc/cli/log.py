@@ -231,7 +231,10 @@ def show(
 
         shown = mealog.logged_days(mealog.entries_between(path, *span), target)
         summary = summarize([d.day for d in shown], target) if shown else None
-        emit(range_view(shown, summary, target, f"{span[0]} to {span[1]}"), fmt)
+        emit(range_view(shown, summary, target, span, log_date("today")), fmt)
+    shown = [d for d in shown if d.entries]
+    if check and not shown:
+        typer.echo("k2calc: nothing logged in the days shown, so nothing to check", err=True)
     if check and any(d.day.status != WITHIN for d in shown):
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
