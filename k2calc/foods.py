@@ -23,12 +23,12 @@ from k2calc import paths
 from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, read_bounded
 from k2calc.errors import FoodTableError
 from k2calc.sort_keys import FoodSort
-from k2calc.vitamin import VitaminK
+from k2calc.vitamin import GRADES, VitaminK
 
 FORM_COLUMNS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
 NUMBER_COLUMNS = (
     *FORM_COLUMNS,
-    "total_mcg_per_100g",
+    "unsplit_mk_mcg_per_100g",
     "low_mcg_per_100g",
     "high_mcg_per_100g",
     "k1_mcg_per_100g",
@@ -39,17 +39,26 @@ TABLE_COLUMNS = (
     "category",
     "ndb_no",
     *NUMBER_COLUMNS,
+    "confidence",
     "measures",
     "sources",
     "note",
 )
 REQUIRED_COLUMNS = ("name", *FORM_COLUMNS)
+# A user's --foods file written before 0.x may name the unsplit total ``total_mcg_per_100g``.
+LEGACY_UNSPLIT_COLUMN = "total_mcg_per_100g"
+
 SUPPLEMENT_CATEGORY = "supplement"
 
 
 @dataclass(frozen=True)
 class Food:
-    """One food: K2 by form per 100 g (``None`` = not measured), its band, measures, sources."""
+    """One food: K2 by form per 100 g (``None`` = not measured), its band, measures, sources.
+
+    ``unsplit_mk_mcg_per_100g`` is K2 a source gave only as a total, not attributed to forms;
+    the K2 total is always mk4 + mk7 + other_mk + unsplit (parts not measured skipped).
+    ``confidence`` is the grade (high / medium / low) of the value's primary source.
+    """
 
     name: str
     aliases: tuple[str, ...] = ()
@@ -58,7 +67,7 @@ class Food:
     mk4_mcg_per_100g: float | None = None
     mk7_mcg_per_100g: float | None = None
     other_mk_mcg_per_100g: float | None = None
-    unsplit_total_mcg_per_100g: float | None = None
+    unsplit_mk_mcg_per_100g: float | None = None
     band_low_mcg_per_100g: float | None = None
     band_high_mcg_per_100g: float | None = None
     k1_mcg_per_100g: float | None = None
@@ -66,6 +75,7 @@ class Food:
     sources: tuple[str, ...] = ()
     note: str = ""
     origin: str = "built-in"
+    confidence: str | None = None
 
     @property
     def forms_mcg_per_100g(self) -> tuple[float | None, float | None, float | None]:
@@ -79,11 +89,12 @@ class Food:
             self.mk4_mcg_per_100g,
             self.mk7_mcg_per_100g,
             self.other_mk_mcg_per_100g,
-            self.unsplit_total_mcg_per_100g,
+            self.unsplit_mk_mcg_per_100g,
             k1_mcg=self.k1_mcg_per_100g,
+            confidence=self.confidence,
         )
         total = forms.total_mcg
-        partial = self.unsplit_total_mcg_per_100g is None and None in self.forms_mcg_per_100g
+        partial = self.unsplit_mk_mcg_per_100g is None and None in self.forms_mcg_per_100g
         if total is None:
             return replace(forms, partial=partial)
         high = max(self.band_high_mcg_per_100g or total, total)
@@ -102,7 +113,11 @@ class Food:
 
     @property
     def partial(self) -> bool:
-        """True when some form was not measured, so the total is a lower bound."""
+        """True when a form was not measured and no unsplit total covers it (a lower bound).
+
+        An unsplit total is the source's sum of every menaquinone it measured without saying
+        which form is which, so it stands for the forms left empty (docs/methodology.md).
+        """
         return self.per_100g.partial
 
     def as_dict(self) -> dict[str, Any]:
@@ -384,6 +399,14 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
     if name[0].isdigit():
         raise FoodTableError(f"{where}: column name: '{name}' must not start with a digit")
     values = {c: _number(row.get(c) or "", where, c) for c in NUMBER_COLUMNS}
+    if LEGACY_UNSPLIT_COLUMN in row:  # read_foods refused a file with both columns
+        legacy = row.get(LEGACY_UNSPLIT_COLUMN) or ""
+        values["unsplit_mk_mcg_per_100g"] = _number(legacy, where, LEGACY_UNSPLIT_COLUMN)
+    confidence = normalize(row.get("confidence") or "") or None
+    if confidence is not None and confidence not in GRADES:
+        raise FoodTableError(
+            f"{where}: column confidence: '{confidence}' should be {', '.join(GRADES)} or empty"
+        )
     food = Food(
         name=normalize(name),
         aliases=tuple(normalize(a) for a in _split_list(row.get("aliases") or "")),
@@ -392,7 +415,7 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         mk4_mcg_per_100g=values["mk4_mcg_per_100g"],
         mk7_mcg_per_100g=values["mk7_mcg_per_100g"],
         other_mk_mcg_per_100g=values["other_mk_mcg_per_100g"],
-        unsplit_total_mcg_per_100g=values["total_mcg_per_100g"],
+        unsplit_mk_mcg_per_100g=values["unsplit_mk_mcg_per_100g"],
         band_low_mcg_per_100g=values["low_mcg_per_100g"],
         band_high_mcg_per_100g=values["high_mcg_per_100g"],
         k1_mcg_per_100g=values["k1_mcg_per_100g"],
@@ -400,6 +423,7 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         sources=_split_list(row.get("sources") or ""),
         note=(row.get("note") or "").strip(),
         origin=origin,
+        confidence=confidence,
     )
     low, high = food.band_low_mcg_per_100g, food.band_high_mcg_per_100g
     if low is not None and high is not None and low > high:
@@ -415,10 +439,16 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
     header = [h.strip() for h in reader.fieldnames or []]
     reader.fieldnames = header
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in TABLE_COLUMNS]
+    unknown = [c for c in header if c not in (*TABLE_COLUMNS, LEGACY_UNSPLIT_COLUMN)]
     twice = sorted({c for c in header if header.count(c) > 1})  # name,name (D13)
-    if missing or unknown or twice:
+    both = LEGACY_UNSPLIT_COLUMN in header and "unsplit_mk_mcg_per_100g" in header
+    if missing or unknown or twice or both:
         problems = [f"column(s) {', '.join(twice)} appear twice"] if twice else []
+        problems += (
+            [f"give {LEGACY_UNSPLIT_COLUMN} (the old name) or unsplit_mk_mcg_per_100g, not both"]
+            if both
+            else []
+        )
         problems += [f"missing column(s) {', '.join(missing)}"] if missing else []
         problems += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
         raise FoodTableError(
@@ -445,7 +475,7 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
     return foods
 
 
-CACHE_FORMAT = 1  # bump when the cached shape changes
+CACHE_FORMAT = 2  # bump when the cached shape changes
 
 
 @cache

@@ -20,13 +20,15 @@ candidate is an ``UnknownFoodError`` with the closest names.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from k2calc.errors import AmbiguousFoodError, UnknownFoodError
+from k2calc.errors import AmbiguousFoodError, K2Error, UnknownFoodError
 from k2calc.foods import Food, FoodTable, fold_key, normalize, words
 
-EXACT, ALIAS, RANKED, TYPO = "exact", "alias", "ranked", "typo"
+EXACT, ALIAS, RANKED, TYPO, CODE = "exact", "alias", "ranked", "typo", "code"
+CODE_PREFIX = "ndb:"  # a food by its USDA NDB number: ndb:01009
 PREPARATIONS = frozenset(
     [
         "raw",
@@ -181,7 +183,7 @@ class Match:
 
     query: str
     food: Food
-    how: str  # exact, alias, ranked or typo
+    how: str  # exact, alias, ranked, typo or code
     runner_up: Food | None = None
 
 
@@ -190,6 +192,51 @@ class _Label:
     tokens: frozenset[str]
     heads: frozenset[str]
     described: bool  # a USDA-style "Noun, detail, detail" name, whose details are cheap
+
+
+class UnknownCodeError(UnknownFoodError):
+    """An NDB number no food in the table has."""
+
+    def __init__(self, query: str, code: str) -> None:
+        self.query = query
+        self.suggestions = []
+        K2Error.__init__(
+            self,
+            f"unknown NDB number '{code}' in '{query}' — no food in the table has it "
+            "(USDA SR28 numbers, 5 digits, e.g. ndb:01009)",
+        )
+
+
+def is_code(query: str) -> bool:
+    """True for a food given by its NDB number (``ndb:01009``)."""
+    return query.strip().lower().startswith(CODE_PREFIX)
+
+
+def _code_key(code: str) -> str:
+    return code.strip().lstrip("0") or "0"
+
+
+def _codes(table: FoodTable) -> dict[str, int]:
+    """Position of each NDB number's food (a later food, such as a user's own, wins)."""
+    cached: dict[str, int] | None = getattr(table, "_ndb_index", None)
+    if cached is None:
+        cached = {}
+        for position in table.positions():
+            number = table.ndb_no(position) if table.alive(position) else ""
+            if number:
+                cached[_code_key(number)] = position
+        table._ndb_index = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def match_code(table: FoodTable, query: str) -> Match:
+    """The food of ``ndb:NUMBER``; ``UnknownCodeError`` when no food has that number."""
+    shown = query.strip()
+    code = shown[len(CODE_PREFIX) :].strip()
+    position = _codes(table).get(_code_key(code)) if code.isdigit() else None
+    if position is None:
+        raise UnknownCodeError(shown, code)
+    return Match(shown, table.food(position), CODE)
 
 
 class _MatchIndex:
@@ -255,6 +302,8 @@ def match_food(table: FoodTable, query: str, strict: bool = False) -> Match:
     With ``strict``, anything short of an exact name or alias is an error.
     """
     shown = query.strip()
+    if is_code(shown):
+        return match_code(table, shown)
     exact = _exact(table, fold_key(query), shown)
     if exact is not None:
         return exact
@@ -273,7 +322,41 @@ def match_food(table: FoodTable, query: str, strict: bool = False) -> Match:
         found = _exact(table, " ".join(corrected), shown, how=TYPO)
         if found is not None:
             return found
-    return _ranked(table, index, corrected, shown, how)
+    try:
+        return _ranked(table, index, corrected, shown, how)
+    except UnknownFoodError:
+        tries = _without_brand(query, index)
+        if not tries:
+            raise
+    for branded in tries:
+        found = _exact(table, " ".join(branded), shown, how=RANKED)
+        if found is not None:
+            return found
+        with contextlib.suppress(UnknownFoodError, AmbiguousFoodError):
+            return _ranked(table, index, branded, shown, RANKED)
+    raise UnknownFoodError(shown, suggestions(table, index, tokens))
+
+
+def _without_brand(query: str, index: _MatchIndex) -> list[list[str]]:
+    """Readings of a branded diary name without its brand, to try in turn: where the first
+    comma-separated part has no word of any food name (``Kerrygold, Pure Irish Butter,
+    Salted``), the product's name with ever fewer leading words (``pure irish butter``,
+    ``irish butter``, ``butter``; never past a number such as ``2%``), each with the words
+    of the parts after it (``salted``)."""
+    parts = normalize(query).split(",")
+    brand = words(parts[0])
+    if len(parts) < 2 or not brand:
+        return []
+    if any(w in index.postings for w in brand if len(w) > 1):  # "joe's" is "joe" and "s"
+        return []
+    product = [t for t in query_words(parts[1]) if t not in IGNORED]
+    details = [t for t in query_words(",".join(parts[2:])) if t not in IGNORED]
+    tries = []
+    for k in range(len(product)):
+        if k and any(c.isdigit() for c in product[k - 1]):
+            break  # "2% greek yogurt" is never read as any greek yogurt
+        tries.append(product[k:] + details)
+    return tries
 
 
 def _exact(table: FoodTable, key: str, shown: str, how: str = "") -> Match | None:

@@ -20,17 +20,18 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from k2calc import __version__
+from k2calc import __version__, diary
 from k2calc.bounds import text_problem
 from k2calc.csvcells import restore
 from k2calc.dates import parse_iso
 from k2calc.days import DayIntake, day_from_total
+from k2calc.diary import Plan
 from k2calc.errors import K2Error, bad_rows_listing
 from k2calc.foods import FoodTable
 from k2calc.intake import Intake, Total, portion_intake
@@ -78,13 +79,14 @@ def _migration_1(conn: sqlite3.Connection) -> None:
 
 
 def _migration_2(conn: sqlite3.Connection) -> None:
-    """K2 a source gave only as a total, and K1 beside K2, kept with each entry.
+    """K2 a source gave only as a total, the value's grade, and K1 beside K2, kept per entry.
 
     Before this, a total with a form missing and no lower-bound mark was an unsplit total;
     K1 was not kept, so older entries have it as not recorded (NULL).
     """
     conn.execute("ALTER TABLE entries ADD COLUMN unsplit_mk_mcg REAL")  # NULL: none unsplit
     conn.execute("ALTER TABLE entries ADD COLUMN k1_mcg REAL")  # NULL: not measured
+    conn.execute("ALTER TABLE entries ADD COLUMN confidence TEXT")  # the value's grade
     conn.execute(
         """UPDATE entries
            SET unsplit_mk_mcg = total_mcg - coalesce(mk4_mcg, 0) - coalesce(mk7_mcg, 0)
@@ -412,18 +414,18 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
 
 _COLUMNS = (
     "id, date, meal, input, food, amount, unit, grams, mk4_mcg, mk7_mcg, other_mk_mcg, "
-    "unsplit_mk_mcg, total_mcg, low_mcg, high_mcg, partial, k1_mcg, note, food_origin, "
-    "k2calc_version, logged_at"
+    "unsplit_mk_mcg, total_mcg, low_mcg, high_mcg, partial, confidence, k1_mcg, note, "
+    "food_origin, k2calc_version, logged_at"
 )
-_INSERT = f"INSERT INTO entries ({_COLUMNS}) VALUES ({', '.join('?' * 21)})"
+_INSERT = f"INSERT INTO entries ({_COLUMNS}) VALUES ({', '.join('?' * 22)})"
 
 
 def _entry(row: sqlite3.Row | tuple[Any, ...]) -> Entry:
     (id_, date, meal, input_, food, amount, unit, grams, mk4, mk7, other, unsplit, total_mcg,
-     low, high, partial, k1, note, origin, version, logged_at) = row  # fmt: skip
+     low, high, partial, confidence, k1, note, origin, version, logged_at) = row  # fmt: skip
     measured = total_mcg is not None and (unsplit, mk4, mk7, other) != (None, None, None, None)
-    band = (low, high) if measured else (None, None)
-    vitamin_k = VitaminK(mk4, mk7, other, unsplit, band[0], band[1], bool(partial), k1)
+    low, high = (low, high) if measured else (None, None)
+    vitamin_k = VitaminK(mk4, mk7, other, unsplit, low, high, bool(partial), k1, confidence)
     intake = Intake(input_, food, grams, vitamin_k)
     return Entry(id_, date, meal, intake, amount, unit, note, origin, version, logged_at)
 
@@ -436,8 +438,8 @@ def _row(new: NewEntry, logged_at: str) -> tuple[Any, ...]:
         None, new.date, normalize_meal(new.meal), intake.input, intake.food,
         new.portion.amount, new.portion.unit, intake.grams, k.mk4_mcg, k.mk7_mcg,
         k.other_mk_mcg, k.unsplit_mk_mcg, k.lower_bound_mcg, k.low_mcg or 0.0,
-        k.high_mcg or 0.0, int(k.partial), k.k1_mcg, new.note, new.portion.food.origin,
-        __version__, logged_at,
+        k.high_mcg or 0.0, int(k.partial), k.confidence, k.k1_mcg, new.note,
+        new.portion.food.origin, __version__, logged_at,
     )  # fmt: skip
 
 
@@ -563,9 +565,7 @@ def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
             keys = [str(k).strip().lower() for k in item]
             if len(set(keys)) < len(keys):  # "amount" and "Amount" (D13)
                 raise MealLogError(f"{label}: an object has the same key twice: {keys}")
-            objects.append(
-                {str(k).strip().lower(): "" if v is None else str(v) for k, v in item.items()}
-            )
+            objects.append({str(k).strip(): "" if v is None else str(v) for k, v in item.items()})
         return list(enumerate(objects, 1))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
@@ -574,9 +574,10 @@ def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
         raise MealLogError(f"{label}:{reader.line_num}: {exc}") from None
     if not fieldnames:
         raise MealLogError(f"{label}: empty; give CSV with the columns {', '.join(EXPORT_COLUMNS)}")
-    header = [name.strip().lower() for name in fieldnames]
+    header = [name.strip() for name in fieldnames]  # as written: diary.plan folds the case
     reader.fieldnames = header
-    twice = sorted({n for n in header if header.count(n) > 1})
+    lowered = [name.lower() for name in header]
+    twice = sorted({n for n in lowered if lowered.count(n) > 1})
     if twice:
         raise MealLogError(f"{label}: column(s) {', '.join(twice)} appear twice")  # D13
     rows: list[tuple[int, dict[str, str]]] = []
@@ -591,23 +592,54 @@ def _rows_of(text: str, label: str) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
+def _canonical_row(row: dict[str, str], plan: Plan) -> dict[str, str]:
+    """A row under canonical names: food from an NDB number, amount from grams (or quantity
+    and unit), a Cronometer amount read."""
+    cells = {name: row.get(source, "") for source, name in plan.columns.items()}
+    amount = cells.get("amount", "")
+    if plan.cronometer and amount:
+        amount = diary.cronometer_amount(amount)
+    if "quantity" in cells:
+        amount = f"{cells['quantity'].strip()} {cells['unit'].strip()}".strip()
+    cells["amount"] = diary.amount_text(amount, cells.get("grams", ""))
+    cells["food"] = diary.food_text(cells.get("food", ""), cells.get("ndb", ""))
+    if _EXTRA_FIELDS in row:
+        cells[_EXTRA_FIELDS] = ""
+    return cells
+
+
+def read_import(
+    text: str,
+    label: str,
+    table: FoodTable,
+    mapping: Mapping[str, str] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+    skipped: list[str] | None = None,
+) -> list[NewEntry]:
     """Validate every row of an import file (the shape ``log export`` writes) before any is logged.
 
-    Raises ``MealLogError`` listing the bad rows (the first 20 and a count of the rest).
+    The header is read as by ``report`` (``k2calc.diary.plan``: ``mapping`` names the file's
+    own columns, a Cronometer servings export is read as it is, an ``ndb`` or ``grams``
+    column may stand for the food or amount); ``on_plan`` is called with the plan. A file
+    with more than one subject is refused: the log is one person's.
+    Raises ``MealLogError`` listing the bad rows (the first 20 and a count of the rest),
+    unless a ``skipped`` list is given: then the bad rows are added to it (``row N: why``)
+    and the good ones returned.
     """
     rows = _rows_of(text, label)
-    columns = {key for _, row in rows for key in row} - {_EXTRA_FIELDS}
-    unknown = sorted(columns - set(EXPORT_COLUMNS))
-    missing = [c for c in IMPORT_REQUIRED if rows and c not in columns]
-    if unknown or missing:
-        problem = f"unknown column(s) {', '.join(unknown)}" if unknown else ""
-        problem += ("; " if problem and missing else "") + (
-            f"missing column(s) {', '.join(missing)}" if missing else ""
-        )
+    header = list(dict.fromkeys(key for _, row in rows for key in row if key != _EXTRA_FIELDS))
+    if not rows:
+        return []
+    plan = diary.plan(header, mapping, label, extra=("note",))
+    if on_plan is not None:
+        on_plan(plan)
+    rows = [(number, _canonical_row(row, plan)) for number, row in rows]
+    subjects = sorted({row["subject"] for _, row in rows if row.get("subject")})
+    if len(subjects) > 1:
+        named = ", ".join(subjects[:3]) + (" …" if len(subjects) > 3 else "")
         raise MealLogError(
-            f"{label}: {problem}; an import has the columns {', '.join(EXPORT_COLUMNS)} "
-            "(meal and note optional)"
+            f"{label}: {len(subjects)} subjects ({named}); the log is one person's: "
+            "import one subject's rows"
         )
     entries: list[NewEntry] = []
     bad: list[str] = []
@@ -629,7 +661,9 @@ def read_import(text: str, label: str, table: FoodTable) -> list[NewEntry]:
         entries.append(
             NewEntry(date, normalize_meal(row.get("meal")), portion, row.get("note", "").strip())
         )
-    if bad:
+    if bad and skipped is not None:
+        skipped.extend(bad)
+    elif bad:
         raise MealLogError(
             bad_rows_listing(f"{label}: {len(bad)} bad row(s), nothing imported:", bad)
         )

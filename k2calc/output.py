@@ -151,7 +151,8 @@ def draw(blocks: Sequence[Grid | str | Text], file: TextIO) -> None:
                 console.print(block.title, markup=False, highlight=False)
             console.print(_fitted(block, console))
         else:
-            console.print(block, markup=False, highlight=False)
+            # plain lines (a path, a count) are never wrapped; styled lines fold at the width
+            console.print(block, markup=False, highlight=False, soft_wrap=isinstance(block, str))
 
 
 def _rich_table(grid: Grid, columns: Sequence[Column], widths: Sequence[int]) -> Table:

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import warnings
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -26,10 +26,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from k2calc import diary
 from k2calc.bounds import shown
-from k2calc.csvcells import restore
+from k2calc.csvcells import neutralise, restore
 from k2calc.dates import iso_problem
 from k2calc.days import SUMMARY_FIGURES, summary_columns
+from k2calc.diary import Plan
 from k2calc.errors import LISTED_BAD_ROWS, K2Error, bad_rows_listing
 from k2calc.foods import Food, FoodTable
 from k2calc.frames import as_records
@@ -47,7 +49,6 @@ SUMMARY_KEYS = ("subject", *SUMMARY_FIGURES)
 SUM_COLUMNS = (*INTAKE_KEYS, *(f"{form}_items" for form in FORMS), "partial_items")
 ALL_COLUMNS = ["subject", "date", "meal", *SUM_COLUMNS]
 SKIPPED_KEYS = ("row", "value", "reason")
-KNOWN_COLUMNS = ("date", "food", "amount", "quantity", "unit", "subject", "meal")
 GROUP_KEYS = ["subject", "date", "meal"]
 COLUMNS_HINT = (
     "a report needs the columns date, food and amount (or quantity and unit), "
@@ -834,35 +835,61 @@ def _read(
             yield frame, position() if position else None
 
 
-def _column_names(frame: pd.DataFrame, label: str) -> dict[str, str]:
-    """Map the file's header names to the known lower-case names; check the required ones."""
-    names: dict[str, str] = {}
-    headers = [str(c).strip().lstrip("\ufeff").lower() for c in frame.columns]
-    for header in headers:  # pandas renames a second 'date' to 'date.1' (D13)
-        base, dot, number = header.rpartition(".")
-        if dot and number.isdigit() and base in KNOWN_COLUMNS and base in headers:
-            raise ReportFileError(f"{label}: column '{base}' appears twice")
-    for column in frame.columns:
-        name = str(column).strip().lstrip("\ufeff").lower()
-        if name in KNOWN_COLUMNS:
-            if name in names.values():
-                raise ReportFileError(f"{label}: column '{name}' appears twice")
-            names[str(column)] = name
-    found = set(names.values())
-    for required in ("date", "food"):
-        if required not in found:
-            raise ReportFileError(f"{label}: missing column '{required}'; {COLUMNS_HINT}")
-    if "amount" in found and found & {"quantity", "unit"}:
-        raise ReportFileError(f"{label}: give either 'amount' or 'quantity' and 'unit', not both")
-    if "amount" not in found:
-        missing = [c for c in ("quantity", "unit") if c not in found]
-        if len(missing) == 2:
-            raise ReportFileError(f"{label}: missing column 'amount'; {COLUMNS_HINT}")
-        if missing:
-            raise ReportFileError(
-                f"{label}: missing column '{missing[0]}' (give amount, or quantity and unit)"
-            )
-    return names
+def _column_names(
+    frame: pd.DataFrame, label: str, mapping: Mapping[str, str] | None = None
+) -> Plan:
+    """How the file's header is read (``k2calc.diary.plan``): source → canonical names."""
+    return diary.plan([str(c) for c in frame.columns], mapping, label)
+
+
+def _recode(series: pd.Series[Any], change: Callable[[str], str]) -> pd.Series[Any]:
+    """A categorical column with ``change`` applied to each distinct value once."""
+    # Written back neutralised, as read: the engine restores every cell once.
+    values = [neutralise(change(restore(str(v)))) for v in [*series.cat.categories, ""]]
+    merged, uniques = pd.factorize(np.asarray(values, dtype=object))
+    codes = series.cat.codes.to_numpy().astype(np.intp)
+    codes[codes < 0] = len(values) - 1
+    return pd.Series(
+        pd.Categorical.from_codes(merged[codes], categories=pd.Index(uniques)), index=series.index
+    )
+
+
+def _joined(
+    first: pd.Series[Any], second: pd.Series[Any], join: Callable[[str, str], str]
+) -> pd.Series[Any]:
+    """A categorical column from two, ``join`` applied to each distinct pair once."""
+    a, b = _Column.of(first), _Column.of(second)
+    width = len(b.values)
+    pair_codes, pairs = pd.factorize(a.codes * width + b.codes)
+    values = [neutralise(join(a.values[p // width], b.values[p % width])) for p in pairs]
+    merged, uniques = pd.factorize(np.asarray(values, dtype=object))
+    return pd.Series(
+        pd.Categorical.from_codes(merged[pair_codes], categories=pd.Index(uniques)),
+        index=first.index,
+    )
+
+
+def _apply_plan(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Canonical columns from a planned chunk: Cronometer amounts read, ``ndb`` codes into
+    ``food`` (``ndb:01009``) and ``grams`` into ``amount`` where a row gives them."""
+    if plan.cronometer and "amount" in frame:
+        frame["amount"] = _recode(frame["amount"], diary.cronometer_amount)
+    if "ndb" in frame:
+        food = frame["food"] if "food" in frame else _blank(frame)
+        frame["food"] = _joined(food, frame.pop("ndb"), diary.food_text)
+    if "grams" in frame:
+        if "amount" not in frame and "quantity" in frame:
+            quantity, unit = frame.pop("quantity"), frame.pop("unit")
+            frame["amount"] = _joined(quantity, unit, lambda q, u: f"{q} {u}".strip())
+        amount = frame["amount"] if "amount" in frame else _blank(frame)
+        frame["amount"] = _joined(amount, frame.pop("grams"), diary.amount_text)
+    return frame
+
+
+def _blank(frame: pd.DataFrame) -> pd.Series[Any]:
+    """An empty categorical column as long as ``frame``."""
+    codes = np.zeros(len(frame), dtype=np.int8)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index([""])), index=frame.index)
 
 
 def report(
@@ -875,13 +902,18 @@ def report(
     chunksize: int | None = None,
     progress: Progress | None = None,
     strict: bool = False,
+    mapping: Mapping[str, str] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
     spill_rows: int | None = None,
 ) -> Report:
     """The intake report of a CSV file (a path, or an open text stream such as stdin).
 
     Raises ``BadRowsError`` when rows cannot be used, unless ``skip_invalid``; then they
     are in ``Report.skipped``. ``chunksize`` (rows) bounds memory for very large files;
-    past ``spill_rows`` groups (``SPILL_ROWS``) the sums move to DuckDB, which keeps them on disk.
+    past ``spill_rows`` groups (``SPILL_ROWS``) of a file out of order the sums move to
+    DuckDB, which keeps them on disk. ``mapping`` names the file's own columns
+    (``{"subject": "Client"}``, see ``k2calc.diary.plan``); ``on_plan`` is called with the
+    plan once the header is read.
     """
     label = str(source) if isinstance(source, Path) else "stdin"
     if chunksize is not None and chunksize < 1:
@@ -892,13 +924,18 @@ def report(
     rows = 0
     has_subject = False
     extra_lines = 0  # line breaks inside quoted cells so far: rows → physical lines (D11)
+    plan: Plan | None = None
     try:
         for frame, bytes_read in _chunks(source, label, chunksize):
-            names = _column_names(frame, label)
+            if plan is None:
+                plan = _column_names(frame, label, mapping)
+                if on_plan is not None:
+                    on_plan(plan)
+            names = plan.columns
             breaks = _line_breaks(frame)
             offsets = extra_lines + np.cumsum(breaks) - breaks
             extra_lines += int(breaks.sum())
-            frame = frame[list(names)].rename(columns=names)
+            frame = _apply_plan(frame[list(names)].rename(columns=names), plan)
             has_subject = "subject" in frame
             keys = (sums.subjects, sums.meals)
             sums.add(_chunk_sums(frame, resolver, keys, by_meal, bad, offsets))

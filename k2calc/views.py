@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from k2calc.evidence import value_sources
 from k2calc.foods import Food, source_citations
 from k2calc.intake import Total
 from k2calc.output import Column, Grid, View
@@ -19,15 +21,21 @@ if TYPE_CHECKING:
 NOT_MEASURED = "—"
 NOT_SPLIT = "n/s"
 PARTIAL_MARK = "*"
+LOW_MARK = "†"  # the value rests on a low-confidence source (rule 11)
 STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red"}
 LEGEND = (
-    f"{NOT_MEASURED} not measured · {NOT_SPLIT} in the total, not split by form · "
-    f"{PARTIAL_MARK} a lower bound"
+    f"{NOT_MEASURED} not measured · {NOT_SPLIT} not split by form · {PARTIAL_MARK} lower bound"
+    f" · {LOW_MARK} low-confidence source"
 )
 LOWER_BOUND_NOTE = (
     f"{PARTIAL_MARK} Some K2 forms were not measured for these foods: the total is a lower bound."
 )
 # (header, key, drop order on a narrow terminal: higher goes first)
+STORY_FORMS = (
+    ("MK-4", "mk4_mcg_per_100g"), ("MK-5", "mk5_mcg_per_100g"), ("MK-6", "mk6_mcg_per_100g"),
+    ("MK-7", "mk7_mcg_per_100g"), ("MK-8", "mk8_mcg_per_100g"), ("MK-9", "mk9_mcg_per_100g"),
+    ("MK-10", "mk10_mcg_per_100g"), ("Unsplit", "unsplit_mk_mcg_per_100g"),
+)  # fmt: skip
 FORM_HEADERS = (("MK-4", "mk4_mcg", 2), ("MK-7", "mk7_mcg", 2), ("Other MK", "other_mk_mcg", 3))
 
 
@@ -55,7 +63,10 @@ def total_cell(amount: VitaminK) -> str:
     """The K2 total's cell, marked ``*`` when a lower bound; ``—`` when nothing was measured."""
     if amount.total_mcg is None:
         return NOT_MEASURED
-    return mcg(amount.total_mcg) + (PARTIAL_MARK if amount.partial else "")
+    marks = (PARTIAL_MARK if amount.partial else "") + (
+        LOW_MARK if amount.confidence == "low" else ""
+    )
+    return mcg(amount.total_mcg) + marks
 
 
 def band_cell(amount: VitaminK, places: int = 1) -> str:
@@ -213,6 +224,7 @@ def food_view(food: Food) -> View:
         *((header, _per_100g(amount, key)) for header, key, _ in FORM_HEADERS),
         ("Total", total),
         ("Range", f"{band} mcg/100 g" if band else "none given"),
+        ("Confidence", food.confidence or NOT_MEASURED),
         ("K1 (not K2)", _per_100g(amount, "k1_mcg") + " (phylloquinone)"),
         (
             "Units",
@@ -220,6 +232,14 @@ def food_view(food: Food) -> View:
         ),
         ("Sources", "\n".join(f"{k}: {citations.get(k, '')}" for k in food.sources) or food.origin),
         ("Note", food.note or NOT_MEASURED),
+    ]
+    story = value_sources(food.name) if food.origin == "built-in" else ()
+    story_columns = [
+        Column("Source", lambda v: v.source),
+        Column("Role", lambda v: v.role),
+        Column("Grade", lambda v: v.grade),
+        *(Column(header, _figure(key), numeric=True) for header, key in STORY_FORMS),
+        Column("Total", lambda v: mcg(v.total_mcg_per_100g), numeric=True),
     ]
     card = Grid(
         [Column("Field", lambda r: Text(r[0], style="bold")), Column("Value", lambda r: r[1])],
@@ -229,5 +249,15 @@ def food_view(food: Food) -> View:
     blocks: list[Any] = [food.name, card]
     if amount.partial and amount.k2_measured:
         blocks.append(f"{PARTIAL_MARK} Some forms were not measured: the total is a lower bound.")
+    if story:
+        blocks.append(Grid(story_columns, story, "Every source that measured it (mcg per 100 g)"))
+        blocks.extend(
+            f"retired: {v.source}: {v.retired_because}" for v in story if v.retired_because
+        )
     record = food.as_dict()
-    return View({**record, "citations": cited}, [record], blocks)
+    measured = [asdict(v) for v in story]
+    return View({**record, "citations": cited, "measured_by": measured}, [record], blocks)
+
+
+def _figure(key: str) -> Callable[[Any], str]:
+    return lambda row: mcg(getattr(row, key))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from k2calc.chart import bar_lines
+from k2calc.dates import date_range
 from k2calc.intake import Total
 from k2calc.mealog import TABLE_VALUES_LOGGED, Entry, LoggedDay
 from k2calc.output import Column, Grid, View, text_width
@@ -114,8 +116,8 @@ def day_view(logged: LoggedDay) -> View:
     records = [entry_record(e, target) for e in logged.entries]
     document = _days_document([logged], target, None)
     if not logged.entries:
-        empty = f'No entries on {logged.day.date}. Add some: k2calc log add "30 g natto"'
-        return View(document, records, [empty, target_line(total)])
+        empty = f'Nothing logged on {logged.day.date}. Add some: k2calc log add "30 g natto"'
+        return View(document, records, [empty])
 
     def pick(meal: Any, entry: Any) -> Any:
         return lambda row: meal(row[1]) if row[0] == "meal" else entry(row[1])
@@ -148,34 +150,76 @@ def day_view(logged: LoggedDay) -> View:
     return View(document, records, blocks)
 
 
+NOT_LOGGED = "not logged"
+LISTED_DAYS = 62  # a range up to two months lists every day, logged or not
+
+
 def range_view(
-    days: Sequence[LoggedDay], summary: Summary | None, target: Target, span: str
+    days: Sequence[LoggedDay],
+    summary: Summary | None,
+    target: Target,
+    span: tuple[str, str],
+    today: str,
 ) -> View:
-    """A range of days: one row a day, the bar chart against the target, and the summary."""
-    records = [{**d.day.as_dict(), "entries": len(d.entries)} for d in days]
-    document = _days_document(days, target, summary)
-    if summary is None:
-        return View(document, records, [f"No entries {span}."])
-    columns = [
-        Column("Date", lambda d: d.day.date),
-        *k2_columns(lambda d: d.day.vitamin_k),
-        Column("Status", lambda d: status_text(d.day.status)),
-        Column("Entries", lambda d: str(len(d.entries)), numeric=True, drop=1),
+    """A range of days: one row a day (days with nothing logged shown as such, never as 0),
+    the bar chart of the logged days, and their summary; ``today`` is marked in progress."""
+    first, last = span
+    logged = {d.day.date: d for d in days}
+    dates = [
+        d.isoformat() for d in date_range(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
     ]
+    not_logged = [d for d in dates if d not in logged]
+    records: list[dict[str, Any]] = [
+        {**logged[d].day.as_dict(), "entries": len(logged[d].entries)}
+        if d in logged
+        else {"date": d, "status": NOT_LOGGED, "entries": 0}
+        for d in dates
+    ]
+    document = _days_document(days, target, summary)
+    document["not_logged"] = not_logged
+    document["in_progress"] = today if today in dates else None
+    title = f"{first} to {last}"
+    if summary is None:
+        return View(document, records, [f"No entries {title}."])
+
+    def status(date: str) -> Any:
+        if date not in logged:
+            return NOT_LOGGED
+        return status_text(logged[date].day.status)
+
+    columns = [
+        Column("Date", lambda d: d + (" (today)" if d == today else "")),
+        *k2_columns(lambda d: logged[d].day.vitamin_k if d in logged else None),
+        Column("Status", status),
+        Column(
+            "Entries",
+            lambda d: str(len(logged[d].entries)) if d in logged else "",
+            numeric=True,
+            drop=1,
+        ),
+    ]
+    # A long range lists the days logged only; the line below says how many were not.
+    rows = dates if len(dates) <= LISTED_DAYS else [d for d in dates if d in logged]
     chart = bar_lines(
         [(d.day.date, d.day.vitamin_k.lower_bound_mcg) for d in days],
         target,
         min(text_width(), CHART_WIDTH),
     )
     blocks: list[Any] = [
-        Grid(columns, days, f"Vitamin K2 by day, {span} (mcg)"),
+        Grid(columns, rows, f"Vitamin K2 by day, {title} (mcg)"),
         f"\nTotal K2 a day against the target {target.min_mcg:g}–{target.max_mcg:g} mcg:",
         *chart,
         "",
         *summary_lines(summary, target),
-        _values_line([e for d in days for e in d.entries]),
-        legend(),
     ]
+    if not_logged:
+        blocks.append(
+            f"{len(not_logged)} day(s) with nothing logged are left out of these figures, never "
+            "counted as 0."
+        )
+    if today in logged:
+        blocks.append(f"Today ({today}) is still in progress: its total may grow.")
+    blocks += [_values_line([e for d in days for e in d.entries]), legend()]
     return View(document, records, blocks)
 
 

@@ -71,7 +71,7 @@ def summary_blocks(result: Report) -> list[Any]:
                 ("Max", "max_mcg"),
             )
         ),
-        *(Column(s.title(), _key_cell(f"days_{s}"), numeric=True, drop=1) for s in STATUS_STYLE),
+        *(Column(s.title(), _key_cell(f"days_{s}"), numeric=True) for s in STATUS_STYLE),
         Column("CV", lambda r: NOT_MEASURED if r["cv"] is None else f"{r['cv']:.0%}", numeric=True),
     ]
     target = result.target

@@ -22,8 +22,10 @@ KEYS = (
     "low_mcg",
     "high_mcg",
     "partial",
+    "confidence",
     "k1_mcg",
 )
+GRADES = ("high", "medium", "low")  # best first: a sum is as sure as its least sure part
 
 
 def _measured_sum(values: Iterable[float | None]) -> float | None:
@@ -43,6 +45,7 @@ class VitaminK:
     high_mcg: float | None = None
     partial: bool = False  # some form was not measured: the total is a lower bound
     k1_mcg: float | None = None  # phylloquinone: shown beside K2, never added into it
+    confidence: str | None = None  # the K2 value's grade (GRADES); None where none measured
 
     @property
     def total_mcg(self) -> float | None:
@@ -82,8 +85,13 @@ class VitaminK:
                 if f.name.endswith("_mcg")
             },
             partial=any(p.partial for p in parts),
+            confidence=max(
+                (p.confidence for p in parts if p.confidence in GRADES),
+                key=GRADES.index,
+                default=None,
+            ),
         )
 
     def as_dict(self, suffix: str = "") -> dict[str, Any]:
         """The machine-readable figures: ``KEYS``, with ``suffix`` after each ``_mcg``."""
-        return {key if key == "partial" else key + suffix: getattr(self, key) for key in KEYS}
+        return {key + suffix if "_mcg" in key else key: getattr(self, key) for key in KEYS}

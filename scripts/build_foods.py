@@ -1,24 +1,30 @@
 #!/usr/bin/env python3
-"""Build ``foods.csv`` and ``sources.csv`` from ``reference/`` and the curation files.
+"""Build the food table and its evidence from ``reference/`` and the curation files.
 
 Usage::
 
-    python scripts/build_foods.py           # (re)write foods.csv and sources.csv
-    python scripts/build_foods.py --check   # exit 1 if either differs from what would be written
+    python scripts/build_foods.py           # (re)write the four outputs below
+    python scripts/build_foods.py --check   # exit 1 if any differs from what would be written
+
+Outputs: ``foods.csv`` (one row per food), ``sources.csv`` (citations), ``food_sources.csv``
+(every source value of every food, by form, graded, with its role: the story ``show`` tells)
+and ``docs/data-sources.md`` (counts and lists, from ``curation/data-sources.md.in``).
 
 Inputs (a maintainer edits only the ``curation/`` files):
 
 * ``reference/usda/sr28_foods.csv`` and ``sr28_weights.csv``: every USDA SR28 food becomes a
   row, with its MK-4 and K1 records where USDA has them and its household measures.
+* ``reference/k2viewer/k2_database.csv`` and ``reference/k2_food_values*.csv``: study values.
 * ``curation/names.csv``: one line per friendly name: ``name,aliases,ndb_no,category,note``.
-* ``curation/foods.toml``: foods whose values come from studies (``reference/k2_food_values*.csv``).
-  Each value is found by its source key and the reference row's own food text, never by line
-  number, and must equal the ``value`` written beside it, so a moved, edited or ambiguous row
-  fails the build instead of silently changing a number.
+* ``curation/foods.toml``: foods whose values come from studies. Each value is found by its
+  source key and the reference row's own text, never by line number, and the forms read must
+  add up to the ``total`` written beside it, so a moved, edited or ambiguous row fails the build
+  instead of silently changing a number.
 * ``curation/sources.csv``: the source keys, how their reference rows begin, one-line citations.
 
-The only arithmetic: adding forms that one source measured in one sample, the min/max of cited
-values for a band, and grams per one unit from a USDA weight (``3 pieces = 56 g``).
+Sections: readers (SR28, K2viewer, the value files), selectors (the primary value, the band),
+rows, validation, writers. The only arithmetic: adding the forms one source gave for one food,
+the min/max of cited values for a band, and grams per one unit from a USDA weight.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from textwrap import shorten
 from typing import Any
 
 from k2calc.foods import TABLE_COLUMNS, fold_key, normalize, singular, words
@@ -43,6 +50,8 @@ REF = ROOT / "reference"
 CURATION = ROOT / "curation"
 OUT = ROOT / "foods.csv"
 SOURCES_OUT = ROOT / "sources.csv"
+EVIDENCE_OUT = ROOT / "food_sources.csv"
+DOC_OUT = ROOT / "docs" / "data-sources.md"
 VALUE_FILES = ("k2_food_values.csv", "k2_food_values_2.csv")
 USDA = "usda-sr28"
 
@@ -281,6 +290,120 @@ def usda_category(food: Sr28Food) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# Readers: one source's measurement of one food, by form
+# --------------------------------------------------------------------------------------------
+
+FORMS = ("mk4", "mk5", "mk6", "mk7", "mk8", "mk9", "mk10")
+OTHER_FORMS = ("mk5", "mk6", "mk8", "mk9", "mk10")
+GRADES = ("high", "medium", "low")
+K2VIEWER = "k2viewer"
+# README rule 11: a K2viewer row is medium when it cites one of these studies alone and its
+# forms add up to its own "Summe K2"; merged rows, codes 1, 2, 6 (and 3, 11) are low.
+K2VIEWER_MEDIUM_CODES = frozenset({"4", "5", "7", "8", "9", "10", "12", "13"})
+ADDS_UP = Decimal("0.15")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One source's value for one food: each form per 100 g (None = not measured, 0 = a
+    measured zero), or ``unsplit`` when the source gave only a total; its grade; and the
+    reference row it was read from. ``retired`` says why it is listed but not used."""
+
+    source: str
+    reference: str
+    forms: dict[str, Decimal | None]
+    unsplit: Decimal | None
+    grade: str
+    low: Decimal | None = None  # the source's own range of samples (SR28 min/max)
+    high: Decimal | None = None
+    retired: str = ""
+    mk4_text: str = ""  # SR28's MK-4 as written ("0.0", "28.0"), kept in foods.csv
+
+    @property
+    def n_forms(self) -> int:
+        """How many numbers the source gave: each form measured, and an unsplit total as one."""
+        return sum(v is not None for v in self.forms.values()) + (self.unsplit is not None)
+
+    def form(self, name: str) -> Decimal | None:
+        return self.forms[name]
+
+    @property
+    def other(self) -> Decimal | None:
+        """MK-5, MK-6, MK-8, MK-9 and MK-10 added (the measured ones); None if none was."""
+        found = [v for f in OTHER_FORMS if (v := self.forms[f]) is not None]
+        return sum(found, Decimal(0)) if found else None
+
+    @property
+    def total(self) -> Decimal:
+        parts = [v for v in self.forms.values() if v is not None]
+        return sum(parts, self.unsplit or Decimal(0))
+
+
+def sr28_measured(food: Sr28Food, retired: str = "") -> Measured | None:
+    """A SR28 MK-4 record (notes.md: analytical with n >= 2 is high, else medium)."""
+    if not food.mk4:
+        return None
+    n = int(food.mk4_n or 0)
+    grade = "high" if food.mk4_deriv == "A" and n >= 2 else "medium"
+    return Measured(
+        source=USDA,
+        reference=(
+            f"SR28 {food.ndb} '{food.desc}': MK-4 {food.mk4}, n={n}, derivation {food.mk4_deriv}"
+        ),
+        forms={f: (Decimal(food.mk4) if f == "mk4" else None) for f in FORMS},
+        unsplit=None,
+        grade=grade,
+        low=Decimal(food.mk4_min) if food.mk4_min else None,
+        high=Decimal(food.mk4_max) if food.mk4_max else None,
+        retired=retired,
+        mk4_text=food.mk4,
+    )
+
+
+def k2viewer_cell(text: str) -> Decimal | None:
+    """README rule 10: ND is a measured zero; NA or an empty cell is not measured."""
+    text = text.strip()
+    if text == "ND":
+        return Decimal(0)
+    return None if text in ("NA", "") else Decimal(text)
+
+
+def k2viewer_measured(row: dict[str, str]) -> Measured:
+    """A row of reference/k2viewer/k2_database.csv, graded by README rule 11."""
+    forms = {f: k2viewer_cell(row[f.upper()]) for f in FORMS}
+    codes = set(re.findall(r"\d+", row["References"]))
+    given = sum((v for v in forms.values() if v is not None), Decimal(0))
+    adds_up = abs(given - Decimal(row["Summe K2"])) <= ADDS_UP
+    single = len(codes) == 1 and codes <= K2VIEWER_MEDIUM_CODES
+    cells = " ".join(f"{f.upper()} {row[f.upper()]}" for f in FORMS)
+    return Measured(
+        source=K2VIEWER,
+        reference=(
+            f"K2viewer '{row['Food items']}': {cells}; Summe K2 {row['Summe K2']}; "
+            f"references {row['References']}"
+        ),
+        forms=forms,
+        unsplit=None,
+        grade="medium" if single and adds_up else "low",
+    )
+
+
+def file_measured(row: dict[str, str], key: str, file: str) -> Measured:
+    """A row of reference/k2_food_values*.csv: its form columns, else its total_k2 as an
+    unsplit total; graded by the row's own confidence column."""
+    forms = {f: (Decimal(row[f]) if row[f] else None) for f in FORMS}
+    given = any(v is not None for v in forms.values())
+    total = row["total_k2"]
+    return Measured(
+        source=key,
+        reference=f"{file} '{row['food']}': {shorten(row['source'], 120, placeholder=' …')}",
+        forms=forms,
+        unsplit=Decimal(total) if total and not given else None,
+        grade=row["confidence"],
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # Study values, found by source key and food text
 # --------------------------------------------------------------------------------------------
 
@@ -292,9 +415,11 @@ class StudyValues:
     rows: list[tuple[str, dict[str, str]]]  # (file name, row)
     sources: dict[str, dict[str, str]]  # key -> row of curation/sources.csv
     household: list[dict[str, str]]
+    k2viewer: dict[str, dict[str, str]]  # trimmed food name -> trimmed row
+    sr28: dict[str, Sr28Food]
 
-    def value(self, ref: dict[str, Any], where: str) -> Decimal:
-        """The cell(s) ``ref`` names, checked against the value written in the curation file."""
+    def row(self, ref: dict[str, Any], where: str) -> tuple[str, dict[str, str]]:
+        """The one reference row ``ref`` names by source key, food text and source_text."""
         key = ref.get("source", "")
         if key not in self.sources:
             raise BuildError(
@@ -317,17 +442,56 @@ class StudyValues:
             raise BuildError(
                 f"{label} matches {len(found)} rows; add source_text to tell them apart"
             )
+        return found[0]
+
+    def value(self, ref: dict[str, Any], where: str) -> Decimal:
+        """The cell(s) ``ref`` names (a band's low or high), checked against ``value``."""
+        name, row = self.row(ref, where)
         columns = ref["columns"] if "columns" in ref else [ref["column"]]
-        cells = [found[0][1][c] for c in columns]
+        cells = [row[c] for c in columns]
+        label = f"{where}: {ref['source']} row {ref['food']!r}"
         if "" in cells:
             raise BuildError(f"{label} column {'/'.join(columns)} is empty")
         total = sum((Decimal(c) for c in cells), Decimal(0))
         if total != Decimal(str(ref["value"])):
             raise BuildError(
-                f"{label} column {'+'.join(columns)} is {total} in {found[0][0]}, "
+                f"{label} column {'+'.join(columns)} is {total} in {name}, "
                 f"but the curation says {ref['value']}"
             )
         return total
+
+    def measured(self, ref: dict[str, Any], where: str) -> Measured:
+        """A source's whole measurement of a food, checked against the curation's ``total``."""
+        key = ref.get("source", "")
+        retired = ref.get("retired", "")
+        found: Measured | None
+        if key == K2VIEWER:
+            if ref["food"] not in self.k2viewer:
+                raise BuildError(f"{where}: no K2viewer row {ref['food']!r}")
+            found = k2viewer_measured(self.k2viewer[ref["food"]])
+        elif key == USDA:
+            if ref.get("ndb") not in self.sr28:
+                raise BuildError(f"{where}: no SR28 food {ref.get('ndb')!r}")
+            found = sr28_measured(self.sr28[ref["ndb"]])
+            if found is None:
+                raise BuildError(f"{where}: SR28 {ref['ndb']} has no MK-4 record")
+        else:
+            file, row = self.row(ref, where)
+            if row["unit_note"].startswith("NOT PURE K2"):
+                raise BuildError(f"{where}: {key} row {ref['food']!r} is not K2 (rule 12)")
+            found = file_measured(row, key, file)
+            if found.n_forms == 0 and found.unsplit is None:
+                raise BuildError(f"{where}: {key} row {ref['food']!r} has no value; use band")
+        if found.total != Decimal(str(ref["total"])):
+            raise BuildError(
+                f"{where}: {key} {ref.get('food') or ref.get('ndb')!r} adds up to "
+                f"{found.total}, but the curation says {ref['total']}"
+            )
+        if found.grade not in GRADES:
+            raise BuildError(f"{where}: {key} row has no grade ({found.grade!r})")
+        if retired:
+            found = Measured(**{**found.__dict__, "retired": retired})
+        return found
 
     def measure(self, ref: dict[str, Any], where: str) -> tuple[str, str, str]:
         """A household measure as (amount, measure text, grams), checked against ``grams``."""
@@ -346,10 +510,38 @@ class StudyValues:
         return amount, text, row["grams"]
 
 
-def load_study_values() -> StudyValues:
+def load_k2viewer() -> dict[str, dict[str, str]]:
+    """K2viewer rows by trimmed food name; headers and cells trimmed as its web page does."""
+    path = REF / "k2viewer" / "k2_database.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = csv.DictReader(handle, delimiter=";")
+        return {
+            row["Food items"].strip(): {k.strip(): (v or "").strip() for k, v in row.items()}
+            for row in rows
+        }
+
+
+def load_study_values(sr28: dict[str, Sr28Food]) -> StudyValues:
     rows = [(name, row) for name in VALUE_FILES for row in read_csv(REF / name)]
     sources = {row["key"]: row for row in read_csv(CURATION / "sources.csv")}
-    return StudyValues(rows, sources, read_csv(REF / "household_measures.csv"))
+    household = read_csv(REF / "household_measures.csv")
+    return StudyValues(rows, sources, household, load_k2viewer(), sr28)
+
+
+# --------------------------------------------------------------------------------------------
+# Selectors: the primary value and the band
+# --------------------------------------------------------------------------------------------
+
+GRADE_RANK = {"high": 3, "medium": 2, "low": 1}
+
+
+def primary_of(values: list[Measured]) -> Measured | None:
+    """README rule 5: the best-graded source, then the one that measured the most forms one
+    by one; on a tie, the first listed in the curation. Retired values never qualify."""
+    usable = [v for v in values if not v.retired]
+    if not usable:
+        return None
+    return max(usable, key=lambda v: (GRADE_RANK[v.grade], v.n_forms))
 
 
 # --------------------------------------------------------------------------------------------
@@ -361,6 +553,10 @@ def text(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
+def cell(value: Decimal | None) -> str:
+    return "" if value is None else text(value)
+
+
 @dataclass
 class Row:
     name: str
@@ -370,20 +566,23 @@ class Row:
     mk4: str = ""
     mk7: str = ""
     other: str = ""
-    total: str = ""
+    unsplit: str = ""
     low: str = ""
     high: str = ""
     k1: str = ""
+    confidence: str = ""
     measures: str = ""
     sources: list[str] = field(default_factory=list)
     note: str = ""
+    values: list[Measured] = field(default_factory=list)
+    primary: Measured | None = None
+    curated: bool = False  # an entry of curation/foods.toml
+    range_sources: list[str] = field(default_factory=list)  # keys of its range-only bounds
 
     def point(self) -> str:
-        """The row's total (given), else the sum of the filled form columns ('' if none)."""
-        if self.total:
-            return self.total
-        forms = [Decimal(v) for v in (self.mk4, self.mk7, self.other) if v]
-        return text(sum(forms, Decimal(0))) if forms else ""
+        """The row's K2 total: the measured forms plus the unsplit total ('' if none)."""
+        parts = [Decimal(v) for v in (self.mk4, self.mk7, self.other, self.unsplit) if v]
+        return text(sum(parts, Decimal(0))) if parts else ""
 
     def cells(self) -> list[str]:
         return [
@@ -394,14 +593,34 @@ class Row:
             self.mk4,
             self.mk7,
             self.other,
-            self.total,
+            self.unsplit,
             self.low,
             self.high,
             self.k1,
+            self.confidence,
             self.measures,
             ";".join(self.sources),
             self.note,
         ]
+
+    def use(self, values: list[Measured], lows: list[Decimal], highs: list[Decimal]) -> None:
+        """Take the primary value's forms and grade; the band spans every value not retired,
+        each source's own range, and the cited range-only bounds (``lows``/``highs``)."""
+        self.values = values
+        self.primary = primary = primary_of(values)
+        self.mk4 = self.mk7 = self.other = self.unsplit = self.confidence = ""
+        if primary is not None:
+            self.mk4 = primary.mk4_text or cell(primary.form("mk4"))
+            self.mk7 = cell(primary.form("mk7"))
+            self.other = cell(primary.other)
+            self.unsplit = cell(primary.unsplit)
+            self.confidence = primary.grade
+        used = [v for v in values if not v.retired]
+        lows = lows + [v.low for v in used if v.low is not None]
+        highs = highs + [v.high for v in used if v.high is not None]
+        if len(used) > 1 or lows or highs:
+            totals = [v.total for v in used]
+            set_band(self, lows + totals, highs + totals)
 
 
 def usda_name(desc: str) -> str:
@@ -434,12 +653,6 @@ def set_band(row: Row, lows: list[Decimal], highs: list[Decimal]) -> None:
         row.note = f"{row.note} Band extended to this row's own value.".strip()
 
 
-def sr_range(food: Sr28Food) -> tuple[list[Decimal], list[Decimal]]:
-    low = [Decimal(food.mk4_min)] if food.mk4_min else []
-    high = [Decimal(food.mk4_max)] if food.mk4_max else []
-    return low, high
-
-
 def usda_row(food: Sr28Food, weights: dict[str, list[tuple[str, str, str]]]) -> Row:
     category = usda_category(food)
     row = Row(
@@ -447,16 +660,15 @@ def usda_row(food: Sr28Food, weights: dict[str, list[tuple[str, str, str]]]) -> 
         aliases=[],
         category=category,
         ndb=food.ndb,
-        mk4=food.mk4,
         k1=food.k1,
         measures=build_measures(weights.get(food.ndb, []), category, food.desc),
         sources=[USDA],
         note=usda_note(food),
     )
-    low, high = sr_range(food)
-    if low or high:
+    measured = sr28_measured(food)
+    if measured is not None and (measured.low is not None or measured.high is not None):
         row.note += " Band = SR28 min/max."
-    set_band(row, low, high)
+    row.use([measured] if measured else [], [], [])
     return row
 
 
@@ -481,8 +693,10 @@ def study_row(
 ) -> Row:
     """A food from curation/foods.toml, on its SR28 row when it names one."""
     where = f"curation/foods.toml [{entry['name']}]"
-    lows: list[Decimal] = []
-    highs: list[Decimal] = []
+    unknown = set(entry) - CURATION_KEYS
+    if unknown:
+        raise BuildError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    values: list[Measured] = []
     ndb = entry.get("ndb", "")
     if ndb:
         if ndb not in sr28:
@@ -490,21 +704,16 @@ def study_row(
         row = name_row(
             usda_row(sr28[ndb], weights), sr28[ndb], entry["name"], entry.get("aliases", [])
         )
-        lows, highs = sr_range(sr28[ndb])
+        own = sr28_measured(sr28[ndb], entry.get("retire_sr28", ""))
+        values += [own] if own else []
     else:
         row = Row(name=entry["name"], aliases=list(entry.get("aliases", [])), category="")
     row.category = entry.get("category", row.category)
-    for column in ("mk4", "mk7", "other", "total"):
-        if column in entry:
-            setattr(row, column, text(study.value(entry[column], f"{where} {column}")))
-    if "mk4_from_ndb" in entry:
-        row.mk4 = sr28[entry["mk4_from_ndb"]].mk4
-    if "band_from_ndb" in entry:
-        low, high = sr_range(sr28[entry["band_from_ndb"]])
-        lows, highs = lows + low, highs + high
-    if row.total and (row.mk4 or row.mk7 or row.other):
-        raise BuildError(f"{where}: a total is given together with form values")
+    values += [study.measured(ref, f"{where} values") for ref in entry.get("values", [])]
+    lows: list[Decimal] = []
+    highs: list[Decimal] = []
     for ref in entry.get("band", []):
+        row.range_sources.append(ref["source"])
         value = study.value(ref, f"{where} band")
         column = ref.get("column", "")
         if column != "high":
@@ -514,12 +723,21 @@ def study_row(
     if "measures" in entry:
         items = [study.measure(m, f"{where} measures") for m in entry["measures"]]
         row.measures = build_measures(items, row.category, row.name)
-    row.sources = list(entry["sources"])
+    usda = [USDA] if ndb else []  # K1 and household measures come from the SR28 row
+    keys = [*(v.source for v in values), *row.range_sources, *entry.get("sources", []), *usda]
+    row.sources = list(dict.fromkeys(keys))
     row.note = entry.get("note", "")
+    row.curated = True
     if not row.category:
         raise BuildError(f"{where}: no category")
-    set_band(row, lows, highs)
+    row.use(values, lows, highs)
     return row
+
+
+CURATION_KEYS = frozenset(
+    {"name", "aliases", "ndb", "category", "values", "band", "measures", "sources", "note"}
+    | {"retire_sr28"}
+)
 
 
 def read_names() -> list[dict[str, str]]:
@@ -531,7 +749,8 @@ def read_names() -> list[dict[str, str]]:
 
 
 def build_rows() -> list[Row]:
-    sr28, weights, study = load_sr28(), load_weights(), load_study_values()
+    sr28, weights = load_sr28(), load_weights()
+    study = load_study_values(sr28)
     with (CURATION / "foods.toml").open("rb") as handle:
         entries = tomllib.load(handle)["food"]
     curated: list[Row] = []
@@ -578,6 +797,10 @@ def validate(rows: list[Row]) -> None:
                 problems.append(f"{label!r} names both {rows[seen[key]].name!r} and {row.name!r}")
             seen[key] = number
         point = row.point()
+        if bool(point) != bool(row.confidence):
+            problems.append(f"{row.name}: a grade goes with a K2 value, and only with one")
+        if row.primary is not None and Decimal(point) != row.primary.total:
+            problems.append(f"{row.name}: the forms do not add up to the primary value")
         if point and row.low and Decimal(point) < Decimal(row.low):
             problems.append(f"{row.name}: point below band")
         if point and row.high and Decimal(point) > Decimal(row.high):
@@ -594,12 +817,95 @@ def render(header: list[str], rows: Iterable[list[str]]) -> str:
     return buf.getvalue()
 
 
+EVIDENCE_COLUMNS = (
+    "food",
+    "source",
+    "role",
+    "grade",
+    *(f"{f}_mcg_per_100g" for f in FORMS),
+    "unsplit_mk_mcg_per_100g",
+    "total_mcg_per_100g",
+    "reference",
+    "retired_because",
+)
+
+
+def evidence(rows: list[Row]) -> Iterable[list[str]]:
+    """One line per source that measured a food: its forms, grade and role (the story of a
+    value, read by k2calc.evidence)."""
+    for row in rows:
+        for value in row.values:
+            role = "primary" if value is row.primary else "retired" if value.retired else "band"
+            yield [
+                row.name,
+                value.source,
+                role,
+                value.grade,
+                *(cell(value.form(f)) for f in FORMS),
+                cell(value.unsplit),
+                text(value.total),
+                value.reference,
+                value.retired,
+            ]
+
+
+def data_sources_doc(rows: list[Row], sources: list[dict[str, str]]) -> str:
+    """docs/data-sources.md: the prose of curation/data-sources.md.in with its counts, the
+    curated foods and the source list filled in from the table just built."""
+    curated = [r for r in rows if r.curated]
+    measured = [r for r in rows if r.confidence]
+    grades = {g: sum(r.confidence == g for r in measured) for g in GRADES}
+    counts = "\n".join(
+        [
+            f"- rows: **{len(rows):,}**, of which **{len(measured):,}** have a K2 value"
+            f" ({', '.join(f'{n:,} {g}' for g, n in grades.items())}) and"
+            f" {len(rows) - len(measured):,} have K2 *not measured*;",
+            f"- foods curated in `curation/foods.toml`: **{len(curated)}**"
+            f" ({sum(not r.confidence for r in curated)} of them with K2 not measured);",
+            f"- source values listed in `food_sources.csv`: "
+            f"**{sum(len(r.values) for r in rows):,}**.",
+        ]
+    )
+    lines = [
+        "| food | primary source | grade | MK-4 | MK-7 | other MK | unsplit | band | sources |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in sorted(curated, key=lambda r: r.name):
+        band = f"{row.low}–{row.high}" if row.low or row.high else ""
+        primary = row.primary.source if row.primary else "*not measured*"
+        cells = [row.mk4, row.mk7, row.other, row.unsplit]
+        lines.append(
+            f"| {row.name} | {primary} | {row.confidence or '—'} | "
+            + " | ".join(c or "—" for c in cells)
+            + f" | {band or '—'} | {len(row.values)} |"
+        )
+
+    def use(key: str) -> str:
+        primary = sum(r.primary is not None and r.primary.source == key for r in rows)
+        listed = sum(any(v.source == key for v in r.values) for r in rows)
+        bounds = sum(key in r.range_sources for r in rows)
+        return f"primary for {primary:,} foods, a value of {listed:,}, a range bound of {bounds:,}"
+
+    listing = "\n".join(
+        f"- `{s['key']}` ({use(s['key'])}): {s['citation']}"
+        for s in sorted(sources, key=lambda s: s["key"])
+    )
+    template = (CURATION / "data-sources.md.in").read_text(encoding="utf-8")
+    return (
+        template.replace("{{counts}}", counts)
+        .replace("{{curated}}", "\n".join(lines))
+        .replace("{{sources}}", listing)
+    )
+
+
 def outputs() -> dict[Path, str]:
     rows = build_rows()
     sources = read_csv(CURATION / "sources.csv")
     return {
         OUT: render(list(TABLE_COLUMNS), (row.cells() for row in rows)),
         SOURCES_OUT: render(["key", "citation"], ([s["key"], s["citation"]] for s in sources)),
+        EVIDENCE_OUT: render(list(EVIDENCE_COLUMNS), evidence(rows)),
+        DOC_OUT: data_sources_doc(rows, sources),
     }
 
 
@@ -620,11 +926,14 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        print("foods.csv and sources.csv are up to date")
+        print(f"{', '.join(p.name for p in fresh)} are up to date")
         return 0
     for path, content in fresh.items():
         path.write_text(content, encoding="utf-8")
-    print(f"wrote foods.csv ({content_rows(fresh[OUT])} rows) and sources.csv")
+    print(
+        f"wrote foods.csv ({content_rows(fresh[OUT])} rows), sources.csv, food_sources.csv "
+        "and docs/data-sources.md"
+    )
     return 0
 
 

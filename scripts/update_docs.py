@@ -11,6 +11,7 @@ README examples are the ```console blocks: each line starting with ``$ k2calc`` 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import shlex
@@ -35,6 +36,8 @@ from k2calc.cli import app  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CLI_DOC = ROOT / "docs" / "cli.md"
 README = ROOT / "README.md"
+# Files whose ```console examples are run and their outputs (and exit codes) written in.
+EXAMPLES = [README, *(ROOT / "docs" / name for name in ("log.md", "report.md", "cronometer.md"))]
 BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
 PIPED = re.compile(r"^printf (?P<arg>'[^']*'|\"[^\"]*\") \| (?P<command>k2calc .*)$")
 
@@ -48,9 +51,13 @@ outside the target · 130 interrupted.
 
 
 def run(args: list[str], stdin: str | None = None) -> str:
-    """stdout then stderr of one in-process invocation, without trailing spaces on lines."""
+    """stdout then stderr of one in-process invocation, without trailing spaces on lines, and
+    ``[exit N]`` after an example that does not exit 0 (so a broken example shows)."""
     result = CliRunner().invoke(app, args, input=stdin, prog_name="k2calc")
-    return "\n".join(line.rstrip() for line in (result.stdout + result.stderr).splitlines())
+    lines = [line.rstrip() for line in (result.stdout + result.stderr).splitlines()]
+    if result.exit_code != 0:
+        lines.append(f"[exit {result.exit_code}]")
+    return "\n".join(lines)
 
 
 def command_paths() -> list[list[str]]:
@@ -86,7 +93,8 @@ def example_output(line: str) -> str:
     words = shlex.split(line)
     if words[0] != "k2calc":
         raise SystemExit(f"README example does not run k2calc: {line}")
-    return run(words[1:], stdin)
+    with contextlib.chdir(ROOT):  # file paths in examples are the repository's
+        return run(words[1:], stdin)
 
 
 def render_block(block: str) -> str:
@@ -108,10 +116,9 @@ def main() -> int:
     """Write, or with ``--check`` compare, both generated files."""
     check = "--check" in sys.argv[1:]
     stale = []
-    for path, fresh in (
-        (CLI_DOC, cli_reference()),
-        (README, readme_with_outputs(README.read_text(encoding="utf-8"))),
-    ):
+    generated = [(CLI_DOC, cli_reference())]
+    generated += [(p, readme_with_outputs(p.read_text(encoding="utf-8"))) for p in EXAMPLES]
+    for path, fresh in generated:
         current = path.read_text(encoding="utf-8") if path.exists() else ""
         if current != fresh:
             stale.append(path.relative_to(ROOT))

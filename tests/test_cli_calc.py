@@ -30,7 +30,7 @@ def test_total_json_shape_and_values(k2: Invoke) -> None:
     data = run.json()
     assert set(data) == {
         "items", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg", "total_mcg", "low_mcg",
-        "high_mcg", "partial", "target_min_mcg", "target_max_mcg", "status", "k1_mcg",
+        "high_mcg", "partial", "confidence", "target_min_mcg", "target_max_mcg", "status", "k1_mcg",
     }  # fmt: skip
     natto = data["items"][0]
     # K1 beside K2, never inside it: USDA 16113 natto K1 23.1 per 100 g
@@ -41,8 +41,9 @@ def test_total_json_shape_and_values(k2: Invoke) -> None:
     assert natto["mk4_mcg"] is None and natto["other_mk_mcg"] is None  # not measured: null
     assert natto["mk7_mcg"] == pytest.approx(281.7)
     assert natto["partial"] is True
-    assert data["other_mk_mcg"] is None
-    assert data["total_mcg"] == pytest.approx(281.7 + 0.2 + 47.3 * OZ / 100, abs=1e-6)
+    # 2 eggs = 100 g of DTU barn egg: MK-4 29.6 + MK-7 0.9 + other 2.4 (MK-6 0.9 + MK-8 1.5)
+    assert data["other_mk_mcg"] == pytest.approx(2.4)
+    assert data["total_mcg"] == pytest.approx(281.7 + 32.9 + 47.3 * OZ / 100, abs=1e-6)
     assert (data["target_min_mcg"], data["target_max_mcg"], data["status"]) == (45, 200, "above")
 
 
@@ -70,8 +71,8 @@ def test_total_csv_has_the_items_only_so_its_column_sums_to_the_total(k2: Invoke
     rows = k2("total", *ITEMS, "-f", "csv").csv()
     assert [r["input"] for r in rows] == list(ITEMS)
     assert rows[0]["mk4_mcg"] == ""  # not measured is empty, never 0
-    # 281.7 natto + 0.2 eggs (2 × 50 g × 0.2) + 13.409324 gouda (28.349523 g × 47.3 / 100)
-    assert sum(float(r["total_mcg"]) for r in rows) == pytest.approx(281.7 + 0.2 + 13.409324)
+    # 281.7 natto + 32.9 eggs (2 × 50 g × 32.9) + 13.409324 gouda (28.349523 g × 47.3 / 100)
+    assert sum(float(r["total_mcg"]) for r in rows) == pytest.approx(281.7 + 32.9 + 13.409324)
     for row in rows:  # the add-up rule: total = mk4 + mk7 + other + unsplit
         parts = ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg")
         assert float(row["total_mcg"]) == pytest.approx(sum(float(row[k] or 0) for k in parts))
@@ -140,12 +141,13 @@ def test_foods_search_sort_limit(k2: Invoke) -> None:
     totals = [f["total_mcg_per_100g"] for f in data]
     assert totals == sorted(totals, reverse=True)
     assert all(f["category"] == "cheese" for f in data)
-    assert data[0]["name"] == "munster"  # Vermeer 2018: 80.1, the richest cheese in the table
+    # Fu 2017 US blue cheese via K2viewer, MK-4..MK-10: 311.8, the richest cheese in the table
+    assert data[0]["name"] == "blue cheese"
 
 
 def test_foods_query_matches_aliases(k2: Invoke) -> None:
-    names = [f["name"] for f in k2("foods", "emmental", "-f", "json").json()]
-    assert names == ["swiss cheese"]
+    names = [f["name"] for f in k2("foods", "emmentaler", "-f", "json").json()]
+    assert names == ["emmental"]
 
 
 def test_foods_csv_keys(k2: Invoke) -> None:
@@ -172,7 +174,8 @@ def test_foods_unknown_category_and_no_match(k2: Invoke) -> None:
 def test_show_json_and_table(k2: Invoke) -> None:
     data = k2("show", "natto", "-f", "json").json()
     assert data["mk7_mcg_per_100g"] == 939.0 and data["mk4_mcg_per_100g"] is None
-    assert data["low_mcg_per_100g"] == 939.0 and data["high_mcg_per_100g"] == 1103.4
+    # band: K2viewer's merged natto row 763.3 (MK-7 672.4, MK-8 82.4…) to Schurgers' 1103.4
+    assert data["low_mcg_per_100g"] == 763.3 and data["high_mcg_per_100g"] == 1103.4
     assert data["measures"] == {"cup": 175.0}
     assert "kamao-2007" in data["sources"]
     assert data["citations"]["kamao-2007"].startswith("Kamao M et al. (2007)")

@@ -1,7 +1,8 @@
 """``k2calc log`` through the CLI: add, show, rm, export, import, path, in every format.
 
-Numbers by hand from foods.csv rows: natto mk7 939 /100 g (band 939–1103.4); egg mk4 0.2
-/100 g, each = 50 g; cheddar mk4 8.6 + other 13.1 /100 g.
+Numbers by hand from foods.csv rows: natto mk7 939 /100 g (band 763.3–1103.4); egg mk4 29.6 +
+mk7 0.9 + other 2.4 = 32.9 /100 g (DTU barn egg), each = 50 g; cheddar other 13.1 /100 g (Dunlop;
+MK-4 and MK-7 not measured by that source).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def test_add_prints_entries_and_the_day_total(k2: Invoke) -> None:
     assert run.exit_code == 0, run.stderr
     assert "30 g natto" in run.stdout and "breakfast" in run.stdout
     assert f"Day {iso()}: 2 entries in all" in run.stdout
-    # 281.7 (natto) + 0.2 (2 eggs = 100 g) = 281.9 > 200
-    assert "ABOVE  at least 281.9 mcg: 81.9 over the maximum" in run.stdout
+    # 281.7 (natto) + 32.9 (2 eggs = 100 g) = 314.6 > 200
+    assert "ABOVE  at least 314.6 mcg: 114.6 over the maximum" in run.stdout
 
 
 def test_add_json_has_ids_and_the_day(k2: Invoke) -> None:
@@ -41,7 +42,7 @@ def test_add_json_has_ids_and_the_day(k2: Invoke) -> None:
     [entry] = data["added"]
     assert (entry["id"], entry["input"], entry["note"]) == (2, "10 g natto", "lunch box")
     assert entry["mk7_mcg"] == pytest.approx(93.9) and entry["mk4_mcg"] is None
-    assert data["day"]["total_mcg"] == pytest.approx(94.1)  # 93.9 + 0.2
+    assert data["day"]["total_mcg"] == pytest.approx(126.8)  # 93.9 + 32.9
     assert data["day"]["status"] == "within"
     assert (data["day"]["target_min_mcg"], data["day"]["target_max_mcg"]) == (45, 200)
 
@@ -52,8 +53,8 @@ def test_add_csv(k2: Invoke) -> None:
     [row] = run.csv()
     assert (row["food"], row["mk4_mcg"], row["mk7_mcg"], row["other_mk_mcg"]) == (
         "cheddar",
-        "8.6",
-        "",  # not measured: empty, never 0
+        "",  # not measured by the primary source: empty, never 0
+        "",
         "13.1",
     )
     assert row["status"] == "below"
@@ -98,9 +99,10 @@ def test_show_one_day_grouped_by_meal(k2: Invoke) -> None:
     )]  # fmt: skip
     assert order == sorted(order)
     breakfast = next(line for line in lines if " breakfast " in line)
-    assert breakfast.rstrip("│ ").endswith("0.3*")  # 3 eggs = 150 g * 0.2 / 100
-    # 93.9 + 0.3 + 21.7 = 115.9
-    assert "WITHIN  at least 115.9 mcg" in run.stdout
+    # 3 eggs = 150 g: MK-4 44.4 + MK-7 1.35 + other 3.6 = 49.35, summed form by form
+    assert breakfast.rstrip("│ ").endswith("49.4")
+    # 93.9 + 49.35 + 13.1 = 156.35, summed form by form
+    assert "WITHIN  at least 156.4 mcg" in run.stdout
     assert "Values as logged, by k2calc 0.1.0" in run.stdout
 
 
@@ -113,7 +115,7 @@ def test_show_one_day_json(k2: Invoke) -> None:
     assert day["date"] == iso()
     assert (day["mk4_mcg"], day["other_mk_mcg"]) == (None, None)
     assert day["total_mcg"] == pytest.approx(281.7)
-    assert (day["low_mcg"], day["high_mcg"]) == pytest.approx((281.7, 331.02))
+    assert (day["low_mcg"], day["high_mcg"]) == pytest.approx((228.99, 331.02))  # 763.3, 1103.4
     assert (day["partial"], day["status"]) == (True, "above")
     [entry] = day["entries"]
     assert set(entry) >= {"id", "meal", "input", "food", "grams", "mk4_mcg", "mk7_mcg",
@@ -125,16 +127,16 @@ def test_show_one_day_csv_has_the_entries_whose_totals_sum_to_the_day(k2: Invoke
     k2("log", "add", "10 g natto", "2 eggs")
     rows = k2("log", "show", "-f", "csv").csv()
     assert [r["input"] for r in rows] == ["10 g natto", "2 eggs"]
-    assert sum(float(r["total_mcg"]) for r in rows) == pytest.approx(94.1)  # 93.9 + 0.2
+    assert sum(float(r["total_mcg"]) for r in rows) == pytest.approx(126.8)  # 93.9 + 32.9
     assert sum(float(r["grams"]) for r in rows) == 110  # 10 g + 2 × 50 g
     day = k2("log", "show", "-f", "json").json()["days"][0]
-    assert day["status"] == "within" and day["total_mcg"] == pytest.approx(94.1)
+    assert day["status"] == "within" and day["total_mcg"] == pytest.approx(126.8)
 
 
 def add_three_days(k2: Invoke) -> None:
     k2("log", "add", "30 g natto", "--date", "-2")  # 281.7 above
     k2("log", "add", "10 g natto", "--date", "-1")  # 93.9 within
-    k2("log", "add", "50 g cheddar", "50 g cheddar", "--date", "today")  # 21.7 below
+    k2("log", "add", "50 g cheddar", "50 g cheddar", "--date", "today")  # 13.1 below
 
 
 def test_show_range_json_summary_by_hand(k2: Invoke) -> None:
@@ -145,12 +147,12 @@ def test_show_range_json_summary_by_hand(k2: Invoke) -> None:
     assert [d["date"] for d in data["days"]] == [iso(2), iso(1), iso(0)]
     assert [d["status"] for d in data["days"]] == ["above", "within", "below"]
     summary = data["summary"]
-    mean = (281.7 + 93.9 + 21.7) / 3
-    stdev = math.sqrt(((281.7 - mean) ** 2 + (93.9 - mean) ** 2 + (21.7 - mean) ** 2) / 2)
+    mean = (281.7 + 93.9 + 13.1) / 3
+    stdev = math.sqrt(((281.7 - mean) ** 2 + (93.9 - mean) ** 2 + (13.1 - mean) ** 2) / 2)
     assert summary["days"] == 3
     assert summary["mean_mcg"] == pytest.approx(mean, abs=1e-6)
     assert summary["median_mcg"] == pytest.approx(93.9)
-    assert (summary["min_mcg"], summary["max_mcg"]) == pytest.approx((21.7, 281.7))
+    assert (summary["min_mcg"], summary["max_mcg"]) == pytest.approx((13.1, 281.7))
     assert (summary["days_below"], summary["days_within"], summary["days_above"]) == (1, 1, 1)
     assert summary["cv"] == pytest.approx(stdev / mean, abs=1e-6)
 
@@ -174,9 +176,9 @@ def test_show_range_table_has_rows_chart_and_summary(k2: Invoke) -> None:
     assert f"Vitamin K2 by day, {iso(2)} to {iso(0)}" in out
     chart = [line for line in out.splitlines() if line.startswith(iso(2) + " │")]
     assert chart and "█" in chart[0] and chart[0].endswith("281.7")
-    assert "Days logged: 3   mean 132.4   median 93.9   min 21.7   max 281.7 mcg" in out
+    assert "Days logged: 3   mean 129.6   median 93.9   min 13.1   max 281.7 mcg" in out
     assert "Below 45: 1   within: 1   above 200: 1" in out
-    assert "Day-to-day variation (CV): 101.3%" in out
+    assert "Day-to-day variation (CV): 106.4%" in out
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
@@ -317,3 +319,26 @@ def test_installed_script_adds_and_shows(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=tmp_path, check=False,
     )  # fmt: skip
     assert json.loads(shown.stdout)["days"][0]["total_mcg"] == pytest.approx(281.7)
+
+
+def test_days_with_nothing_logged_are_shown_as_such_never_as_zero(k2: Invoke) -> None:
+    today = dt.date.today()
+    two_ago = (today - dt.timedelta(days=2)).isoformat()
+    assert k2("log", "add", "30 g natto", "--date", two_ago).exit_code == 0  # 281.7
+    assert k2("log", "add", "10 g natto").exit_code == 0  # 93.9, today
+    data = k2("log", "show", "--days", "4", "-f", "json").json()
+    assert [d["date"] for d in data["days"]] == [two_ago, today.isoformat()]
+    assert data["not_logged"] == [
+        (today - dt.timedelta(days=n)).isoformat() for n in (3, 1)
+    ]  # the 4 days less the 2 logged
+    assert data["in_progress"] == today.isoformat()
+    # Mean over the logged days only: (281.7 + 93.9) / 2, not / 4.
+    assert data["summary"]["days"] == 2
+    assert data["summary"]["mean_mcg"] == pytest.approx(187.8)
+    rows = k2("log", "show", "--days", "4", "-f", "csv").csv()
+    assert [r["status"] for r in rows] == ["not logged", "above", "not logged", "within"]
+    assert rows[0]["total_mcg"] == ""  # never 0
+    table = k2("log", "show", "--days", "4").stdout
+    assert "(today)" in table and "2 day(s) with nothing logged" in table
+    empty = k2("log", "show", "--date", "-9", "--check")
+    assert empty.exit_code == 0 and "nothing logged" in empty.stderr

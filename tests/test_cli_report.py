@@ -44,7 +44,7 @@ def test_json_days_and_summary(k2: Invoke, diary: Path) -> None:
         "mk7_mcg": 281.7,
         "other_mk_mcg": None,
         "total_mcg": 305.35,
-        "low_mcg": 281.7 + 16.0,  # natto's band starts at its total; gouda's at 32 * 0.5
+        "low_mcg": 228.99 + 16.0,  # natto's band starts at 763.3 * 0.3; gouda's at 32 * 0.5
         "high_mcg": 331.02 + 45.0,
         "partial": True,
         "status": "above",

@@ -75,9 +75,8 @@ def test_every_sr28_food_once_with_its_mk4_and_k1(
     assert len(ndbs) == len(set(ndbs)) == len(sr28) == 8789
     with (CURATION / "foods.toml").open("rb") as handle:
         studied = tomllib.load(handle)["food"]
-    values_from_studies = {
-        e["ndb"] for e in studied if "ndb" in e and {"mk4", "total", "mk4_from_ndb"} & set(e)
-    }
+    # a curated food's primary value may come from a study instead of its own SR28 MK-4
+    values_from_studies = {e["ndb"] for e in studied if "ndb" in e}
     for r in rows:
         if not r["ndb_no"]:
             continue
@@ -134,8 +133,8 @@ def test_numbers_finite_nonnegative_and_bands(rows: list[dict[str, str]]) -> Non
     for r in rows:
         values = {c: float(r[c]) for c in TABLE_COLUMNS[4:11] if r[c]}
         assert all(0 <= v < 1e6 for v in values.values()), r["name"]
-        if "total_mcg_per_100g" in values:
-            assert not any(r[c] for c in FORMS), r["name"]  # an unsplit total has no forms
+        if "unsplit_mk_mcg_per_100g" in values:
+            assert not any(r[c] for c in FORMS), r["name"]  # a source's unsplit total only
         if "low_mcg_per_100g" in values and "high_mcg_per_100g" in values:
             assert values["low_mcg_per_100g"] <= values["high_mcg_per_100g"], r["name"]
 
@@ -150,11 +149,14 @@ def test_spot_values_from_their_reference_rows(
     assert natto["k1_mcg_per_100g"] == "23.1"  # USDA 16113
     assert measures(natto)["cup"] == 175
     gouda = by_name(rows, "gouda")
-    assert gouda["total_mcg_per_100g"] == "47.3"  # Vermeer 2018, 4 weeks
+    assert gouda["unsplit_mk_mcg_per_100g"] == "47.3"  # Vermeer 2018, 4 weeks
     assert (gouda["low_mcg_per_100g"], gouda["high_mcg_per_100g"]) == ("32", "90")
     cheddar = by_name(rows, "cheddar")
-    assert cheddar["mk4_mcg_per_100g"] == "8.6"  # USDA 01009
-    assert cheddar["other_mk_mcg_per_100g"] == "13.1"  # Dunlop 2022: MK-5 1.1 + MK-8 4 + MK-9 8
+    # two high sources; Dunlop 2022 measured more forms (MK-5 1.1 + MK-8 4 + MK-9 8), so USDA's
+    # MK-4 8.6 is the band's low end, not a column of another sample's value
+    assert cheddar["mk4_mcg_per_100g"] == ""
+    assert cheddar["other_mk_mcg_per_100g"] == "13.1"
+    assert cheddar["low_mcg_per_100g"] == "8.6"
     spinach = by_name(rows, "spinach")
     assert spinach["ndb_no"] == "11457"
     assert spinach["k1_mcg_per_100g"] == "482.9"
@@ -169,7 +171,7 @@ def test_every_source_key_has_a_shipped_citation(rows: list[dict[str, str]]) -> 
     assert used <= set(cited), used - set(cited)
     assert all(len(c) > 20 for c in cited.values())
     doc = (ROOT / "docs" / "data-sources.md").read_text(encoding="utf-8")
-    assert all(f"### `{key}`" in doc for key in cited)
+    assert all(f"- `{key}` (" in doc for key in cited)
 
 
 # ---------------------------------------------------------------------------- build failures
@@ -231,7 +233,9 @@ def test_swapping_two_values_fails_the_build(tmp_path: Path) -> None:
         tmp_path / "reference" / "k2_food_values.csv",
         change={kamao: {"mk7": table[nih]["mk7"]}, nih: {"mk7": table[kamao]["mk7"]}},
     )
-    with pytest.raises(SystemExit, match="kamao-2007 row 'Natto' column mk7 is 999.4"):
+    with pytest.raises(
+        SystemExit, match="kamao-2007 'Natto' adds up to 999.4, but the curation says 939"
+    ):
         build.build_rows()
 
 
@@ -267,4 +271,29 @@ def test_a_bad_names_line_fails_the_build(tmp_path: Path, line: str, message: st
     with (tmp_path / "curation" / "names.csv").open("a", encoding="utf-8") as handle:
         handle.write(line)
     with pytest.raises(SystemExit, match=message):
+        build.build_rows()
+
+
+def test_an_edited_k2viewer_cell_fails_the_build(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    path = tmp_path / "reference" / "k2viewer" / "k2_database.csv"
+    text = path.read_text(encoding="utf-8")
+    kefir = "Kefir;Fermented food;Dairy;not specified ;not specified ;1.6;ND;ND;ND;ND;3.9;4.5;"
+    assert kefir in text
+    path.write_text(text.replace(kefir, kefir.replace(";4.5;", ";5.5;")), encoding="utf-8")
+    with pytest.raises(SystemExit, match="k2viewer 'Kefir' adds up to 9.4, but the curation"):
+        build.build_rows()
+
+
+def test_a_japanese_table_value_is_refused_as_k2(tmp_path: Path) -> None:
+    build = load_build(tmp_path)
+    with (tmp_path / "curation" / "sources.csv").open("a", encoding="utf-8") as handle:
+        handle.write('mext-2020,Ministry of Education,"MEXT Standard Tables 2020."\n')
+    entry = (
+        '\n[[food]]\nname = "japanese egg"\ncategory = "egg"\nvalues = [\n'
+        '    { source = "mext-2020", food = "Egg, whole, raw (Japan)", total = 12 },\n]\n'
+    )
+    with (tmp_path / "curation" / "foods.toml").open("a", encoding="utf-8") as handle:
+        handle.write(entry)
+    with pytest.raises(SystemExit, match="is not K2"):
         build.build_rows()

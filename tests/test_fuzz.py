@@ -352,3 +352,39 @@ def test_fuzz_log_import(text: str) -> None:
 
 def test_fuzz_table_is_the_real_one(table: FoodTable) -> None:
     assert len(NAMES) >= len(table.foods) > 100
+
+
+HEADER_WORDS = st.sampled_from(
+    ["date", "Day", "food", "Food Name", "amount", "Amount", "Group", "subject", "Client",
+     "ndb", "grams", "quantity", "unit", "meal", "note", "date.1", "Time", "kcal", ""]
+)  # fmt: skip
+
+
+@given(
+    header=st.lists(st.one_of(HEADER_WORDS, st.text(max_size=8)), max_size=8),
+    mapping=st.dictionaries(
+        st.sampled_from(["subject", "date", "food", "amount", "meal", "ndb", "grams"]),
+        st.one_of(HEADER_WORDS, st.text(max_size=8)),
+        max_size=3,
+    ),
+)
+def test_any_header_is_planned_or_refused_in_one_line(
+    header: list[str], mapping: dict[str, str]
+) -> None:
+    from k2calc import diary
+
+    try:
+        read = diary.plan(header, mapping, "f.csv", extra=("note",))
+    except K2Error as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert set(read.columns) | set(read.ignored) == set(header)
+    assert read.describe("f.csv").startswith("f.csv: ")
+
+
+@given(st.one_of(st.text(max_size=20), st.from_regex(r"\d{1,4}[.,]\d{0,3} [a-z ,()]{0,12}")))
+def test_any_cronometer_amount_cell_is_read_or_passed_on(cell: str) -> None:
+    from k2calc import diary
+
+    amount = diary.cronometer_amount(cell)
+    assert isinstance(amount, str)

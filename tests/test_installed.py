@@ -29,7 +29,7 @@ def test_console_script_prints_a_days_total(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["status"] == "above"
-    assert data["mk7_mcg"] == pytest.approx(281.7)
+    assert data["mk7_mcg"] == pytest.approx(281.7 + 0.9)  # natto 939 × 0.3; 2 eggs MK-7 0.9
 
 
 def test_package_data_is_installed() -> None:
@@ -38,6 +38,7 @@ def test_package_data_is_installed() -> None:
     package = Path(k2calc.__file__).parent
     assert (package / "data" / "foods.csv").stat().st_size > 100_000
     assert (package / "data" / "units.txt").is_file()
+    assert (package / "data" / "food_sources.csv").stat().st_size > 10_000  # k2calc.evidence
 
 
 def test_python_dash_m(tmp_path: Path) -> None:

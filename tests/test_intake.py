@@ -11,43 +11,51 @@ from k2calc.target import Target
 
 
 def test_natto_egg_gouda_by_hand(table: FoodTable) -> None:
-    # foods.csv: natto MK-7 939 (MK-4, other not measured), band 939–1103.4, cup 175 g;
-    # egg MK-4 0.2 (proxy), each 50 g; gouda total 47.3 (not split), band 32–90.
+    # foods.csv: natto MK-7 939 (MK-4, other not measured), band 763.3–1103.4, cup 175 g;
+    # egg (DTU barn egg via K2viewer) MK-4 29.6, MK-7 0.9, other 2.4 (MK-6 0.9 + MK-8 1.5),
+    # band 15.1–35.1, each 50 g; gouda total 47.3 (not split), band 32–90.
     natto, egg, gouda = (table.find(n) for n in ("natto", "egg", "gouda"))
     assert natto.forms_mcg_per_100g == (None, 939.0, None)
-    assert egg.mk4_mcg_per_100g == 0.2 and egg.measures["each"] == 50.0
-    assert gouda.unsplit_total_mcg_per_100g == 47.3
+    assert egg.forms_mcg_per_100g == (29.6, 0.9, 2.4) and egg.measures["each"] == 50.0
+    assert egg.confidence == "medium" and not egg.partial
+    assert gouda.unsplit_mk_mcg_per_100g == 47.3
 
     result = total(["30 g natto", "2 eggs", "1 oz gouda"], table)
     natto_item, egg_item, gouda_item = result.items
     assert natto_item.vitamin_k.mk7_mcg == pytest.approx(281.7)  # 939 × 30 / 100
     assert natto_item.vitamin_k.mk4_mcg is None and natto_item.vitamin_k.partial
-    assert egg_item.grams == 100.0 and egg_item.vitamin_k.mk4_mcg == pytest.approx(0.2)
+    assert egg_item.grams == 100.0 and egg_item.vitamin_k.mk4_mcg == pytest.approx(29.6)
+    assert egg_item.vitamin_k.total_mcg == pytest.approx(32.9)
     oz = 28.349523125
     assert gouda_item.vitamin_k.total_mcg == pytest.approx(47.3 * oz / 100)  # 13.4093…
     assert gouda_item.vitamin_k.mk4_mcg is None and not gouda_item.vitamin_k.partial
 
-    assert result.vitamin_k.mk4_mcg == pytest.approx(0.2)  # only the egg measured MK-4
-    assert result.vitamin_k.mk7_mcg == pytest.approx(281.7)
-    assert result.vitamin_k.other_mk_mcg is None  # nobody measured it
-    assert result.vitamin_k.total_mcg == pytest.approx(281.7 + 0.2 + 47.3 * oz / 100)  # 295.3093…
+    assert result.vitamin_k.mk4_mcg == pytest.approx(29.6)  # only the egg measured MK-4
+    assert result.vitamin_k.mk7_mcg == pytest.approx(281.7 + 0.9)
+    assert result.vitamin_k.other_mk_mcg == pytest.approx(
+        2.4
+    )  # the egg's; natto and gouda: not split
+    assert result.vitamin_k.total_mcg == pytest.approx(281.7 + 32.9 + 47.3 * oz / 100)  # 328.0093…
     assert result.vitamin_k.partial
-    # Band: natto 939–1103.4, egg has none, gouda 32–90.
-    assert result.vitamin_k.low_mcg == pytest.approx(281.7 + 0.2 + 32 * oz / 100)
-    assert result.vitamin_k.high_mcg == pytest.approx(1103.4 * 0.3 + 0.2 + 90 * oz / 100)
+    # Band: natto 763.3–1103.4, egg 15.1–35.1, gouda 32–90.
+    assert result.vitamin_k.low_mcg == pytest.approx(763.3 * 0.3 + 15.1 + 32 * oz / 100)
+    assert result.vitamin_k.high_mcg == pytest.approx(1103.4 * 0.3 + 35.1 + 90 * oz / 100)
     assert result.status == "above"
 
 
 def test_cheddar_counts_the_long_chain_forms(table: FoodTable) -> None:
-    # cheddar: MK-4 8.6 (USDA) + other MK 13.1 (Dunlop MK-5 1.1 + MK-8 4 + MK-9 8); slice 28 g.
+    # cheddar: Dunlop 2022 (high) other MK 13.1 = MK-5 1.1 + MK-8 4 + MK-9 8; MK-4 and MK-7 not
+    # measured by that source (USDA's MK-4 8.6, also high, measured fewer forms: the band's low).
     cheddar = table.find("cheddar")
     mk4, mk7, other = cheddar.forms_mcg_per_100g
-    assert (mk4, mk7) == (8.6, None)
+    assert (mk4, mk7) == (None, None)
     assert other == pytest.approx(13.1)
+    assert cheddar.confidence == "high" and cheddar.partial
+    assert (cheddar.per_100g.low_mcg, cheddar.per_100g.high_mcg) == (8.6, 41.7)
     item = total(["2 slices cheddar"], table).items[0]
-    assert item.vitamin_k.mk4_mcg == pytest.approx(8.6 * 0.56)
+    assert item.vitamin_k.mk4_mcg is None
     assert item.vitamin_k.other_mk_mcg == pytest.approx(13.1 * 0.56)
-    assert item.vitamin_k.total_mcg == pytest.approx(21.7 * 0.56)  # 12.152
+    assert item.vitamin_k.total_mcg == pytest.approx(13.1 * 0.56)  # 7.336
 
 
 @pytest.mark.parametrize(

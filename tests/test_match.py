@@ -18,7 +18,7 @@ import pytest
 
 from k2calc.errors import AmbiguousFoodError, K2Error, UnitError, UnknownFoodError
 from k2calc.foods import Food, FoodTable
-from k2calc.match import ALIAS, EXACT, RANKED, TYPO, match_food
+from k2calc.match import ALIAS, CODE, EXACT, RANKED, TYPO, match_food
 from k2calc.parse import resolve
 
 CORPUS = Path(__file__).parent / "data" / "item_corpus.csv"
@@ -212,3 +212,42 @@ def test_a_cut_measure_reads_back_from_the_logged_amount(table: FoodTable) -> No
     cashews = resolve("1 cup whole cashews", table)  # the cut word read as the measure's
     assert cashews.food.name == "cashew"
     assert cashews.grams == pytest.approx(137.0)  # USDA 12085: 1 cup, whole = 137 g
+
+
+@pytest.mark.parametrize(
+    ("query", "food"),
+    [
+        ("Kerrygold, Pure Irish Butter, Salted", "butter"),
+        ("Kerrygold, Pure Irish Butter, Unsalted", "unsalted butter"),
+        ("Applegate, Uncured Turkey Bacon", "turkey bacon"),
+        ("Trader Joe's, Organic Whole Milk Greek Yogurt", "whole milk greek yogurt"),
+    ],
+)
+def test_a_branded_diary_name_is_read_without_its_brand(
+    table: FoodTable, query: str, food: str
+) -> None:
+    found = match_food(table, query)
+    assert (found.food.name, found.how) == (food, RANKED)  # ranked: the audit lists it
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Fage, Total 2% Greek Yogurt",  # never any greek yogurt: the 2% is not dropped
+        "Dave's Killer Bread, 21 Whole Grains and Seeds",  # 'bread' is no brand
+        "Quick Add, Carbs",
+    ],
+)
+def test_a_branded_name_is_not_guessed_past_what_it_says(table: FoodTable, query: str) -> None:
+    with pytest.raises(UnknownFoodError):
+        match_food(table, query)
+
+
+def test_ndb_codes(table: FoodTable) -> None:
+    for query in ("ndb:01009", "NDB:1009", " ndb: 01009 "):
+        found = match_food(table, query)
+        assert (found.food.name, found.how, found.food.ndb_no) == ("cheddar", CODE, "01009")
+    with pytest.raises(UnknownFoodError, match="unknown NDB number '99999'"):
+        match_food(table, "ndb:99999")
+    with pytest.raises(UnknownFoodError, match="unknown NDB number 'cheddar'"):
+        match_food(table, "ndb:cheddar")

@@ -18,6 +18,7 @@ import pytest
 from k2calc import __version__, mealog
 from k2calc.dates import DateError, date_range, parse_date, parse_iso
 from k2calc.days import summarize
+from k2calc.diary import ColumnError, PersonColumnError
 from k2calc.foods import Food, FoodTable
 from k2calc.mealog import MealLogError, NewEntry
 from k2calc.parse import resolve
@@ -98,8 +99,8 @@ def test_entry_keeps_text_resolved_values_and_version(db: Path, table: FoodTable
         item.vitamin_k.mk4_mcg is None and item.vitamin_k.other_mk_mcg is None
     )  # not measured, not zero
     assert (item.vitamin_k.low_mcg, item.vitamin_k.high_mcg) == pytest.approx(
-        (281.7, 331.02)
-    )  # 1103.4 * 0.3
+        (228.99, 331.02)
+    )  # 763.3, 1103.4
     assert item.vitamin_k.partial is True
     assert (stored.k2calc_version, stored.food_origin) == (__version__, "built-in")
     assert dt.datetime.fromisoformat(stored.logged_at).tzinfo is not None
@@ -145,7 +146,7 @@ def test_days_and_summary_by_hand(db: Path, table: FoodTable) -> None:
         [
             new(table, "30 g natto", "2026-11-01"),  # 281.7: above
             new(table, "10 g natto", "2026-11-02"),  # 93.9: within
-            new(table, "100 g cheddar", "2026-11-03"),  # 8.6 + 13.1 = 21.7: below
+            new(table, "100 g cheddar", "2026-11-03"),  # other MK 13.1 (Dunlop): below
         ],
     )
     target = Target()
@@ -155,17 +156,17 @@ def test_days_and_summary_by_hand(db: Path, table: FoodTable) -> None:
         ("2026-11-02", "within"),
         ("2026-11-03", "below"),
     ]
-    assert days[2].day.vitamin_k.mk4_mcg == pytest.approx(8.6)
+    assert days[2].day.vitamin_k.mk4_mcg is None  # Dunlop did not give MK-4: not measured
     assert days[2].day.vitamin_k.other_mk_mcg == pytest.approx(13.1)
     assert days[2].day.vitamin_k.mk7_mcg is None
     summary = summarize([d.day for d in days], target)
-    mean = (281.7 + 93.9 + 21.7) / 3  # 132.43
+    mean = (281.7 + 93.9 + 13.1) / 3  # 129.57
     assert summary.mean_mcg == pytest.approx(mean)
     assert (summary.median_mcg, summary.min_mcg, summary.max_mcg) == pytest.approx(
-        (93.9, 21.7, 281.7)
+        (93.9, 13.1, 281.7)
     )
-    stdev = math.sqrt(((281.7 - mean) ** 2 + (93.9 - mean) ** 2 + (21.7 - mean) ** 2) / 2)
-    assert summary.cv == pytest.approx(stdev / mean)  # about 1.013
+    stdev = math.sqrt(((281.7 - mean) ** 2 + (93.9 - mean) ** 2 + (13.1 - mean) ** 2) / 2)
+    assert summary.cv == pytest.approx(stdev / mean)  # about 1.064
 
 
 def test_meals_grouped_in_day_order(db: Path, table: FoodTable) -> None:
@@ -313,13 +314,17 @@ def test_import_lists_twenty_bad_rows_and_counts_the_rest(table: FoodTable) -> N
     assert "… and 5 more" in str(caught.value)
 
 
-def test_import_reads_json_and_refuses_unknown_columns(table: FoodTable) -> None:
+def test_import_reads_json_and_refuses_several_subjects(table: FoodTable) -> None:
     rows = '[{"date": "2026-11-01", "food": "egg", "amount": 2, "note": "n"}]'
     [entry] = mealog.read_import(rows, "f.json", table)
     assert (entry.date, entry.meal, entry.portion.grams, entry.note) == ("2026-11-01", "", 100, "n")
-    with pytest.raises(MealLogError, match="unknown column.*subject"):
-        mealog.read_import("date,food,amount,subject\n2026-11-01,egg,2,ann\n", "f.csv", table)
-    with pytest.raises(MealLogError, match="missing column.*amount"):
+    one = "date,food,amount,subject\n2026-11-01,egg,2,ann\n"
+    assert len(mealog.read_import(one, "f.csv", table)) == 1
+    with pytest.raises(MealLogError, match="2 subjects \\(ann, bob\\); the log is one person's"):
+        mealog.read_import(one + "2026-11-01,egg,1,bob\n", "f.csv", table)
+    with pytest.raises(PersonColumnError, match="'client' looks like it names people"):
+        mealog.read_import("date,food,amount,client\n2026-11-01,egg,2,ann\n", "f.csv", table)
+    with pytest.raises(ColumnError, match="missing column.*amount"):
         mealog.read_import("date,food\n2026-11-01,egg\n", "f.csv", table)
     with pytest.raises(MealLogError, match="empty"):
         mealog.read_import("", "f.csv", table)

@@ -72,7 +72,7 @@ ITEMS = [
     ("45 mg mk-4", "mk-4", 0.045),
     ("180 µg MK7", "mk-7", 180e-6),
     ("200 ug menaquinone-7", "mk-7", 200e-6),
-    ("50 g Pâté", "goose liver pate", 50.0),
+    ("50 g Pâté", "liver pate", 50.0),
     ("1e2 g natto", "natto", 100.0),
 ]
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from k2calc.days import DayIntake, summarize
+from k2calc.diary import ColumnError
 from k2calc.errors import LISTED_BAD_ROWS
 from k2calc.foods import FoodTable
 from k2calc.intake import total
@@ -82,15 +83,16 @@ def test_small_file_by_hand(tmp_path: Path, table: FoodTable) -> None:
     assert a1["mk7_mcg"] == pytest.approx(281.7)
     assert a1["other_mk_mcg"] is None  # neither food measured it: not zero
     assert a1["total_mcg"] == pytest.approx(284.6678)
-    assert a1["low_mcg"] == pytest.approx(281.7 + 2.13)
+    assert a1["low_mcg"] == pytest.approx(228.99 + 2.13)  # natto's band starts at 763.3
     assert a1["high_mcg"] == pytest.approx(331.02 + 3.124)
     assert a1["partial"] is True
     assert a1["status"] == "above"
-    # a, 11-02: 28 g cheddar (MK-4 2.408, other 3.668, total 6.076) + 100 mcg MK-7
-    assert a2["mk4_mcg"] == pytest.approx(2.408)
+    # a, 11-02: 28 g cheddar (Dunlop other 13.1 * .28 = 3.668; MK-4 not measured by Dunlop;
+    #   band low USDA MK-4 8.6 * .28 = 2.408) + 100 mcg MK-7 (MK-4 0 by definition)
+    assert a2["mk4_mcg"] == pytest.approx(0.0)
     assert a2["mk7_mcg"] == pytest.approx(100.0)
     assert a2["other_mk_mcg"] == pytest.approx(3.668)
-    assert a2["total_mcg"] == pytest.approx(106.076)
+    assert a2["total_mcg"] == pytest.approx(103.668)
     assert a2["low_mcg"] == pytest.approx(102.408)
     assert a2["status"] == "within"
     # b, 11-01: 50 g gouda, total 47.3 * 0.5 = 23.65, band 16-45, forms not split
@@ -307,7 +309,7 @@ def test_error_lists_first_rows_and_counts_the_rest(tmp_path: Path, table: FoodT
     ],
 )
 def test_file_errors(tmp_path: Path, table: FoodTable, text: str, message: str) -> None:
-    with pytest.raises(ReportFileError, match=message):
+    with pytest.raises((ReportFileError, ColumnError), match=message):
         report(write(tmp_path, text), table)
 
 

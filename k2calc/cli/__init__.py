@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from k2calc import __version__
-from k2calc.cli import calc, compare, log, report
+from k2calc.cli import calc, compare, log, match, report
 from k2calc.cli.common import new_app
 
 HELP = """Vitamin K2 (menaquinones) in your food, by form: MK-4, MK-7 and the others.
@@ -28,6 +28,7 @@ Examples:
   k2calc compare natto gouda "egg yolk"
   k2calc log add "2 eggs" --meal breakfast
   k2calc report diary.csv --summary
+  k2calc match diary.csv
 """
 
 app = new_app("k2calc", HELP, completion=True)
@@ -55,6 +56,7 @@ calc.register(app)
 compare.register(app)
 log.register(app)
 report.register(app)
+match.register(app)
 
 
 def main() -> None:

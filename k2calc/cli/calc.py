@@ -55,15 +55,35 @@ def total(
       k2calc total "30 g natto" "2 eggs" "1 oz gouda"
       k2calc total "1.5 cups whole milk" "2 tbsp butter" --format json
       printf '30g natto\\n1 egg yolk\\n' | k2calc total - --check
+      k2calc total - < cronometer-servings-one-day.csv
     """
     from k2calc.intake import total as compute_total
     from k2calc.views import total_view
 
     target = Target(min_mcg, max_mcg)
-    result = compute_total(read_items(items), load_table(foods_file), target, strict)
+    result = compute_total(_items_or_export(items), load_table(foods_file), target, strict)
     emit(total_view(result), fmt)
     if check and result.status != WITHIN:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
+
+
+def _items_or_export(items: list[str]) -> list[str]:
+    """The items given; on stdin, a Cronometer servings export of one day is read as items."""
+    from k2calc.diary import cronometer_items
+
+    lines = read_items(items)
+    export = cronometer_items(lines) if items == ["-"] else None
+    if export is None:
+        return lines
+    found, days = export
+    if len(days) > 1:
+        raise K2Error(
+            f"stdin: a Cronometer export of {len(days)} days ({days[0]} … {days[-1]}); total "
+            "adds up one day: give one day's rows, or use k2calc report - for each day"
+        )
+    if not found:
+        raise K2Error("stdin: a Cronometer export with no servings")
+    return found
 
 
 @user_errors

@@ -15,6 +15,7 @@ from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import Abort
 
 from k2calc.bounds import MAX_INPUT_BYTES, read_bounded, safe_lines
+from k2calc.diary import MappingConflictError
 from k2calc.errors import AmbiguousFoodError, K2Error, TargetError, UnknownFoodError
 from k2calc.output import Format
 
@@ -180,7 +181,7 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except (UsageError, TargetError) as exc:
+        except (UsageError, TargetError, MappingConflictError) as exc:
             fail(_message(exc), EXIT_USAGE)
         except K2Error as exc:
             fail(_message(exc), EXIT_BAD_INPUT)

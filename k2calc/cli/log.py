@@ -10,6 +10,16 @@ from typing import Annotated
 
 import typer
 
+from k2calc.cli.columns import (
+    AmountColumnOpt,
+    DateColumnOpt,
+    FoodColumnOpt,
+    MealColumnOpt,
+    SubjectColumnOpt,
+    announce,
+    column_hints,
+    mapping_of,
+)
 from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
@@ -221,7 +231,10 @@ def show(
 
         shown = mealog.logged_days(mealog.entries_between(path, *span), target)
         summary = summarize([d.day for d in shown], target) if shown else None
-        emit(range_view(shown, summary, target, f"{span[0]} to {span[1]}"), fmt)
+        emit(range_view(shown, summary, target, span, log_date("today")), fmt)
+    shown = [d for d in shown if d.entries]
+    if check and not shown:
+        typer.echo("k2calc: nothing logged in the days shown, so nothing to check", err=True)
     if check and any(d.day.status != WITHIN for d in shown):
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
@@ -281,6 +294,9 @@ def export(
     emit(export_view(entries), Format(fmt.value))
 
 
+SKIPPED_LISTED = 20  # skipped rows listed on stderr by log import --skip-invalid
+
+
 @log_app.command("import")
 @user_errors
 def import_(
@@ -293,17 +309,34 @@ def import_(
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
     db: DbOpt = None,
+    subject_column: SubjectColumnOpt = None,
+    date_column: DateColumnOpt = None,
+    food_column: FoodColumnOpt = None,
+    amount_column: AmountColumnOpt = None,
+    meal_column: MealColumnOpt = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the usable rows; list the skipped ones on stderr.",
+        ),
+    ] = False,
 ) -> None:
     """Add the entries of a CSV or JSON file to the log: every row checked first, then all or none.
 
     Columns: date (YYYY-MM-DD), food, amount (e.g. '30 g', '2', '1/2 cup'), and optionally
-    meal and note. A file with any bad row imports nothing and lists the bad rows.
+    meal and note; or an ndb column for the food and a grams column for the amount. A
+    Cronometer servings export is read as it is. Columns read under other names and
+    columns ignored are listed on stderr; a file of several subjects is refused (the log
+    is one person's). A file with any bad row imports nothing and lists the bad rows,
+    unless --skip-invalid.
     Importing the same file twice logs its entries twice.
 
     \b
     Examples:
       k2calc log import my-log.csv
       k2calc log export --db old.sqlite3 | k2calc log import -
+      k2calc log import servings.csv
     """
     from k2calc import mealog
     from k2calc.bounds import MAX_INPUT_BYTES, read_bounded
@@ -322,7 +355,20 @@ def import_(
         text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    new = mealog.read_import(text, label, load_table(foods_file))
+    mapping = mapping_of(subject_column, date_column, food_column, amount_column, meal_column)
+    skipped: list[str] | None = [] if skip_invalid else None
+    with column_hints():
+        new = mealog.read_import(
+            text, label, load_table(foods_file), mapping, announce(label), skipped
+        )
+    if skipped:
+        from k2calc.bounds import safe_lines
+
+        listed = skipped[:SKIPPED_LISTED]
+        more = len(skipped) - len(listed)
+        lines = [f"k2calc: {label}: skipped {len(skipped)} row(s) that could not be used:"]
+        lines += [f"  {line}" for line in listed] + ([f"  … and {more} more"] if more else [])
+        typer.echo(safe_lines("\n".join(lines)), err=True)
     path = db_path(db, creating=True)
     added = mealog.add_entries(path, new) if new else []
     emit(imported_view(added, str(path)), fmt)

@@ -11,6 +11,16 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from k2calc.bounds import safe_lines
+from k2calc.cli.columns import (
+    AmountColumnOpt,
+    DateColumnOpt,
+    FoodColumnOpt,
+    MealColumnOpt,
+    SubjectColumnOpt,
+    announce,
+    column_hints,
+    mapping_of,
+)
 from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
@@ -86,12 +96,21 @@ def report(
         typer.Option("--check", help="Exit with status 3 when any day is outside the target."),
     ] = False,
     strict: StrictOpt = False,
+    subject_column: SubjectColumnOpt = None,
+    date_column: DateColumnOpt = None,
+    food_column: FoodColumnOpt = None,
+    amount_column: AmountColumnOpt = None,
+    meal_column: MealColumnOpt = None,
 ) -> None:
     """Report K2 intake per subject and day from a CSV food diary, fast and loud.
 
     One row per subject and date: MK-4, MK-7, other MK, total, low-high band, status.
     Amounts are items' amounts ('30 g', '2', '1/2 cup'), read exactly as by 'total'.
-    Header names are case-insensitive; other columns are ignored; 'k2calc log export'
+    Header names are case-insensitive; a food may be an NDB number (an ndb column, or
+    'ndb:01009') and an amount a grams column. Columns read under other names and
+    columns ignored are listed on stderr; a file without a subject column but with one
+    that names people (Client, participant, SEQN…) is refused unless --subject-column
+    says which. A Cronometer servings export is read as it is. 'k2calc log export'
     output is valid input. A row that cannot be used (unknown food, bad amount or
     date) fails the whole report, with the list of bad rows, unless --skip-invalid.
     With --by meal a meal row carries its day's status.
@@ -102,6 +121,8 @@ def report(
       k2calc report examples/diary.csv --summary --format csv
       k2calc log export --format csv | k2calc report - --check
       k2calc report cohort.csv --skip-invalid --format json > report.json
+      k2calc report clients.csv --subject-column Client --summary
+      k2calc report servings.csv --by meal
     """
     from k2calc.foods import load_table
     from k2calc.frames import write_csv, write_json
@@ -112,7 +133,8 @@ def report(
     target = Target(min_mcg, max_mcg)
     table = load_table(foods_file)
     source: Path | TextIO = sys.stdin if file == "-" else Path(file)
-    with _ProgressBar(source) as bar:
+    mapping = mapping_of(subject_column, date_column, food_column, amount_column, meal_column)
+    with _ProgressBar(source) as bar, column_hints():
         result = build_report(
             source,
             table,
@@ -122,6 +144,8 @@ def report(
             chunksize=chunksize,
             progress=bar.update,
             strict=strict,
+            mapping=mapping,
+            on_plan=announce("stdin" if file == "-" else file),
         )
     with result:
         if len(result.skipped):

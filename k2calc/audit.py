@@ -1,0 +1,146 @@
+"""A matching audit: every distinct food string of a diary once, and the food it was taken as.
+
+For a researcher who must see, before trusting a number, how each string of a cohort file was
+matched: the food chosen, how (``exact``, ``alias``, ``code``, ``typo``, ``ranked``), the
+runner-up the ranking passed over, and how many rows use the string. A string that fits no
+single food is listed too (``unknown``, ``ambiguous``) with the reason. Strings to review come
+first: unknown, ambiguous, typo, ranked, then code, alias and exact, most used first.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from k2calc import diary
+from k2calc.csvcells import restore
+from k2calc.diary import Plan
+from k2calc.errors import AmbiguousFoodError, K2Error
+from k2calc.foods import FoodTable
+from k2calc.match import ALIAS, CODE, EXACT, RANKED, TYPO, match_food
+
+UNKNOWN, AMBIGUOUS = "unknown", "ambiguous"
+REVIEW_ORDER = (UNKNOWN, AMBIGUOUS, TYPO, RANKED, CODE, ALIAS, EXACT)
+SURE = frozenset({EXACT, ALIAS, CODE})  # what --strict accepts
+KEYS = ("input", "rows", "food", "ndb_no", "how", "runner_up", "problem")
+CHUNK_ROWS = 200_000
+
+
+class AuditFileError(K2Error):
+    """The file cannot be read for an audit."""
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One distinct food string: how many rows use it, and what it was matched to."""
+
+    input: str
+    rows: int
+    food: str | None
+    ndb_no: str | None
+    how: str
+    runner_up: str | None
+    problem: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON and CSV shape (``KEYS``)."""
+        return {key: getattr(self, key) for key in KEYS}
+
+    @property
+    def sure(self) -> bool:
+        """True for an exact name, an alias or an NDB code."""
+        return self.how in SURE
+
+
+def audit_strings(counts: Mapping[str, int], table: FoodTable) -> list[AuditRow]:
+    """Each string of ``counts`` (string → rows) matched once, in review order."""
+    rows = [_audit_one(text, n, table) for text, n in counts.items()]
+    return sorted(rows, key=lambda r: (REVIEW_ORDER.index(r.how), -r.rows, r.input))
+
+
+def _audit_one(text: str, rows: int, table: FoodTable) -> AuditRow:
+    if not text:
+        return AuditRow(text, rows, None, None, UNKNOWN, None, "empty food")
+    try:
+        found = match_food(table, text)
+    except AmbiguousFoodError as exc:
+        return AuditRow(text, rows, None, None, AMBIGUOUS, None, str(exc))
+    except K2Error as exc:
+        return AuditRow(text, rows, None, None, UNKNOWN, None, str(exc))
+    runner_up = found.runner_up.name if found.runner_up is not None else None
+    ndb = found.food.ndb_no or None
+    return AuditRow(text, rows, found.food.name, ndb, found.how, runner_up, None)
+
+
+def count_foods(
+    source: Path | IO[str],
+    mapping: Mapping[str, str] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+) -> Counter[str]:
+    """The distinct food strings of a diary file (``ndb:NUMBER`` where an ndb column gives
+    one) and the rows using each (blank lines are not rows; an empty food cell is ``''``)."""
+    label = str(source) if isinstance(source, Path) else "stdin"
+    mapping = dict(mapping or {})
+    mapping.setdefault("subject", diary.NO_COLUMN)  # whose rows they are does not matter here
+    counts: Counter[str] = Counter()
+    plan: Plan | None = None
+    for frame in _chunks(source, label):
+        if plan is None:
+            plan = diary.plan([str(c) for c in frame.columns], mapping, label)
+            if on_plan is not None:
+                on_plan(plan)
+        food = plan.source("food")
+        ndb = plan.source("ndb")
+        pairs = frame[[c for c in (food, ndb) if c is not None]].value_counts(sort=False)
+        for key, n in pairs.items():
+            cells = key if isinstance(key, tuple) else (key,)
+            names = dict(zip([c for c in ("food", "ndb") if plan.source(c)], cells, strict=True))
+            text = diary.food_text(
+                restore(str(names.get("food", ""))), restore(str(names.get("ndb", "")))
+            )
+            counts[text] += int(n)
+    if plan is None:
+        raise AuditFileError(f"{label}: empty; {diary.COLUMNS_HINT}")
+    return counts
+
+
+def _chunks(source: Path | IO[str], label: str) -> Iterator[Any]:
+    import pandas as pd
+
+    options: dict[str, Any] = {
+        "dtype": str,
+        "na_filter": False,
+        "index_col": False,
+        "chunksize": CHUNK_ROWS,
+        "encoding": "utf-8-sig",
+    }
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            if isinstance(source, Path):
+                with source.open("rb") as handle, pd.read_csv(handle, **options) as reader:
+                    yield from reader
+            else:  # a text stream: its bytes where it has them, so a BOM is dropped too
+                binary = getattr(source, "buffer", None)
+                if binary is None:
+                    options.pop("encoding")
+                with pd.read_csv(binary or source, **options) as reader:
+                    yield from reader
+    except FileNotFoundError:
+        raise AuditFileError(f"{label}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AuditFileError(f"{label}: cannot read: {exc}") from None
+    except pd.errors.EmptyDataError:
+        raise AuditFileError(f"{label}: empty; {diary.COLUMNS_HINT}") from None
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        raise AuditFileError(f"{label}: not a valid CSV: {exc}".rstrip()) from None
+
+
+def how_counts(rows: list[AuditRow]) -> dict[str, int]:
+    """Distinct strings per way of matching, in review order (zeros included)."""
+    found = Counter(r.how for r in rows)
+    return {how: found.get(how, 0) for how in reversed(REVIEW_ORDER)}

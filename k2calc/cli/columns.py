@@ -1,0 +1,77 @@
+"""Options that name a diary's own columns, shared by ``report``, ``log import`` and ``match``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from k2calc.bounds import safe_lines
+from k2calc.errors import K2Error
+
+if TYPE_CHECKING:
+    from k2calc.diary import Plan
+
+
+def _column_option(canonical: str, example: str) -> object:
+    return typer.Option(
+        f"--{canonical}-column",
+        metavar="NAME",
+        help=f"The file's column to read as {canonical} (e.g. '{example}').",
+    )
+
+
+SubjectColumnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--subject-column",
+        metavar="NAME",
+        help="The file's column that names people (e.g. 'Client'); '' for none: the whole "
+        "file is one person.",
+    ),
+]
+DateColumnOpt = Annotated[str | None, _column_option("date", "Day")]
+FoodColumnOpt = Annotated[str | None, _column_option("food", "Food Name")]
+AmountColumnOpt = Annotated[str | None, _column_option("amount", "Serving")]
+MealColumnOpt = Annotated[str | None, _column_option("meal", "Group")]
+
+
+def mapping_of(
+    subject: str | None,
+    date: str | None,
+    food: str | None,
+    amount: str | None,
+    meal: str | None,
+) -> dict[str, str]:
+    """The mapping the options give (canonical → the file's column)."""
+    given = {"subject": subject, "date": date, "food": food, "amount": amount, "meal": meal}
+    return {k: v.strip() for k, v in given.items() if v is not None}
+
+
+def announce(label: str) -> Callable[[Plan], None]:
+    """A callback printing on stderr which columns were read and ignored, unless every
+    column was read under its own name."""
+
+    def show(plan: Plan) -> None:
+        if not plan.plain:
+            typer.echo(safe_lines(f"k2calc: {plan.describe(label)}"), err=True)
+
+    return show
+
+
+@contextlib.contextmanager
+def column_hints() -> Iterator[None]:
+    """Add the option to use to a header error from the library (which names no flags)."""
+    from k2calc.diary import MappingError, PersonColumnError
+
+    try:
+        yield
+    except PersonColumnError as exc:
+        raise K2Error(
+            f"{exc.base}; give --subject-column '{exc.column}', or --subject-column '' "
+            "if it does not name people"
+        ) from None
+    except MappingError as exc:
+        raise K2Error(f"{exc} (see --{exc.canonical}-column)") from None
