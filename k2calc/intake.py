@@ -17,7 +17,9 @@ from k2calc.vitamin import VitaminK
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-INTAKE_KEYS = ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg")
+INTAKE_KEYS = (
+    "mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg", "total_mcg", "low_mcg", "high_mcg",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ def per_100g_columns(foods: Sequence[Food]) -> dict[str, npt.NDArray[Any]]:
         "mk4_mcg": column(f.mk4_mcg_per_100g for f in foods),
         "mk7_mcg": column(f.mk7_mcg_per_100g for f in foods),
         "other_mk_mcg": column(f.other_mk_mcg_per_100g for f in foods),
+        "unsplit_mk_mcg": column(f.unsplit_mk_mcg_per_100g for f in foods),
         "total_mcg": column(f.per_100g.lower_bound_mcg for f in foods),
         "low_mcg": column(f.per_100g.low_mcg or 0.0 for f in foods),
         "high_mcg": column(f.per_100g.high_mcg or 0.0 for f in foods),

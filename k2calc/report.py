@@ -42,7 +42,7 @@ from k2calc.target import STATUSES, WITHIN, Target
 if TYPE_CHECKING:
     import duckdb
 
-FORMS = INTAKE_KEYS[:3]  # mk4_mcg, mk7_mcg, other_mk_mcg: null where no item measured them
+FORMS = INTAKE_KEYS[:4]  # mk4, mk7, other_mk, unsplit_mk: null where no item measured them
 DAY_KEYS = ("date", "subject", "meal", *INTAKE_KEYS, "partial", "status")
 SUMMARY_KEYS = ("subject", *SUMMARY_FIGURES)
 # Summed per group: the values, how many items measured each form, how many were partial.

@@ -15,18 +15,12 @@ if TYPE_CHECKING:
     from k2calc.report import Report
 
 LABELS = {"date": "Date", "subject": "Subject", "meal": "Meal"}
-FORM_KEYS = ("mk4_mcg", "mk7_mcg", "other_mk_mcg")
 
 
 def row_amount(row: dict[str, Any]) -> VitaminK:
-    """A report row's K2 as the value type: what the total holds beyond its forms is unsplit."""
-    forms = [row[k] for k in FORM_KEYS]
-    known = sum(v for v in forms if v is not None)
-    total, unsplit = row["total_mcg"], None
-    if total is not None and (total - known > 1e-9 or (not row["partial"] and None in forms)):
-        unsplit = total - known
-    mk4, mk7, other = forms
-    return VitaminK(mk4, mk7, other, unsplit, row["low_mcg"], row["high_mcg"], row["partial"])
+    """A report row's K2 as the value type."""
+    parts = (row["mk4_mcg"], row["mk7_mcg"], row["other_mk_mcg"], row["unsplit_mk_mcg"])
+    return VitaminK(*parts, row["low_mcg"], row["high_mcg"], row["partial"])
 
 
 def _key_cell(key: str, draw: Callable[[Any], str] = str) -> Callable[[dict[str, Any]], str]:

@@ -43,6 +43,7 @@ def test_json_days_and_summary(k2: Invoke, diary: Path) -> None:
         "mk4_mcg": None,
         "mk7_mcg": 281.7,
         "other_mk_mcg": None,
+        "unsplit_mk_mcg": 23.65,  # gouda's total, not split by form
         "total_mcg": 305.35,
         "low_mcg": 228.99 + 16.0,  # natto's band starts at 763.3 * 0.3; gouda's at 32 * 0.5
         "high_mcg": 331.02 + 45.0,

@@ -122,7 +122,15 @@ def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) 
     engine.register("values", pd.concat(partitions))
     sums = ", ".join(
         f"sum({k}) AS {k}"
-        for k in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg", "low_mcg", "high_mcg")
+        for k in (
+            "mk4_mcg",
+            "mk7_mcg",
+            "other_mk_mcg",
+            "unsplit_mk_mcg",
+            "total_mcg",
+            "low_mcg",
+            "high_mcg",
+        )  # fmt: skip
     )
     days = engine.execute(
         f"SELECT date, subject, {sums}, bool_or(partial) AS partial FROM values "
