@@ -9,9 +9,8 @@ first: unknown, ambiguous, typo, ranked, then code, alias and exact, most used f
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -22,16 +21,13 @@ from k2calc.diary import Plan
 from k2calc.errors import AmbiguousFoodError, K2Error
 from k2calc.foods import FoodTable
 from k2calc.match import ALIAS, CODE, EXACT, RANKED, TYPO, match_food
+from k2calc.report import ReportFileError, csv_chunks
 
 UNKNOWN, AMBIGUOUS = "unknown", "ambiguous"
 REVIEW_ORDER = (UNKNOWN, AMBIGUOUS, TYPO, RANKED, CODE, ALIAS, EXACT)
 SURE = frozenset({EXACT, ALIAS, CODE})  # what --strict accepts
 KEYS = ("input", "rows", "food", "ndb_no", "how", "runner_up", "problem")
 CHUNK_ROWS = 200_000
-
-
-class AuditFileError(K2Error):
-    """The file cannot be read for an audit."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +84,8 @@ def count_foods(
     mapping.setdefault("subject", diary.NO_COLUMN)  # whose rows they are does not matter here
     counts: Counter[str] = Counter()
     plan: Plan | None = None
-    for frame in _chunks(source, label):
+    # blank lines are not rows here; every cell read as text
+    for frame, _ in csv_chunks(source, label, CHUNK_ROWS, dtype=str, skip_blank_lines=True):
         if plan is None:
             plan = diary.plan([str(c) for c in frame.columns], mapping, label)
             if on_plan is not None:
@@ -104,40 +101,8 @@ def count_foods(
             )
             counts[text] += int(n)
     if plan is None:
-        raise AuditFileError(f"{label}: empty; {diary.COLUMNS_HINT}")
+        raise ReportFileError(f"{label}: empty; {diary.COLUMNS_HINT}")
     return counts
-
-
-def _chunks(source: Path | IO[str], label: str) -> Iterator[Any]:
-    import pandas as pd
-
-    options: dict[str, Any] = {
-        "dtype": str,
-        "na_filter": False,
-        "index_col": False,
-        "chunksize": CHUNK_ROWS,
-        "encoding": "utf-8-sig",
-    }
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            if isinstance(source, Path):
-                with source.open("rb") as handle, pd.read_csv(handle, **options) as reader:
-                    yield from reader
-            else:  # a text stream: its bytes where it has them, so a BOM is dropped too
-                binary = getattr(source, "buffer", None)
-                if binary is None:
-                    options.pop("encoding")
-                with pd.read_csv(binary or source, **options) as reader:
-                    yield from reader
-    except FileNotFoundError:
-        raise AuditFileError(f"{label}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AuditFileError(f"{label}: cannot read: {exc}") from None
-    except pd.errors.EmptyDataError:
-        raise AuditFileError(f"{label}: empty; {diary.COLUMNS_HINT}") from None
-    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        raise AuditFileError(f"{label}: not a valid CSV: {exc}".rstrip()) from None
 
 
 def how_counts(rows: list[AuditRow]) -> dict[str, int]:

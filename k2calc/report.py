@@ -50,10 +50,6 @@ SUM_COLUMNS = (*INTAKE_KEYS, *(f"{form}_items" for form in FORMS), "partial_item
 ALL_COLUMNS = ["subject", "date", "meal", *SUM_COLUMNS]
 SKIPPED_KEYS = ("row", "value", "reason")
 GROUP_KEYS = ["subject", "date", "meal"]
-COLUMNS_HINT = (
-    "a report needs the columns date, food and amount (or quantity and unit), "
-    "and optionally subject and meal"
-)
 _FIRST_DATA_LINE = 2  # the header is line 1
 
 Progress = Callable[[int, int | None], None]  # (rows read, bytes read where known)
@@ -788,15 +784,18 @@ def _concat(batches: Iterator[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=keys)
 
 
-def _chunks(
-    source: Path | IO[str], label: str, chunksize: int | None
+def csv_chunks(
+    source: Path | IO[str], label: str, chunksize: int | None, **overrides: Any
 ) -> Iterator[tuple[pd.DataFrame, int | None]]:
-    """The CSV's chunks, every column categorical, with the bytes read so far (if known)."""
+    """A diary CSV's chunks with the bytes read so far (if known), or ``ReportFileError``
+    saying why it cannot be read. Every column categorical and blank lines kept (so row
+    numbers are line numbers) unless ``overrides`` (pandas ``read_csv`` options) say else."""
     options: dict[str, Any] = {
         "dtype": "category",
         "na_filter": False,
         "skip_blank_lines": False,  # keeps row numbers equal to line numbers
         "index_col": False,
+        **overrides,
     }
     try:
         with warnings.catch_warnings():
@@ -813,7 +812,7 @@ def _chunks(
     except (OSError, UnicodeDecodeError) as exc:
         raise ReportFileError(f"{label}: cannot read: {exc}") from None
     except pd.errors.EmptyDataError:
-        raise ReportFileError(f"{label}: empty; {COLUMNS_HINT}") from None
+        raise ReportFileError(f"{label}: empty; {diary.COLUMNS_HINT}") from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         raise ReportFileError(f"{label}: not a valid CSV: {exc}".rstrip()) from None
 
@@ -926,7 +925,7 @@ def report(
     extra_lines = 0  # line breaks inside quoted cells so far: rows → physical lines (D11)
     plan: Plan | None = None
     try:
-        for frame, bytes_read in _chunks(source, label, chunksize):
+        for frame, bytes_read in csv_chunks(source, label, chunksize):
             if plan is None:
                 plan = _column_names(frame, label, mapping)
                 if on_plan is not None:
@@ -947,7 +946,7 @@ def report(
         if len(skipped) and not skip_invalid:
             raise BadRowsError(label, skipped)
         if sums.empty and not len(skipped):
-            raise ReportFileError(f"{label}: no data rows; {COLUMNS_HINT}")
+            raise ReportFileError(f"{label}: no data rows; {diary.COLUMNS_HINT}")
     except BaseException:
         sums.close()
         raise
