@@ -12,14 +12,13 @@ from k2calc.errors import ItemParseError
 from k2calc.foods import Food, FoodTable
 from k2calc.parse import Portion, resolve_all
 from k2calc.target import Target
-from k2calc.vitamin import VitaminK
+from k2calc.vitamin import KEYS, VitaminK
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-INTAKE_KEYS = (
-    "mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg", "total_mcg", "low_mcg", "high_mcg",
-)  # fmt: skip
+# The K2 figures a report sums column by column: the value type's, K1 aside (issue 12).
+INTAKE_KEYS = tuple(k for k in KEYS if k.endswith("_mcg") and k != "k1_mcg")
 
 
 @dataclass(frozen=True)

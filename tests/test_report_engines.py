@@ -13,7 +13,7 @@ import pytest
 
 from k2calc.foods import FoodTable
 from k2calc.frames import _csv_by_duckdb, _csv_by_pandas, _neutralised, rounded, write_csv
-from k2calc.intake import intake_columns
+from k2calc.intake import INTAKE_KEYS, intake_columns
 from k2calc.report import report, resolve_items
 from k2calc.target import Target
 
@@ -120,18 +120,7 @@ def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) 
         values = intake_columns(per_100g, part["food_number"].to_numpy(), part["grams"].to_numpy())
         partitions.append(part[["subject", "date"]].assign(**values))
     engine.register("values", pd.concat(partitions))
-    sums = ", ".join(
-        f"sum({k}) AS {k}"
-        for k in (
-            "mk4_mcg",
-            "mk7_mcg",
-            "other_mk_mcg",
-            "unsplit_mk_mcg",
-            "total_mcg",
-            "low_mcg",
-            "high_mcg",
-        )  # fmt: skip
-    )
+    sums = ", ".join(f"sum({k}) AS {k}" for k in INTAKE_KEYS)
     days = engine.execute(
         f"SELECT date, subject, {sums}, bool_or(partial) AS partial FROM values "
         "GROUP BY ALL ORDER BY subject, date"
