@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
+import sys
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 
 from typer.testing import CliRunner
@@ -42,3 +46,16 @@ def invoke(*args: str, input: str | bytes | None = None) -> Run:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Run(result.exit_code, result.stdout, result.stderr)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_build_script(module_name: str) -> ModuleType:
+    """A fresh copy of scripts/build_foods.py, loaded as ``module_name``."""
+    spec = importlib.util.spec_from_file_location(module_name, ROOT / "scripts" / "build_foods.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module

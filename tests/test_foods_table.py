@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from helpers import load_build_script
 
 from k2calc.foods import TABLE_COLUMNS, fold_key
 
@@ -181,13 +181,7 @@ def load_build(tmp_path: Path) -> ModuleType:
     """The build script, pointed at a scratch copy of reference/ and curation/."""
     shutil.copytree(ROOT / "reference", tmp_path / "reference")
     shutil.copytree(CURATION, tmp_path / "curation")
-    spec = importlib.util.spec_from_file_location(
-        "build_foods", ROOT / "scripts" / "build_foods.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_foods"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
+    module = load_build_script("build_foods")
     setattr(module, "REF", tmp_path / "reference")  # noqa: B010  # a loaded script module
     setattr(module, "CURATION", tmp_path / "curation")  # noqa: B010
     return module

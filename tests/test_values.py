@@ -9,12 +9,11 @@ SR28 record), never read back from the build: ND is a measured zero, NA not meas
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import load_build_script
 
 from k2calc.errors import FoodTableError
 from k2calc.evidence import value_sources
@@ -241,13 +240,7 @@ def test_forms_and_unsplit_add_up_in_a_user_food() -> None:
 
 
 def test_data_sources_doc_is_generated_from_the_curation() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "build_foods_doc", ROOT / "scripts" / "build_foods.py"
-    )
-    assert spec is not None and spec.loader is not None
-    build = importlib.util.module_from_spec(spec)
-    sys.modules["build_foods_doc"] = build  # dataclasses look their module up
-    spec.loader.exec_module(build)
+    build = load_build_script("build_foods_doc")
     rows = build.build_rows()
     sources = build.read_csv(ROOT / "curation" / "sources.csv")
     fresh = build.data_sources_doc(rows, sources)
