@@ -155,7 +155,8 @@ def draw(blocks: Sequence[Grid | str | Text], file: TextIO) -> None:
             console.print(block, markup=False, highlight=False, soft_wrap=isinstance(block, str))
 
 
-def _rich_table(grid: Grid, columns: Sequence[Column], widths: Sequence[int]) -> Table:
+def _rich_table(grid: Grid, cells: Sequence[Sequence[Any]], shown: Sequence[int]) -> Table:
+    """The rich table of ``grid``'s columns at the positions ``shown``, from cells drawn once."""
     from rich import box
     from rich.table import Table
 
@@ -164,7 +165,9 @@ def _rich_table(grid: Grid, columns: Sequence[Column], widths: Sequence[int]) ->
         show_header=not grid.bare,
         box=None if grid.bare else box.HEAVY_HEAD,
     )
-    for column, width in zip(columns, widths, strict=True):
+    for i in shown:
+        column = grid.columns[i]
+        width = _widest([column.header, column.footer, *(row[i] for row in cells)])
         table.add_column(
             column.header,
             footer=column.footer,
@@ -174,13 +177,19 @@ def _rich_table(grid: Grid, columns: Sequence[Column], widths: Sequence[int]) ->
             min_width=width if column.numeric else min(width, TEXT_MIN_WIDTH),
         )
     previous = None
-    for row in grid.rows:
+    for row, drawn in zip(grid.rows, cells, strict=True):
         if previous is not None and grid.section_after and grid.section_after(previous, row):
             table.add_section()
         style = grid.row_style(row) if grid.row_style else None
-        table.add_row(*(c.cell(row) for c in columns), style=style)
+        table.add_row(*(drawn[i] for i in shown), style=style)
         previous = row
     return table
+
+
+def _widest(cells: Iterable[Any]) -> int:
+    """The longest line of any of ``cells`` (str or rich Text)."""
+    lines = (line for c in cells for line in (c if isinstance(c, str) else c.plain).splitlines())
+    return max(map(len, lines), default=0)
 
 
 def _fitted(grid: Grid, console: Console) -> Table:
@@ -188,25 +197,15 @@ def _fitted(grid: Grid, console: Console) -> Table:
     first, text folds, numbers never split; if it still does not fit, it takes the width it
     needs rather than cut anything."""
     from rich.measure import Measurement
-    from rich.text import Text
 
-    def natural(column: Column) -> int:
-        cells = [Text.from_markup(column.header, emoji=False), Text(column.footer)]
-        cells += [Text(c) if isinstance(c, str) else c for c in map(column.cell, grid.rows)]
-        return max(max((len(line) for line in t.plain.splitlines()), default=0) for t in cells)
-
-    columns = list(grid.columns)
-    widths = {id(c): natural(c) for c in columns}
+    cells = [[c.cell(row) for c in grid.columns] for row in grid.rows]
+    shown = list(range(len(grid.columns)))
     unbounded = console.options.update_width(10**6)
-
-    def build() -> Table:
-        return _rich_table(grid, columns, [widths[id(c)] for c in columns])
-
-    table = build()
+    table = _rich_table(grid, cells, shown)
     needed = Measurement.get(console, unbounded, table)
-    while needed.minimum > console.width and any(c.drop for c in columns):
-        columns.remove(max(columns, key=lambda c: c.drop))
-        table = build()
+    while needed.minimum > console.width and any(grid.columns[i].drop for i in shown):
+        shown.remove(max(shown, key=lambda i: grid.columns[i].drop))
+        table = _rich_table(grid, cells, shown)
         needed = Measurement.get(console, unbounded, table)
     console.width = max(console.width, needed.minimum)
     return table

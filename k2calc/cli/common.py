@@ -86,8 +86,6 @@ class K2Group(TyperGroup):
             sys.exit(EXIT_USAGE)
         except Abort:
             sys.exit(EXIT_INTERRUPTED)
-        except typer.Exit as exc:
-            sys.exit(exc.exit_code)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
