@@ -294,9 +294,6 @@ def export(
     emit(export_view(entries), Format(fmt.value))
 
 
-SKIPPED_LISTED = 20  # skipped rows listed on stderr by log import --skip-invalid
-
-
 @log_app.command("import")
 @user_errors
 def import_(
@@ -363,12 +360,10 @@ def import_(
         )
     if skipped:
         from k2calc.bounds import safe_lines
+        from k2calc.errors import bad_rows_listing
 
-        listed = skipped[:SKIPPED_LISTED]
-        more = len(skipped) - len(listed)
-        lines = [f"k2calc: {label}: skipped {len(skipped)} row(s) that could not be used:"]
-        lines += [f"  {line}" for line in listed] + ([f"  … and {more} more"] if more else [])
-        typer.echo(safe_lines("\n".join(lines)), err=True)
+        heading = f"k2calc: {label}: skipped {len(skipped)} row(s) that could not be used:"
+        typer.echo(safe_lines(bad_rows_listing(heading, skipped)), err=True)
     path = db_path(db, creating=True)
     added = mealog.add_entries(path, new) if new else []
     emit(imported_view(added, str(path)), fmt)
