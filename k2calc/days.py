@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from k2calc.intake import Total
 from k2calc.target import Target
-from k2calc.vitamin import VitaminK
+from k2calc.vitamin import Coverage, VitaminK
 
 if TYPE_CHECKING:
+    import numpy as np
     import numpy.typing as npt
 
 
@@ -23,108 +25,195 @@ class DayIntake:
     subject: str | None
     vitamin_k: VitaminK
     status: str
+    coverage: Coverage = Coverage()
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape of a day (``subject`` only where there is one)."""
         data: dict[str, Any] = {"date": self.date}
         if self.subject is not None:
             data["subject"] = self.subject
-        return {**data, **self.vitamin_k.as_dict(), "status": self.status}
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Figures over many days: centre, spread, and how many days fell where."""
-
-    subject: str | None
-    days: int
-    mean_mcg: float
-    median_mcg: float
-    min_mcg: float
-    max_mcg: float
-    days_below: int
-    days_within: int
-    days_above: int
-    cv: float | None  # day-to-day coefficient of variation: sample stdev / mean
-
-    def as_dict(self) -> dict[str, Any]:
-        """The machine-readable shape of a summary."""
-        data: dict[str, Any] = {} if self.subject is None else {"subject": self.subject}
-        data.update(
-            days=self.days,
-            mean_mcg=self.mean_mcg,
-            median_mcg=self.median_mcg,
-            min_mcg=self.min_mcg,
-            max_mcg=self.max_mcg,
-            days_below=self.days_below,
-            days_within=self.days_within,
-            days_above=self.days_above,
-            cv=self.cv,
-        )
-        return data
+        return {
+            **data,
+            **self.vitamin_k.as_dict(),
+            **self.coverage.as_dict(),
+            "status": self.status,
+        }
 
 
 def day_from_total(date: str, total: Total, subject: str | None = None) -> DayIntake:
     """One day's intake from the total of its items."""
-    return DayIntake(date, subject, total.vitamin_k, total.status)
+    return DayIntake(date, subject, total.vitamin_k, total.status, total.coverage)
 
 
+# The figures over many days, in output order: K2 (the target's vitamin) then K1 beside it.
 SUMMARY_FIGURES = (
     "days", "mean_mcg", "median_mcg", "min_mcg", "max_mcg",
     "days_below", "days_within", "days_above", "cv",
+    "sd_mcg", "max_change_mcg",
+    "k1_mean_mcg", "k1_sd_mcg", "k1_cv", "k1_max_change_mcg",
+    "k2_coverage", "k1_coverage",
 )  # fmt: skip
+# The columns a summary reads, a row a day, sorted by group then date (``ordinal``: the
+# date's day number, ``datetime.date.toordinal``); K2 and K1 are each day's measured sums
+# (``nan`` or 0 where nothing was measured: both count as 0, a lower bound).
+DAY_COLUMNS = ("group", "ordinal", "total_mcg", "k1_mcg", "items", "k2_items", "k1_items")
+WEEK_KEYS = ("week_start", "days", "mean_mcg", "k1_mean_mcg")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Figures over many days: centre, spread, steadiness, how many days fell where, and
+    how much of it was measured. Keys as in ``SUMMARY_FIGURES``; ``None`` where a figure
+    needs more days (a CV needs 2, a day-to-day change two consecutive days)."""
+
+    subject: str | None
+    figures: dict[str, Any]
+
+    def __getattr__(self, key: str) -> Any:
+        if key in SUMMARY_FIGURES:
+            return self.figures[key]
+        raise AttributeError(key)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shape of a summary."""
+        data: dict[str, Any] = {} if self.subject is None else {"subject": self.subject}
+        return {**data, **self.figures}
+
+
+def _spread(
+    groups: npt.NDArray[np.intp], ordinals: npt.NDArray[np.int64], values: npt.NDArray[np.float64]
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Mean, sample SD, CV and the largest change between consecutive calendar days (both
+    logged) of each group's values; NaN where a figure needs more days or the mean is 0."""
+    import numpy as np
+
+    days = np.bincount(groups)
+    size = len(days)
+    mean = np.bincount(groups, values, size) / days
+    squares = np.bincount(groups, (values - mean[groups]) ** 2, size)
+    stdev = np.where(days >= 2, np.sqrt(squares / np.maximum(days - 1, 1)), np.nan)
+    cv = np.divide(stdev, mean, out=np.full(size, np.nan), where=(days >= 2) & (mean != 0))
+    change = np.full(size, -np.inf)
+    next_day = (groups[1:] == groups[:-1]) & (ordinals[1:] - ordinals[:-1] == 1)
+    np.maximum.at(change, groups[1:][next_day], np.abs(np.diff(values))[next_day])
+    return {"mean": mean, "sd": stdev, "cv": cv, "max_change": np.where(change < 0, np.nan, change)}
+
+
+def _columns(days: Mapping[str, npt.ArrayLike]) -> dict[str, npt.NDArray[Any]]:
+    import numpy as np
+
+    out = {key: np.asarray(days[key]) for key in DAY_COLUMNS}
+    out["group"] = out["group"].astype(np.intp)
+    out["ordinal"] = out["ordinal"].astype(np.int64)
+    for key in ("total_mcg", "k1_mcg"):
+        out[key] = np.nan_to_num(out[key].astype(float), nan=0.0)
+    return out
 
 
 def summary_columns(
-    group: npt.ArrayLike, totals_mcg: npt.ArrayLike, target: Target
+    days: Mapping[str, npt.ArrayLike], target: Target
 ) -> dict[str, npt.NDArray[Any]]:
-    """The summary figures (``SUMMARY_FIGURES``) of groups of day totals, as columns.
+    """The summary figures (``SUMMARY_FIGURES``) of groups of days, as columns.
 
-    ``group[i]`` numbers the group (0, 1, … each used at least once) of the day whose total is
-    ``totals_mcg[i]``; row ``g`` of each column is group ``g``'s figure. ``cv`` is the sample
-    standard deviation over the mean, NaN for fewer than 2 days or a zero mean. The one
-    implementation: ``summarize`` (a list of days, for ``log``) and ``report`` (columns of
-    many subjects) both call it.
+    ``days`` holds ``DAY_COLUMNS``, a row a logged day, sorted by group (0, 1, … each used at
+    least once) then date; row ``g`` of each output column is group ``g``'s figure. Days not
+    logged are simply absent: never a zero. The one implementation: ``summarize`` (a list of
+    days, for ``log``) and ``report`` (columns of many subjects) both call it.
     """
     import numpy as np
 
-    groups = np.asarray(group, dtype=np.intp)
-    totals = np.asarray(totals_mcg, dtype=float)
-    days = np.bincount(groups)
-    size = len(days)
+    day = _columns(days)
+    groups, totals = day["group"], day["total_mcg"]
+    counts = np.bincount(groups)
+    size = len(counts)
     ordered = totals[np.lexsort((totals, groups))]
-    first = np.cumsum(days) - days
-    mean = np.bincount(groups, totals, size) / days
-    squares = np.bincount(groups, (totals - mean[groups]) ** 2, size)
-    stdev = np.sqrt(squares / np.maximum(days - 1, 1))
-    has_cv = (days >= 2) & (mean != 0)
-    cv = np.divide(stdev, mean, out=np.full(size, np.nan), where=has_cv)
+    first = np.cumsum(counts) - counts
+    k2 = _spread(groups, day["ordinal"], totals)
+    k1 = _spread(groups, day["ordinal"], day["k1_mcg"])
     bands = np.bincount(groups * 3 + target.band(totals), minlength=3 * size).reshape(size, 3)
+    items = np.bincount(groups, day["items"], size)
     return {
-        "days": days,
-        "mean_mcg": mean,
-        "median_mcg": (ordered[first + (days - 1) // 2] + ordered[first + days // 2]) / 2,
+        "days": counts,
+        "mean_mcg": k2["mean"],
+        "median_mcg": (ordered[first + (counts - 1) // 2] + ordered[first + counts // 2]) / 2,
         "min_mcg": ordered[first],
-        "max_mcg": ordered[first + days - 1],
+        "max_mcg": ordered[first + counts - 1],
         "days_below": bands[:, 0],
         "days_within": bands[:, 1],
         "days_above": bands[:, 2],
-        "cv": cv,
+        "cv": k2["cv"],
+        "sd_mcg": k2["sd"],
+        "max_change_mcg": k2["max_change"],
+        "k1_mean_mcg": k1["mean"],
+        "k1_sd_mcg": k1["sd"],
+        "k1_cv": k1["cv"],
+        "k1_max_change_mcg": k1["max_change"],
+        **{
+            f"{vitamin}_coverage": np.divide(
+                np.bincount(groups, day[f"{vitamin}_items"], size),
+                items,
+                out=np.full(size, np.nan),
+                where=items > 0,
+            )
+            for vitamin in ("k2", "k1")
+        },
     }
 
 
-def coefficient_of_variation(totals: Sequence[float]) -> float | None:
-    """Sample standard deviation over the mean; ``None`` for fewer than 2 days or a zero mean."""
-    if not totals:
-        return None
-    cv = float(summary_columns([0] * len(totals), totals, Target())["cv"][0])
-    return None if math.isnan(cv) else cv
+def week_columns(days: Mapping[str, npt.ArrayLike]) -> dict[str, npt.NDArray[Any]]:
+    """Weekly means of K2 and K1 over the days logged in each week (Monday to Sunday), a
+    row a group and week with a day logged: ``group``, ``week_start`` (the Monday's day
+    number), ``days`` logged, ``mean_mcg`` and ``k1_mean_mcg``. ``days`` as for
+    ``summary_columns``."""
+    import numpy as np
+
+    day = _columns(days)
+    monday = day["ordinal"] - (day["ordinal"] - 1) % 7  # day number 1 (0001-01-01) is a Monday
+    keys, week = np.unique(np.stack([day["group"], monday]), axis=1, return_inverse=True)
+    week = week.ravel()
+    logged = np.bincount(week)
+    return {
+        "group": keys[0],
+        "week_start": keys[1],
+        "days": logged,
+        "mean_mcg": np.bincount(week, day["total_mcg"]) / logged,
+        "k1_mean_mcg": np.bincount(week, day["k1_mcg"]) / logged,
+    }
+
+
+def _day_columns(days: Sequence[DayIntake]) -> dict[str, list[Any]]:
+    ordered = sorted(days, key=lambda d: d.date)
+    return {
+        "group": [0] * len(ordered),
+        "ordinal": [dt.date.fromisoformat(d.date).toordinal() for d in ordered],
+        "total_mcg": [d.vitamin_k.lower_bound_mcg for d in ordered],
+        "k1_mcg": [d.vitamin_k.k1_mcg or 0.0 for d in ordered],
+        "items": [d.coverage.items for d in ordered],
+        "k2_items": [d.coverage.k2_items for d in ordered],
+        "k1_items": [d.coverage.k1_items for d in ordered],
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as a Python value; NaN as ``None``."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def summarize(days: Sequence[DayIntake], target: Target, subject: str | None = None) -> Summary:
-    """Summary of ``days`` (at least one) against ``target``."""
+    """Summary of ``days`` (at least one, one per date) against ``target``."""
     if not days:
         raise ValueError("summarize needs at least one day")
-    figures = summary_columns([0] * len(days), [d.vitamin_k.lower_bound_mcg for d in days], target)
-    one = {key: figures[key][0].item() for key in SUMMARY_FIGURES}
-    return Summary(subject=subject, **{**one, "cv": None if math.isnan(one["cv"]) else one["cv"]})
+    figures = summary_columns(_day_columns(days), target)
+    return Summary(subject, {key: _plain(figures[key][0]) for key in SUMMARY_FIGURES})
+
+
+def weekly_means(days: Sequence[DayIntake]) -> list[dict[str, Any]]:
+    """The weekly means (``WEEK_KEYS``) of ``days``, one per date, week by week."""
+    if not days:
+        return []
+    weeks = week_columns(_day_columns(days))
+    rows = [{key: _plain(weeks[key][i]) for key in WEEK_KEYS} for i in range(len(weeks["days"]))]
+    for row in rows:
+        row["week_start"] = dt.date.fromordinal(row["week_start"]).isoformat()
+    return rows

@@ -12,7 +12,7 @@ from k2calc.errors import ItemParseError
 from k2calc.foods import Food, FoodTable
 from k2calc.parse import Portion, resolve_all
 from k2calc.target import Target
-from k2calc.vitamin import KEYS, VitaminK
+from k2calc.vitamin import KEYS, Coverage, VitaminK
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -86,6 +86,11 @@ class Total:
         """The items' vitamin K summed (a lower bound when any item's is)."""
         return VitaminK.sum(i.vitamin_k for i in self.items)
 
+    @cached_property
+    def coverage(self) -> Coverage:
+        """How many of the items had K2 and K1 measured."""
+        return Coverage.of(i.vitamin_k for i in self.items)
+
     @property
     def grams(self) -> float:
         """The weight of all the items."""
@@ -98,7 +103,8 @@ class Total:
 
     def sums(self) -> dict[str, Any]:
         """The summed values and status, without the items."""
-        return {**self.vitamin_k.as_dict(), **self.target.as_dict(), "status": self.status}
+        sums = {**self.vitamin_k.as_dict(), **self.coverage.as_dict()}
+        return {**sums, **self.target.as_dict(), "status": self.status}
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape of ``k2calc total``."""

@@ -746,7 +746,7 @@ class Report:
         above, CV (``days.summary_columns``); a subject's days may span batches."""
         carry: pd.DataFrame | None = None
         for sums in self.sums.groups(by_meal=False):
-            days = sums[["subject", "total_mcg"]]
+            days = sums[["subject", "date", "total_mcg"]]
             if carry is not None:
                 days = pd.concat([carry, days], ignore_index=True)
             last = days["subject"].to_numpy() == days["subject"].iat[-1]
@@ -758,7 +758,11 @@ class Report:
 
     def _summary(self, days: pd.DataFrame) -> pd.DataFrame:
         group, subjects = pd.factorize(days["subject"], sort=False)
-        figures = summary_columns(group, days["total_mcg"].to_numpy(), self.target)
+        no_items = np.zeros(len(days))  # K1 and coverage reach report with issue 12
+        columns = {"group": group, "ordinal": days["date"].to_numpy(), "k1_mcg": no_items}
+        columns |= {"total_mcg": days["total_mcg"].to_numpy()}
+        columns |= dict.fromkeys(("items", "k2_items", "k1_items"), no_items)
+        figures = summary_columns(columns, self.target)
         names = self.sums.subjects.text(np.asarray(subjects, dtype=np.int64))
         return pd.DataFrame({"subject": names, **figures})[self.summary_keys]
 

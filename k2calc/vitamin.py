@@ -24,6 +24,7 @@ KEYS = (
     "partial",
     "confidence",
     "k1_mcg",
+    "k1_partial",
 )
 GRADES = ("high", "medium", "low")  # best first: a sum is as sure as its least sure part
 
@@ -45,6 +46,7 @@ class VitaminK:
     high_mcg: float | None = None
     partial: bool = False  # some form was not measured: the total is a lower bound
     k1_mcg: float | None = None  # phylloquinone: shown beside K2, never added into it
+    k1_partial: bool = False  # some part's K1 was not measured: the K1 is a lower bound
     confidence: str | None = None  # the K2 value's grade (GRADES); None where none measured
 
     @property
@@ -75,9 +77,11 @@ class VitaminK:
     def sum(cls, amounts: Iterable[VitaminK]) -> VitaminK:
         """The sum of ``amounts``: each figure over the parts that measured it.
 
-        The sum is a lower bound when any part is, and when some part measured no K2.
+        The K2 sum is a lower bound when any part's is (a food with no K2 measured is one);
+        the K1 sum is when some part's K1 was not measured but another's was.
         """
         parts = list(amounts)
+        k1_unknown = any(p.k1_mcg is None or p.k1_partial for p in parts)
         return cls(
             **{
                 f.name: _measured_sum(getattr(p, f.name) for p in parts)
@@ -85,6 +89,7 @@ class VitaminK:
                 if f.name.endswith("_mcg")
             },
             partial=any(p.partial for p in parts),
+            k1_partial=k1_unknown and any(p.k1_mcg is not None for p in parts),
             confidence=max(
                 (p.confidence for p in parts if p.confidence in GRADES),
                 key=GRADES.index,
@@ -95,3 +100,45 @@ class VitaminK:
     def as_dict(self, suffix: str = "") -> dict[str, Any]:
         """The machine-readable figures: ``KEYS``, with ``suffix`` after each ``_mcg``."""
         return {key + suffix if "_mcg" in key else key: getattr(self, key) for key in KEYS}
+
+
+def share(part: int, whole: int) -> float | None:
+    """``part / whole``, or ``None`` when there is no whole."""
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many items were summed, and how many of them had K2 and K1 measured.
+
+    A figure built on items whose K2 (or K1) nobody measured is a lower bound; the shares
+    say how much of it rests on measurements.
+    """
+
+    items: int = 0
+    k2_items: int = 0
+    k1_items: int = 0
+
+    @classmethod
+    def of(cls, amounts: Iterable[VitaminK]) -> Coverage:
+        """The coverage of single items' amounts."""
+        parts = list(amounts)
+        return cls(
+            len(parts),
+            sum(p.k2_measured for p in parts),
+            sum(p.k1_mcg is not None for p in parts),
+        )
+
+    @property
+    def k2_coverage(self) -> float | None:
+        """The share of items with some K2 measured (``None`` with no items)."""
+        return share(self.k2_items, self.items)
+
+    @property
+    def k1_coverage(self) -> float | None:
+        """The share of items with K1 measured (``None`` with no items)."""
+        return share(self.k1_items, self.items)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shares."""
+        return {"k2_coverage": self.k2_coverage, "k1_coverage": self.k1_coverage}

@@ -31,6 +31,7 @@ def test_total_json_shape_and_values(k2: Invoke) -> None:
     assert set(data) == {
         "items", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg", "total_mcg", "low_mcg",
         "high_mcg", "partial", "confidence", "target_min_mcg", "target_max_mcg", "status", "k1_mcg",
+            "k1_partial", "k2_coverage", "k1_coverage",
     }  # fmt: skip
     natto = data["items"][0]
     # K1 beside K2, never inside it: USDA 16113 natto K1 23.1 per 100 g

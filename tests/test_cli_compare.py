@@ -17,9 +17,8 @@ from k2calc.chart import BAR_FULL, MARK
 # The released CSV headers, written out by hand: a renamed or dropped key fails here.
 COMPARE_CSV_COLUMNS = (
     "food", "amount", "grams", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg",
-    "total_mcg", "low_mcg", "high_mcg", "partial", "confidence", "k1_mcg", "grams_to_min",
-    "grams_to_max",
-    "natural_to_min", "natural_to_max", "error",
+    "total_mcg", "low_mcg", "high_mcg", "partial", "confidence", "k1_mcg", "k1_partial",
+    "grams_to_min", "grams_to_max", "natural_to_min", "natural_to_max", "error",
 )  # fmt: skip
 SUGGEST_CSV_COLUMNS = (
     "day_total_mcg", "day_partial", "status", "gap_mcg", "room_mcg", "over_mcg",

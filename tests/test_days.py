@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from k2calc.days import DayIntake, coefficient_of_variation, summarize
+from k2calc.days import DayIntake, summarize, weekly_means
 from k2calc.target import Target
-from k2calc.vitamin import VitaminK
+from k2calc.vitamin import Coverage, VitaminK
 
 
 def day(date: str, total: float) -> DayIntake:
@@ -29,13 +29,67 @@ def test_summary_by_hand() -> None:
 
 
 def test_cv_needs_two_days_and_a_nonzero_mean() -> None:
-    assert coefficient_of_variation([50.0]) is None
-    assert coefficient_of_variation([0.0, 0.0]) is None
-    assert coefficient_of_variation([50.0, 50.0]) == 0.0
+    assert summarize([day("2026-11-01", 50.0)], Target()).cv is None
+    assert summarize([day("2026-11-01", 0.0), day("2026-11-02", 0.0)], Target()).cv is None
+    assert summarize([day("2026-11-01", 50.0), day("2026-11-02", 50.0)], Target()).cv == 0.0
+
+
+def k_day(date: str, k2: float | None, k1: float | None, coverage: Coverage) -> DayIntake:
+    return DayIntake(date, None, VitaminK(mk7_mcg=k2, k1_mcg=k1), "", coverage)
+
+
+# A week and a bit of a warfarin diet, one day not logged (11-05): K2 and K1 by hand.
+STEADY_DAYS = [
+    k_day("2026-11-02", 40.0, 120.0, Coverage(4, 3, 4)),  # Monday
+    k_day("2026-11-03", 50.0, 90.0, Coverage(5, 4, 5)),
+    k_day("2026-11-04", 30.0, 300.0, Coverage(3, 3, 2)),
+    # 2026-11-05 not logged: left out, never a zero day
+    k_day("2026-11-06", 80.0, None, Coverage(2, 2, 0)),  # no K1 measured: 0, a lower bound
+    k_day("2026-11-09", 60.0, 150.0, Coverage(6, 6, 6)),  # the next Monday
+]
+
+
+def test_steadiness_for_k2_and_k1_apart_by_hand() -> None:
+    summary = summarize(list(reversed(STEADY_DAYS)), Target())  # any order in
+    assert summary.days == 5
+    # K2: 40, 50, 30, 80, 60 → mean 52; deviations -12 -2 -22 28 8 → squares
+    # 144 + 4 + 484 + 784 + 64 = 1480; / 4 = 370
+    assert summary.mean_mcg == pytest.approx(52.0)
+    assert summary.sd_mcg == pytest.approx(math.sqrt(370))
+    assert summary.cv == pytest.approx(math.sqrt(370) / 52)
+    # Consecutive calendar days both logged: 11-02→03 (10), 11-03→04 (20); 11-04→06 and
+    # 11-06→09 skip days, so they are no day-to-day change.
+    assert summary.max_change_mcg == pytest.approx(20.0)
+    # K1: 120, 90, 300, 0, 150 → mean 132; deviations -12 -42 168 -132 18 → squares
+    # 144 + 1764 + 28224 + 17424 + 324 = 47880; / 4 = 11970
+    assert summary.k1_mean_mcg == pytest.approx(132.0)
+    assert summary.k1_sd_mcg == pytest.approx(math.sqrt(11970))
+    assert summary.k1_cv == pytest.approx(math.sqrt(11970) / 132)
+    assert summary.k1_max_change_mcg == pytest.approx(210.0)  # 90 → 300
+    # Items: 4 + 5 + 3 + 2 + 6 = 20; K2 measured 3 + 4 + 3 + 2 + 6 = 18; K1 4 + 5 + 2 + 0 + 6 = 17
+    assert summary.k2_coverage == pytest.approx(18 / 20)
+    assert summary.k1_coverage == pytest.approx(17 / 20)
+
+
+def test_weekly_means_leave_unlogged_days_out() -> None:
+    weeks = weekly_means(STEADY_DAYS)
+    assert weeks == [
+        # 4 days logged in the week of Monday 2 November: (40 + 50 + 30 + 80) / 4 = 50
+        {"week_start": "2026-11-02", "days": 4, "mean_mcg": 50.0, "k1_mean_mcg": 127.5},
+        {"week_start": "2026-11-09", "days": 1, "mean_mcg": 60.0, "k1_mean_mcg": 150.0},
+    ]  # K1 (120 + 90 + 300 + 0) / 4 = 127.5
+
+
+def test_no_consecutive_days_no_change() -> None:
+    days = [
+        k_day("2026-11-02", 40.0, 1.0, Coverage(1, 1, 1)),
+        k_day("2026-11-04", 90.0, 2.0, Coverage(1, 1, 1)),
+    ]
+    assert summarize(days, Target()).max_change_mcg is None
 
 
 def test_custom_target_changes_the_counts() -> None:
-    days = [day("a", 30.0), day("b", 100.0)]
+    days = [day("2026-11-01", 30.0), day("2026-11-02", 100.0)]
     summary = summarize(days, Target(min_mcg=20, max_mcg=50))
     assert (summary.days_below, summary.days_within, summary.days_above) == (0, 1, 1)
 
