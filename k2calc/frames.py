@@ -97,7 +97,7 @@ def _leading_text(frame: pd.DataFrame) -> list[str]:
     return keys
 
 
-def _distinct_rows(
+def distinct_rows(
     frame: pd.DataFrame, keys: list[str]
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
     """For each row, the number of its distinct combination of ``keys``' values, and the
@@ -154,7 +154,7 @@ def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     rest = [str(k) for k in frame.columns if k not in leading]
     if not leading or not rest:
         return False
-    found = _distinct_rows(frame, rest)
+    found = distinct_rows(frame, rest)
     if found is None:
         return False
     codes, firsts = found
@@ -272,7 +272,7 @@ def _json_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     rest = [str(k) for k in frame.columns if k not in leading]
     if not leading or not rest:
         return False
-    found = _distinct_rows(frame, rest)
+    found = distinct_rows(frame, rest)
     if found is None:
         return False
     codes, firsts = found
