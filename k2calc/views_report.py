@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
 
 from k2calc.bounds import shown
 from k2calc.output import Column, Grid
 from k2calc.report import plural
 from k2calc.views import (
+    FORM_HEADERS,
+    LOW_MARK,
     NOT_MEASURED,
+    NOT_SPLIT,
     PARTIAL_MARK,
     STATUS_STYLE,
     k2_columns,
@@ -20,6 +25,9 @@ from k2calc.views import (
 from k2calc.vitamin import VitaminK
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+    import pandas as pd
+
     from k2calc.report import Report
 
 LABELS = {"date": "Date", "subject": "Subject", "meal": "Meal"}
@@ -168,3 +176,154 @@ def summary_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
     if in_progress:
         blocks.append(IN_PROGRESS_NOTE)
     return blocks
+
+
+# The day and week tables over a whole batch at once, for long tables written as plain text:
+# each cell is drawn by the functions above, once per distinct value it shows (tests hold
+# them equal to the columns' cells row by row).
+
+
+class Cells(NamedTuple):
+    """A column's cells: ``texts[codes[i]]`` is row i's."""
+
+    codes: npt.NDArray[np.intp]
+    texts: list[str]
+
+
+FrameCells = Callable[["pd.DataFrame"], Cells]
+
+
+def cells_of(keys: npt.NDArray[Any], draw: Callable[[Any], str], missing: str = "") -> Cells:
+    """Cells drawn once per distinct key (``missing`` for NaN or ``None``)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(keys)
+    texts = [draw(u.item() if hasattr(u, "item") else u) for u in uniques]
+    codes = np.where(codes < 0, len(texts), codes).astype(np.intp)
+    return Cells(codes, [*texts, missing])
+
+
+def joined(first: Cells, second: Cells, draw: Callable[[str, str], str]) -> Cells:
+    """Cells drawn from two columns' texts, once per distinct pair."""
+    import pandas as pd
+
+    width = len(second.texts)
+    codes, pairs = pd.factorize(first.codes.astype(np.int64) * width + second.codes)
+    texts = [draw(first.texts[p // width], second.texts[p % width]) for p in pairs.tolist()]
+    return Cells(codes.astype(np.intp), texts)
+
+
+def mcg_cells(values: npt.NDArray[np.float64], places: int = 1) -> Cells:
+    """``mcg`` of each value (``—`` for NaN), drawn once per distinct text: a value is keyed
+    by its rounded figure unless it lies near a rounding tie (or is negative or huge), where
+    it is drawn on its own."""
+    scale = 10.0**places
+    with np.errstate(invalid="ignore"):
+        scaled = values * scale
+        rounded = np.rint(scaled)
+        safe = (np.abs(np.abs(scaled - rounded) - 0.5) > 1e-4) & (values >= 0) & (values < 1e9)
+    return cells_of(np.where(safe, rounded / scale, values), lambda v: mcg(v, places), NOT_MEASURED)
+
+
+def _flag_cells(flags: npt.NDArray[np.bool_], mark: str) -> Cells:
+    return Cells(flags.astype(np.intp), ["", mark])
+
+
+def _floats(frame: pd.DataFrame, key: str) -> npt.NDArray[np.float64]:
+    return frame[key].to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _flags(frame: pd.DataFrame, key: str) -> npt.NDArray[np.bool_]:
+    return frame[key].to_numpy(dtype=bool)
+
+
+def _category_cells(key: str, draw: Callable[[str], str] = str) -> FrameCells:
+    def cells(frame: pd.DataFrame) -> Cells:
+        column = frame[key]
+        if not hasattr(column, "cat"):
+            return cells_of(column.to_numpy(dtype=object), lambda v: draw(str(v)))
+        texts = [draw(str(c)) for c in column.cat.categories]
+        codes = column.cat.codes.to_numpy().astype(np.intp)
+        return Cells(np.where(codes < 0, len(texts), codes), [*texts, ""])
+
+    return cells
+
+
+def _form_cells(key: str) -> FrameCells:
+    """``views.form_cell``: the figure, or ``n/s`` where an unsplit total stands for it."""
+
+    def cells(frame: pd.DataFrame) -> Cells:
+        value = _floats(frame, key)
+        unsplit = ~np.isnan(_floats(frame, "unsplit_mk_mcg")) & ~_flags(frame, "partial")
+        not_split = _flag_cells(np.isnan(value) & unsplit, "1")
+        return joined(mcg_cells(value), not_split, lambda text, ns: NOT_SPLIT if ns else text)
+
+    return cells
+
+
+def _total_cells(frame: pd.DataFrame) -> Cells:
+    """``views.total_cell``: the forms' measured sum, ``*`` a lower bound, ``†`` low grade."""
+    total = np.zeros(len(frame))
+    measured = np.zeros(len(frame), dtype=bool)
+    for key in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg"):  # VitaminK.total_mcg
+        value = _floats(frame, key)
+        known = ~np.isnan(value)
+        total = np.where(known, total + np.where(known, value, 0.0), total)
+        measured |= known
+    figures = mcg_cells(np.where(measured, total, np.nan))
+    low = frame["confidence"].astype(object).to_numpy() == "low"
+    marks = Cells(
+        (_flags(frame, "partial") + 2 * low).astype(np.intp),
+        ["", PARTIAL_MARK, LOW_MARK, PARTIAL_MARK + LOW_MARK],
+    )
+    return joined(figures, marks, lambda text, mark: text if text == NOT_MEASURED else text + mark)
+
+
+def _range_cells(frame: pd.DataFrame) -> Cells:
+    """``views.band_cell``: low–high, empty without a spread."""
+    low, high = _floats(frame, "low_mcg"), _floats(frame, "high_mcg")
+    with np.errstate(invalid="ignore"):
+        close = np.abs(low - high) <= 1e-9 * np.maximum(np.abs(low), np.abs(high))  # isclose
+    spread = joined(mcg_cells(low), mcg_cells(high), lambda lo, hi: f"{lo}–{hi}")
+    flat = _flag_cells(np.isnan(low) | np.isnan(high) | close, "1")
+    return joined(spread, flat, lambda text, none: "" if none else text)
+
+
+def _k1_cells(frame: pd.DataFrame) -> Cells:
+    """``k1_cell``."""
+    marks = _flag_cells(_flags(frame, "k1_partial"), PARTIAL_MARK)
+    figures = mcg_cells(_floats(frame, "k1_mcg"))
+    return joined(figures, marks, lambda text, mark: text if text == NOT_MEASURED else text + mark)
+
+
+def _coverage_cells(frame: pd.DataFrame) -> Cells:
+    """``coverage_cell``."""
+    k2 = cells_of(_floats(frame, "k2_coverage"), percent, NOT_MEASURED)
+    k1 = cells_of(_floats(frame, "k1_coverage"), percent, NOT_MEASURED)
+    return joined(k2, k1, lambda a, b: f"{a}/{b}")
+
+
+def day_frame_cells(result: Report) -> list[FrameCells]:
+    """``day_columns`` over a batch of day rows at once, column for column."""
+    keys = [k for k in result.day_keys if k in LABELS]
+    return [
+        *(_category_cells(k, lambda v: shown(v, 200)) for k in keys),
+        *(_form_cells(key) for _, key, _ in FORM_HEADERS),
+        _total_cells,
+        _range_cells,
+        _category_cells("status"),
+        _k1_cells,
+        _coverage_cells,
+    ]
+
+
+def week_frame_cells(result: Report) -> list[FrameCells]:
+    """``week_columns`` over a batch of week rows at once."""
+    subject = [_category_cells("subject", lambda v: shown(v, 200))] if result.has_subject else []
+    return [
+        *subject,
+        _category_cells("week_start"),
+        lambda frame: cells_of(frame["days"].to_numpy(), str),
+        lambda frame: mcg_cells(_floats(frame, "mean_mcg")),
+        lambda frame: mcg_cells(_floats(frame, "k1_mean_mcg")),
+    ]

@@ -434,3 +434,28 @@ def test_a_subject_whose_last_day_is_today_is_in_progress(
     monkeypatch.setenv("COLUMNS", "200")
     table = k2("report", str(path), "--summary").stdout
     assert "In progress" in table and "its total may grow" in table
+
+
+@pytest.mark.parametrize("args", [[], ["--by", "meal"], ["--weeks"], ["--summary"]])
+def test_long_tables_equal_output_plain_grid(
+    k2: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """A long table, streamed column by column, is exactly ``output.plain_grid`` of its rows."""
+    import pandas as pd
+
+    import k2calc.cli.report as cli_report
+    import k2calc.output as output
+    from k2calc.frames import as_records
+
+    path = shuffled_file(tmp_path, K1_DIARY + STEADY.split("\n", 1)[1].replace(",n", ",x,n"), False)
+    monkeypatch.setattr(output, "PLAIN_ROWS", 1)
+    streamed = k2("report", str(path), *args)
+    assert streamed.exit_code == 0, streamed.stderr
+
+    def whole(batches, columns, cells, blocks, file):  # type: ignore[no-untyped-def]
+        drawn = blocks(as_records(pd.concat(list(batches()))))
+        output.plain_grid(drawn[0], file)
+        output.draw(drawn[1:], file)
+
+    monkeypatch.setattr(cli_report, "_table", whole)
+    assert streamed.stdout == k2("report", str(path), *args).stdout

@@ -359,3 +359,65 @@ def test_not_logged_dates_and_today_injected(
     assert a["mean_mcg"] == pytest.approx(93.9)  # 10 g natto each day: never a 0 among them
     assert (b["not_logged"], b["not_logged_dates"]) == (0, [])
     assert (a["in_progress"], b["in_progress"]) == (True, False)  # a's last day is "today"
+
+
+def test_table_cells_by_column_equal_the_cells_by_row(tmp_path: Path, table: FoodTable) -> None:
+    """A long table draws each batch column by column (``views_report.day_frame_cells``);
+    every cell equals the column's own cell of the row, rounding ties included."""
+    import numpy as np
+    import pandas as pd
+
+    from k2calc.frames import as_records
+    from k2calc.views_report import day_columns, day_frame_cells, week_columns, week_frame_cells
+
+    result = report(write(tmp_path, SMALL), table)
+    rng = np.random.default_rng(4)
+    edges = [0.0, 0.05, 0.15, 0.25, 0.35, 2.45, 9.95, 99.95, 999.95, 1e-7, 1234567.85, 5e9]
+    rows = 400
+
+    def floats() -> np.ndarray:
+        values = np.where(rng.random(rows) < 0.5, rng.choice(edges, rows), rng.random(rows) * 400)
+        return np.where(rng.random(rows) < 0.2, np.nan, values)
+
+    frame = pd.DataFrame(
+        {
+            "date": pd.Categorical(rng.choice(["2026-11-01", "2026-11-02"], rows)),
+            "subject": pd.Categorical(rng.choice(["a", "b\tc", "é" * 3], rows)),
+            **{k: floats() for k in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg")},
+            "total_mcg": floats(),
+            "low_mcg": floats(),
+            "high_mcg": floats(),
+            "partial": rng.random(rows) < 0.5,
+            "confidence": pd.Categorical(
+                rng.choice(np.array(["high", "medium", "low", None], dtype=object), rows)
+            ),
+            "k1_mcg": floats(),
+            "k1_partial": rng.random(rows) < 0.5,
+            "k2_coverage": rng.choice([0.0, 1 / 3, 0.5, 2 / 3, 1.0], rows),
+            "k1_coverage": rng.choice([0.0, 0.125, 1.0], rows),
+            "status": pd.Categorical(rng.choice(["below", "within", "above"], rows)),
+        }
+    )
+    frame.loc[::7, "high_mcg"] = frame["low_mcg"][::7]  # no spread: no range
+    for columns, cells, data in [
+        (day_columns(result), day_frame_cells(result), frame[result.day_keys]),
+        (
+            week_columns(result),
+            week_frame_cells(result),
+            pd.DataFrame(
+                {
+                    "subject": frame["subject"],
+                    "week_start": frame["date"],
+                    "days": rng.integers(1, 8, rows),
+                    "mean_mcg": frame["mk4_mcg"],
+                    "k1_mean_mcg": frame["k1_mcg"],
+                }
+            ),
+        ),
+    ]:
+        records = as_records(data)
+        for column, draw in zip(columns, cells, strict=True):
+            codes, texts = draw(data)
+            assert [texts[c] for c in codes] == [str(column.cell(r)) for r in records], (
+                column.header
+            )

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from k2calc.output import Column
     from k2calc.report import Report
+    from k2calc.views_report import FrameCells
 
 DEFAULT_CHUNK_ROWS = 200_000
 PROGRESS_AFTER_SECONDS = 1.0
@@ -198,66 +199,78 @@ def _tables(result: Report, summary: bool, weeks: bool, file: TextIO) -> None:
     from k2calc.views_report import (
         WEEKS_TITLE,
         day_columns,
+        day_frame_cells,
         days_blocks,
         summary_blocks,
         week_columns,
+        week_frame_cells,
     )
 
     if not summary and not weeks:
-        _table(
-            result.day_batches, day_columns(result), lambda rows: days_blocks(result, rows), file
-        )
+        columns = day_columns(result)
+        blocks = lambda rows: days_blocks(result, rows)  # noqa: E731
+        _table(result.day_batches, columns, day_frame_cells(result), blocks, file)
         return
     if summary and not weeks:
         rows = [r for batch in result.summary_batches() for r in as_records(batch)]
         output.draw(summary_blocks(result, rows), file)
         file.write("\n")
     columns = week_columns(result)
-    _table(
-        result.week_batches, columns, lambda rows: [output.Grid(columns, rows, WEEKS_TITLE)], file
-    )
+    weekly = lambda rows: [output.Grid(columns, rows, WEEKS_TITLE)]  # noqa: E731
+    _table(result.week_batches, columns, week_frame_cells(result), weekly, file)
 
 
 def _table(
     batches: Callable[[], Iterator[pd.DataFrame]],
     columns: list[Column],
+    cells: list[FrameCells],
     blocks: Callable[[list[dict[str, Any]]], list[Any]],
     file: TextIO,
 ) -> None:
     """Rows from ``batches`` as a table: laid out by rich when short; streamed as plain
-    aligned text (as ``output.plain_grid`` lays it out) in two passes when long. ``blocks``
-    of the rows: the table (a ``Grid``) first, then lines under it."""
+    aligned text (as ``output.plain_grid`` lays it out) in two passes when long, the cells of
+    each batch drawn column by column (``cells``, one per column). ``blocks`` of the rows:
+    the table (a ``Grid``) first, then lines under it."""
     import pandas as pd
 
     from k2calc import output
     from k2calc.frames import as_records
 
     first: list[pd.DataFrame] = []
-    for batch in batches():
+    rows = batches()
+    for batch in rows:
         first.append(batch)
         if sum(map(len, first)) > output.PLAIN_ROWS:
-            drawn = blocks([])
-            _plain_rows(batches, columns, str(drawn[0].title), file)
-            output.draw(drawn[1:], file)
-            return
-    rows = as_records(pd.concat(first)) if first else []
-    output.draw(blocks(rows), file)
+            break
+    else:
+        output.draw(blocks(as_records(pd.concat(first)) if first else []), file)
+        return
+    getattr(rows, "close", lambda: None)()  # its thread stops; the plain text reads anew
+    del first
+    drawn = _plain_rows(batches, columns, cells, lambda: blocks([]), file)
+    output.draw(drawn[1:], file)
 
 
 def _plain_rows(
-    batches: Callable[[], Iterator[pd.DataFrame]], columns: list[Column], title: str, file: TextIO
-) -> None:
+    batches: Callable[[], Iterator[pd.DataFrame]],
+    columns: list[Column],
+    cells: list[FrameCells],
+    blocks: Callable[[], list[Any]],
+    file: TextIO,
+) -> list[Any]:
     """``output.plain_grid`` over batches: widths from a first pass, rows from a second, so
-    memory stays bounded by the batch."""
-    from k2calc.frames import as_records
-
-    def cells(batch: pd.DataFrame) -> list[list[str]]:
-        return [[str(c.cell(row)) for c in columns] for row in as_records(batch)]
+    memory stays bounded by the batch; each column's distinct cells padded once and the lines
+    put together from them. Returns ``blocks()`` (called after the first pass, so that counts
+    made on the way are known), whose first is the table: its title goes first."""
+    import numpy as np
 
     widths = [len(c.header) for c in columns]
     for batch in batches():
-        for row in cells(batch):
-            widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+        for place, draw in enumerate(cells):
+            codes, texts = draw(batch)
+            used = np.bincount(codes, minlength=len(texts)) > 0
+            longest = max((len(t) for t, u in zip(texts, used, strict=True) if u), default=0)
+            widths[place] = max(widths[place], longest)
 
     def line(row: list[str]) -> str:
         return "  ".join(
@@ -265,10 +278,25 @@ def _plain_rows(
             for cell, w, c in zip(row, widths, columns, strict=True)
         ).rstrip()
 
-    file.write(f"{title}\n{line([c.header for c in columns])}\n")
+    drawn = blocks()
+    file.write(f"{drawn[0].title}\n{line([c.header for c in columns])}\n")
     file.write("  ".join("-" * w for w in widths) + "\n")
+    last = len(columns) - 1
     for batch in batches():
-        file.writelines(line(row) + "\n" for row in cells(batch))
+        pieces = np.empty((len(batch), len(columns)), dtype=object)
+        trailing = False  # some line would end in spaces: strip them, as plain_grid does
+        for place, (draw, column, width) in enumerate(zip(cells, columns, widths, strict=True)):
+            codes, texts = draw(batch)
+            padded = [t.rjust(width) if column.numeric else t.ljust(width) for t in texts]
+            if place == last:
+                trailing = any(t.endswith(" ") for t in padded)
+            after = "\n" if place == last else "  "
+            pieces[:, place] = np.asarray([t + after for t in padded], dtype=object)[codes]
+        text = "".join(pieces.ravel())
+        if trailing:
+            text = "".join(line.rstrip() + "\n" for line in text.splitlines())
+        file.write(text)
+    return drawn
 
 
 class _ProgressBar:
