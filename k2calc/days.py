@@ -169,12 +169,13 @@ def week_columns(days: Mapping[str, npt.ArrayLike]) -> dict[str, npt.NDArray[Any
 
     day = _columns(days)
     monday = day["ordinal"] - (day["ordinal"] - 1) % 7  # day number 1 (0001-01-01) is a Monday
-    keys, week = np.unique(np.stack([day["group"], monday]), axis=1, return_inverse=True)
-    week = week.ravel()
+    new = np.ones(len(monday), dtype=bool)  # sorted by group then date: a week's days adjoin
+    new[1:] = (day["group"][1:] != day["group"][:-1]) | (monday[1:] != monday[:-1])
+    week = np.cumsum(new) - 1
     logged = np.bincount(week)
     return {
-        "group": keys[0],
-        "week_start": keys[1],
+        "group": day["group"][new],
+        "week_start": monday[new],
         "days": logged,
         "mean_mcg": np.bincount(week, day["total_mcg"]) / logged,
         "k1_mean_mcg": np.bincount(week, day["k1_mcg"]) / logged,
