@@ -720,10 +720,10 @@ def _read_days(handle: IO[bytes] | None) -> Iterator[pd.DataFrame]:
     handle.seek(0)
     while handle.tell() < os.fstat(handle.fileno()).st_size:
         keys, codes, values = np.load(handle), np.load(handle), np.load(handle)
-        columns: dict[str, Any] = {k: keys[:, i].astype(np.int64) for i, k in enumerate(GROUP_KEYS)}
-        rows = values[codes]
-        columns |= {k: rows[:, i] for i, k in enumerate(VALUE_COLUMNS)}
-        yield pd.DataFrame(columns, columns=ALL_COLUMNS)
+        frame = pd.DataFrame(values.T[:, codes].T, columns=list(VALUE_COLUMNS), copy=False)
+        for place in reversed(range(len(GROUP_KEYS))):  # each column contiguous, no copies
+            frame.insert(0, GROUP_KEYS[place], keys[:, place].astype(np.int64))
+        yield frame
 
 
 def _ascending(*keys: npt.NDArray[np.int64]) -> bool:
