@@ -92,7 +92,7 @@ def _words(column: pd.Series[Any]) -> npt.NDArray[np.uint64] | None:
     return None
 
 
-def _leading_text(frame: pd.DataFrame) -> list[str]:
+def leading_text(frame: pd.DataFrame) -> list[str]:
     """The leading categorical columns (date, subject, meal): the pieces of each row apart
     from its values."""
     keys: list[str] = []
@@ -162,7 +162,7 @@ def _csv_cell(text: str) -> str:
 def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     """A batch whose values repeat, written from its distinct value rows; False (nothing
     written) when they do not repeat enough."""
-    leading = _leading_text(frame)
+    leading = leading_text(frame)
     rest = [str(k) for k in frame.columns if k not in leading]
     if not leading or not rest:
         return False
@@ -171,9 +171,18 @@ def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
         return False
     codes, firsts = found
     distinct = frame[rest].iloc[firsts].reset_index(drop=True)
-    out = io.StringIO()
-    _csv_by_pandas(distinct, out)
-    tails = out.getvalue().split("\n")[:-1]
+    if len(distinct) >= FAST_ROWS:
+        names = {k: '"' + k.replace('"', '""') + '"' for k in rest}
+        texts = set(_text_columns(distinct))
+        columns = [
+            f"nullif({n}::VARCHAR, '') AS {n}" if k in texts else n for k, n in names.items()
+        ]
+        written = _by_duckdb(distinct, ", ".join(columns), "FORMAT csv, HEADER false").decode()
+    else:
+        out = io.StringIO()
+        _csv_by_pandas(distinct, out)
+        written = out.getvalue()
+    tails = written.split("\n")[:-1]
     if len(tails) != len(firsts):  # a value cell with a line break: never in a report
         return False
     text = _assemble(
@@ -280,7 +289,7 @@ def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: Tex
 def _json_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     """``_csv_by_pieces`` for JSON: a batch's objects, one a line, from its distinct value
     rows; False (nothing written) when they do not repeat enough."""
-    leading = _leading_text(frame)
+    leading = leading_text(frame)
     rest = [str(k) for k in frame.columns if k not in leading]
     if not leading or not rest:
         return False

@@ -486,7 +486,7 @@ SPILL_ROWS = 250_000  # group rows held in pandas before they move to DuckDB
 BATCH_ROWS = 100_000  # day rows per output batch
 IN_ORDER = True  # take the in-order path while rows come sorted (off: tests of the other)
 DUCKDB_THREADS = 1  # each thread sorts and aggregates in its own memory: one keeps it bounded
-DUCKDB_MEMORY = "192MB"  # DuckDB's own limit; past it, it sorts and aggregates on disk
+DUCKDB_MEMORY = "128MB"  # DuckDB's own limit; past it, it sorts and aggregates on disk
 
 
 def _merge(parts: list[pd.DataFrame], keys: list[str] = GROUP_KEYS) -> pd.DataFrame:
@@ -614,12 +614,13 @@ class _Sums:
         folder = tempfile.mkdtemp(prefix="k2calc-report-")
         self.folder = weakref.finalize(self, shutil.rmtree, folder, True)  # also if not closed
         self.duck = duckdb.connect(
+            os.path.join(folder, "sums.duckdb"),  # the sums on disk, not held in memory
             config={
                 "memory_limit": DUCKDB_MEMORY,
                 "temp_directory": folder,
                 "preserve_insertion_order": False,
                 "threads": DUCKDB_THREADS,
-            }
+            },
         )
         columns = ", ".join(f"{c} DOUBLE" for c in VALUE_COLUMNS)
         self.duck.execute(
@@ -659,7 +660,19 @@ class _Sums:
             for start in range(0, len(merged), BATCH_ROWS):
                 yield merged.iloc[start : start + BATCH_ROWS]
             return
-        cursor = self.duck.cursor()  # its own: an earlier pass may be left unfinished
+        raise AssertionError("settle() sums DuckDB's rows once before they are read")
+
+    def settle(self) -> None:
+        """Sums moved to DuckDB are summed there once, per (subject, date, meal) and sorted,
+        and set aside in order as the in-order path sets finished days aside (a temporary
+        file of numbers into distinct value rows): every later pass over them (the days, the
+        summary, the weeks, a table's two) reads that file instead of summing again."""
+        if self.duck is None:
+            return
+        subject_ranks, meal_ranks = self.subjects.ranks(), self.meals.ranks()
+        duck, self.duck = self.duck, None
+        self.in_order, self.done, self.done_file, self.carry = True, [], None, None
+        cursor = duck.cursor()
         try:
             cursor.register("subject_ranks", pd.DataFrame({"rank": subject_ranks}).reset_index())
             cursor.register("meal_ranks", pd.DataFrame({"rank": meal_ranks}).reset_index())
@@ -669,20 +682,19 @@ class _Sums:
                     *(f"max({c}) AS {c}" for c in MAX_COLUMNS),
                 ]
             )
-            day_total = (
-                "sum(total_mcg) OVER (PARTITION BY subject, date)" if by_meal else "total_mcg"
-            )
-            meal = "meal" if by_meal else str(no_meal)
             result = cursor.execute(
-                f"WITH g AS (SELECT subject, date, {meal} AS meal, {sums} FROM sums GROUP BY ALL) "
-                f"SELECT g.*, {day_total} AS day_total_mcg FROM g JOIN subject_ranks s "
-                "ON g.subject = s.index JOIN meal_ranks m ON g.meal = m.index "
-                "ORDER BY s.rank, g.date, m.rank"
+                f"WITH g AS (SELECT subject, date, meal, {sums} FROM sums GROUP BY ALL) "
+                "SELECT g.* FROM g JOIN subject_ranks s ON g.subject = s.index "
+                "JOIN meal_ranks m ON g.meal = m.index ORDER BY s.rank, g.date, m.rank"
             )
             while len(batch := result.fetch_df_chunk(BATCH_ROWS // 2048 + 1)):
-                yield batch
+                self.add(batch[ALL_COLUMNS].astype(dict.fromkeys(GROUP_KEYS, np.int64)))
         finally:
             cursor.close()
+            duck.close()
+            if self.folder is not None:
+                self.folder()
+                self.folder = None
 
     def close(self) -> None:
         """Drop DuckDB's tables and temporary files."""
@@ -1138,6 +1150,7 @@ def report(
             raise BadRowsError(label, skipped)
         if sums.empty and not len(skipped):
             raise ReportFileError(f"{label}: no data rows; {diary.COLUMNS_HINT}")
+        sums.settle()
     except BaseException:
         sums.close()
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -261,16 +262,24 @@ def _flags(frame: pd.DataFrame, key: str) -> npt.NDArray[np.bool_]:
     return frame[key].to_numpy(dtype=bool)
 
 
-def _category_cells(key: str, draw: Callable[[str], str] = str) -> FrameCells:
-    def cells(frame: pd.DataFrame) -> Cells:
-        column = frame[key]
+@dataclass(frozen=True)
+class CategoryCells:
+    """The cells of a text column (``draw`` of each of its values)."""
+
+    key: str
+    draw: Callable[[str], str] = str
+
+    def __call__(self, frame: pd.DataFrame) -> Cells:
+        column = frame[self.key]
         if not hasattr(column, "cat"):
-            return cells_of(column.to_numpy(dtype=object), lambda v: draw(str(v)))
-        texts = [draw(str(c)) for c in column.cat.categories]
+            return cells_of(column.to_numpy(dtype=object), lambda v: self.draw(str(v)))
+        texts = [self.draw(str(c)) for c in column.cat.categories]
         codes = column.cat.codes.to_numpy().astype(np.intp)
         return Cells(np.where(codes < 0, len(texts), codes), [*texts, ""])
 
-    return cells
+
+def _shown(text: str) -> str:
+    return shown(text, 200)
 
 
 def _form_cells(key: str) -> FrameCells:
@@ -331,11 +340,11 @@ def day_frame_cells(result: Report) -> list[FrameCells]:
     """``day_columns`` over a batch of day rows at once, column for column."""
     keys = [k for k in result.day_keys if k in LABELS]
     return [
-        *(_category_cells(k, lambda v: shown(v, 200)) for k in keys),
+        *(CategoryCells(k, _shown) for k in keys),
         *(_form_cells(key) for _, key, _ in FORM_HEADERS),
         _total_cells,
         _range_cells,
-        _category_cells("status"),
+        CategoryCells("status"),
         _k1_cells,
         _coverage_cells,
     ]
@@ -343,10 +352,10 @@ def day_frame_cells(result: Report) -> list[FrameCells]:
 
 def week_frame_cells(result: Report) -> list[FrameCells]:
     """``week_columns`` over a batch of week rows at once."""
-    subject = [_category_cells("subject", lambda v: shown(v, 200))] if result.has_subject else []
+    subject = [CategoryCells("subject", _shown)] if result.has_subject else []
     return [
         *subject,
-        _category_cells("week_start"),
+        CategoryCells("week_start"),
         lambda frame: cells_of(frame["days"].to_numpy(), str),
         lambda frame: mcg_cells(_floats(frame, "mean_mcg")),
         lambda frame: mcg_cells(_floats(frame, "k1_mean_mcg")),

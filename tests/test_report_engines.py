@@ -166,8 +166,9 @@ def _written(frame: pd.DataFrame, fmt: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("distinct_by", ["pandas", "duckdb"])
 def test_repeated_values_are_written_from_pieces_as_whole_rows(
-    fmt: str, monkeypatch: pytest.MonkeyPatch
+    fmt: str, distinct_by: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A batch whose value rows repeat is put together from its distinct rows: the same bytes
     as DuckDB's CSV (and the same JSON values), text cells of every kind in the leading
@@ -191,8 +192,12 @@ def test_repeated_values_are_written_from_pieces_as_whole_rows(
     monkeypatch.setattr(frames, "FAST_ROWS", 0)
     monkeypatch.setattr(frames, "REPEATED", -1.0)  # never by pieces: DuckDB
     ordinary = _written(frame.copy(), fmt)
-    monkeypatch.setattr(frames, "REPEATED", 1.0)  # always by pieces, never DuckDB
-    monkeypatch.setattr(frames, "_by_duckdb", None)
+    monkeypatch.setattr(frames, "REPEATED", 1.0)  # always by pieces, never whole by DuckDB
+    monkeypatch.setattr(frames, "_csv_by_duckdb", None)
+    if fmt == "json":
+        monkeypatch.setattr(frames, "_by_duckdb", None)
+    if distinct_by == "pandas":  # the batch is large, its distinct rows are not
+        monkeypatch.setattr(frames, "FAST_ROWS", rows)
     pieces = _written(frame.copy(), fmt)
     if fmt == "csv":
         assert pieces == ordinary

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from k2calc.output import Column
     from k2calc.report import Report
-    from k2calc.views_report import FrameCells
+    from k2calc.views_report import Cells, FrameCells
 
 DEFAULT_CHUNK_ROWS = 200_000
 PROGRESS_AFTER_SECONDS = 1.0
@@ -266,8 +266,7 @@ def _plain_rows(
 
     widths = [len(c.header) for c in columns]
     for batch in batches():
-        for place, draw in enumerate(cells):
-            codes, texts = draw(batch)
+        for place, (codes, texts) in enumerate(_batch_cells(batch, cells)):
             used = np.bincount(codes, minlength=len(texts)) > 0
             longest = max((len(t) for t, u in zip(texts, used, strict=True) if u), default=0)
             widths[place] = max(widths[place], longest)
@@ -285,8 +284,9 @@ def _plain_rows(
     for batch in batches():
         pieces = np.empty((len(batch), len(columns)), dtype=object)
         trailing = False  # some line would end in spaces: strip them, as plain_grid does
-        for place, (draw, column, width) in enumerate(zip(cells, columns, widths, strict=True)):
-            codes, texts = draw(batch)
+        drawn_cells = _batch_cells(batch, cells)
+        for place, (column, width) in enumerate(zip(columns, widths, strict=True)):
+            codes, texts = drawn_cells[place]
             padded = [t.rjust(width) if column.numeric else t.ljust(width) for t in texts]
             if place == last:
                 trailing = any(t.endswith(" ") for t in padded)
@@ -297,6 +297,28 @@ def _plain_rows(
             text = "".join(line.rstrip() + "\n" for line in text.splitlines())
         file.write(text)
     return drawn
+
+
+def _batch_cells(batch: pd.DataFrame, cells: list[FrameCells]) -> list[Cells]:
+    """Each column's cells of ``batch``: those of the leading text columns (date, subject,
+    meal) from the batch, the others from its distinct value rows where they repeat."""
+    from k2calc.frames import distinct_rows, leading_text
+    from k2calc.views_report import CategoryCells, Cells
+
+    leading = leading_text(batch)
+    found = distinct_rows(batch, [str(k) for k in batch.columns if k not in leading])
+    if found is None:
+        return [draw(batch) for draw in cells]
+    codes, firsts = found
+    distinct = batch.iloc[firsts].reset_index(drop=True)
+    out = []
+    for draw in cells:
+        if isinstance(draw, CategoryCells) and draw.key in leading:
+            out.append(draw(batch))
+        else:
+            some = draw(distinct)
+            out.append(Cells(some.codes[codes], some.texts))
+    return out
 
 
 class _ProgressBar:
