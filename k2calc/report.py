@@ -843,7 +843,7 @@ class Report:
     def _day_batches(self) -> Iterator[pd.DataFrame]:
         counts = np.zeros(len(STATUSES), dtype=np.int64)
         previous: tuple[int, int] | None = None  # the last day of the batch before
-        for sums in self.sums.groups(self.by_meal):
+        for sums in _coalesced(self.sums.groups(self.by_meal)):
             subject, date = sums["subject"].to_numpy(), sums["date"].to_numpy()
             first = np.ones(len(sums), dtype=bool)  # a day's first row: count each day once
             first[1:] = (subject[1:] != subject[:-1]) | (date[1:] != date[:-1])
@@ -957,6 +957,20 @@ class Report:
     def week_rows(self) -> list[dict[str, Any]]:
         """One dict per subject and week with a day logged."""
         return as_records(self.weeks())
+
+
+def _coalesced(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """``frames`` (sums: numbers only) joined into frames of at least ``BATCH_ROWS`` rows
+    where they come smaller (a chunk of a diary of many items a day finishes few days), so
+    that every batch written is large enough to be written fast."""
+    pending: list[pd.DataFrame] = []
+    for frame in frames:
+        pending.append(frame)
+        if sum(map(len, pending)) >= BATCH_ROWS:
+            yield pending[0] if len(pending) == 1 else pd.concat(pending, ignore_index=True)
+            pending = []
+    if pending:
+        yield pd.concat(pending, ignore_index=True)
 
 
 # The item counts a summary reads (``days.DAY_COLUMNS``), by the sums' names for them.
