@@ -35,6 +35,8 @@ from k2calc.output import Format
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
     from rich.progress import Progress
 
@@ -258,67 +260,85 @@ def _plain_rows(
     blocks: Callable[[], list[Any]],
     file: TextIO,
 ) -> list[Any]:
-    """``output.plain_grid`` over batches: widths from a first pass, rows from a second, so
-    memory stays bounded by the batch; each column's distinct cells padded once and the lines
-    put together from them. Returns ``blocks()`` (called after the first pass, so that counts
-    made on the way are known), whose first is the table: its title goes first."""
+    """``output.plain_grid`` over batches: the cells drawn in one pass, which measures the
+    widths and sets the drawn cells aside in a temporary file (each column's codes and its
+    distinct texts, so memory stays bounded by the batch); then the lines are put together
+    from each column's distinct cells, padded once. Returns ``blocks()`` (called after the
+    first pass, so that counts made on the way are known), whose first is the table: its
+    title goes first."""
+    import pickle
+    import tempfile
+
     import numpy as np
 
     widths = [len(c.header) for c in columns]
-    for batch in batches():
-        for place, (codes, texts) in enumerate(_batch_cells(batch, cells)):
-            used = np.bincount(codes, minlength=len(texts)) > 0
-            longest = max((len(t) for t, u in zip(texts, used, strict=True) if u), default=0)
-            widths[place] = max(widths[place], longest)
+    with tempfile.TemporaryFile() as drawn_file:
+        batches_drawn = 0
+        for batch in batches():
+            rows, drawn_cells, by_value = _batch_cells(batch, cells)
+            for place, (codes, texts) in enumerate(drawn_cells):
+                used = np.bincount(codes, minlength=len(texts)) > 0
+                longest = max((len(t) for t, u in zip(texts, used, strict=True) if u), default=0)
+                widths[place] = max(widths[place], longest)
+            saved = (len(batch), rows, drawn_cells, by_value)
+            pickle.dump(saved, drawn_file, protocol=pickle.HIGHEST_PROTOCOL)
+            batches_drawn += 1
 
-    def line(row: list[str]) -> str:
-        return "  ".join(
-            cell.rjust(w) if c.numeric else cell.ljust(w)
-            for cell, w, c in zip(row, widths, columns, strict=True)
-        ).rstrip()
+        def line(row: list[str]) -> str:
+            return "  ".join(
+                cell.rjust(w) if c.numeric else cell.ljust(w)
+                for cell, w, c in zip(row, widths, columns, strict=True)
+            ).rstrip()
 
-    drawn = blocks()
-    file.write(f"{drawn[0].title}\n{line([c.header for c in columns])}\n")
-    file.write("  ".join("-" * w for w in widths) + "\n")
-    last = len(columns) - 1
-    for batch in batches():
-        pieces = np.empty((len(batch), len(columns)), dtype=object)
-        trailing = False  # some line would end in spaces: strip them, as plain_grid does
-        drawn_cells = _batch_cells(batch, cells)
-        for place, (column, width) in enumerate(zip(columns, widths, strict=True)):
-            codes, texts = drawn_cells[place]
-            padded = [t.rjust(width) if column.numeric else t.ljust(width) for t in texts]
-            if place == last:
-                trailing = any(t.endswith(" ") for t in padded)
-            after = "\n" if place == last else "  "
-            pieces[:, place] = np.asarray([t + after for t in padded], dtype=object)[codes]
-        text = "".join(pieces.ravel())
-        if trailing:
-            text = "".join(line.rstrip() + "\n" for line in text.splitlines())
-        file.write(text)
+        drawn = blocks()
+        file.write(f"{drawn[0].title}\n{line([c.header for c in columns])}\n")
+        file.write("  ".join("-" * w for w in widths) + "\n")
+        last = len(columns) - 1
+        drawn_file.seek(0)
+        for _ in range(batches_drawn):
+            size, rows, drawn_cells, by_value = pickle.load(drawn_file)
+            pieces = np.empty((size, len(columns)), dtype=object)
+            trailing = False  # some line would end in spaces: strip them, as plain_grid does
+            for place, (column, width) in enumerate(zip(columns, widths, strict=True)):
+                codes, texts = drawn_cells[place]
+                if by_value[place]:  # drawn from the distinct value rows
+                    codes = codes[rows]
+                padded = [t.rjust(width) if column.numeric else t.ljust(width) for t in texts]
+                if place == last:
+                    trailing = any(t.endswith(" ") for t in padded)
+                after = "\n" if place == last else "  "
+                pieces[:, place] = np.asarray([t + after for t in padded], dtype=object)[codes]
+            text = "".join(pieces.ravel())
+            if trailing:
+                text = "".join(line.rstrip() + "\n" for line in text.splitlines())
+            file.write(text)
     return drawn
 
 
-def _batch_cells(batch: pd.DataFrame, cells: list[FrameCells]) -> list[Cells]:
+def _batch_cells(
+    batch: pd.DataFrame, cells: list[FrameCells]
+) -> tuple[npt.NDArray[np.intp] | None, list[Cells], list[bool]]:
     """Each column's cells of ``batch``: those of the leading text columns (date, subject,
-    meal) from the batch, the others from its distinct value rows where they repeat."""
+    meal) from the batch, the others from its distinct value rows where they repeat; the
+    number of each row's distinct value row (else ``None``), and which columns' codes are
+    by those numbers. Codes are kept in the smallest integer type that holds them."""
+    import numpy as np
+
     from k2calc.frames import distinct_rows, leading_text
     from k2calc.views_report import CategoryCells, Cells
+
+    def small(some: Cells) -> Cells:
+        return Cells(some.codes.astype(np.min_scalar_type(len(some.texts))), some.texts)
 
     leading = leading_text(batch)
     found = distinct_rows(batch, [str(k) for k in batch.columns if k not in leading])
     if found is None:
-        return [draw(batch) for draw in cells]
+        return None, [small(draw(batch)) for draw in cells], [False] * len(cells)
     codes, firsts = found
     distinct = batch.iloc[firsts].reset_index(drop=True)
-    out = []
-    for draw in cells:
-        if isinstance(draw, CategoryCells) and draw.key in leading:
-            out.append(draw(batch))
-        else:
-            some = draw(distinct)
-            out.append(Cells(some.codes[codes], some.texts))
-    return out
+    by_row = [isinstance(draw, CategoryCells) and draw.key in leading for draw in cells]
+    out = [small(draw(batch if row else distinct)) for draw, row in zip(cells, by_row, strict=True)]
+    return codes.astype(np.min_scalar_type(len(firsts))), out, [not row for row in by_row]
 
 
 class _ProgressBar:
