@@ -339,7 +339,7 @@ class FoodTable:
 
 def sort_foods(foods: list[Food], key: FoodSort, query: str = "") -> list[Food]:
     """Sort by best match for ``query`` (its words in the name, named foods, shorter names),
-    by name, or by a form per 100 g from high to low with not measured last."""
+    by name, or by a form (or K1) per 100 g from high to low with not measured last."""
     if key is FoodSort.match:
         needles = set(words(normalize(query)))
         return sorted(
@@ -353,6 +353,8 @@ def sort_foods(foods: list[Food], key: FoodSort, query: str = "") -> list[Food]:
     def value(food: Food) -> float | None:
         if key is FoodSort.total:
             return food.per_100g.total_mcg
+        if key is FoodSort.k1:
+            return food.k1_mcg_per_100g
         return food.forms_mcg_per_100g[index[key]]
 
     return sorted(foods, key=lambda f: (value(f) is None, -(value(f) or 0.0), f.name))

@@ -425,7 +425,9 @@ def _entry(row: sqlite3.Row | tuple[Any, ...]) -> Entry:
      low, high, partial, confidence, k1, note, origin, version, logged_at) = row  # fmt: skip
     measured = total_mcg is not None and (unsplit, mk4, mk7, other) != (None, None, None, None)
     low, high = (low, high) if measured else (None, None)
-    vitamin_k = VitaminK(mk4, mk7, other, unsplit, low, high, bool(partial), k1, confidence)
+    vitamin_k = VitaminK(
+        mk4, mk7, other, unsplit, low, high, bool(partial), k1_mcg=k1, confidence=confidence
+    )
     intake = Intake(input_, food, grams, vitamin_k)
     return Entry(id_, date, meal, intake, amount, unit, note, origin, version, logged_at)
 

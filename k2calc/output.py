@@ -95,6 +95,7 @@ class Column:
     numeric: bool = False  # right-aligned and never split across lines
     footer: str = ""
     drop: int = 0  # 0: always shown; on a narrow terminal the highest goes first
+    style: str = ""  # a rich style for the whole column, e.g. to set K1 apart from K2
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,8 @@ def _rich_table(grid: Grid, cells: Sequence[Sequence[Any]], shown: Sequence[int]
             no_wrap=column.numeric,
             overflow="fold",
             min_width=width if column.numeric else min(width, TEXT_MIN_WIDTH),
+            style=column.style or None,
+            header_style=column.style or None,
         )
     previous = None
     for row, drawn in zip(grid.rows, cells, strict=True):

@@ -100,7 +100,8 @@ def foods(
         typer.Option(
             "--sort",
             "-s",
-            help="Best match first (named foods, short names), by name, or by a form (high first).",
+            help="Best match first (named foods, short names), by name, or by a K2 form, the K2 "
+            "total or K1 (high first).",
         ),
     ] = FoodSort.match,
     limit: Annotated[

@@ -36,6 +36,7 @@ from k2calc.cli.common import (
 from k2calc.errors import K2Error
 from k2calc.output import Format, emit
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
+from k2calc.vitamin import Vitamin
 
 LOG_HELP = """Keep a log of what you eat, day by day, and see how the days add up.
 
@@ -199,21 +200,32 @@ def show(
         ),
     ] = False,
     db: DbOpt = None,
+    vitamin: Annotated[
+        Vitamin,
+        typer.Option(
+            "--vitamin",
+            case_sensitive=False,
+            help="The vitamin a range's chart shows: K2 against the target, or K1.",
+        ),
+    ] = Vitamin.k2,
 ) -> None:
     """Show a day of the log by meal, or a range of days with a chart and a summary.
 
     One day (--date, default today): the entries grouped by meal, with their ids,
-    subtotals, the day's total, its low-high band and its status. A range (--from/--to or
-    --days N): one row a day, a bar chart against the target, and the mean, median, min,
-    max, days below / within / above and the day-to-day coefficient of variation (CV),
-    the steadiness figure that matters on warfarin. Days with no entries are left out.
-    Values are those logged with each entry (table_values "logged" in JSON).
+    subtotals, the day's K2 total, its low-high band and its status, and K1 in its own
+    column. A range (--from/--to or --days N): one row a day with K2, K1 and the share of
+    items whose K2 and K1 were measured; a bar chart (--vitamin k2 or k1); the K2 mean,
+    median, min, max and days below / within / above; and the steadiness of K2 and of K1
+    apart: mean, SD, day-to-day CV, the largest change between consecutive days, and
+    weekly means. Days with no entries are shown as not logged and left out of every
+    figure. Values are those logged with each entry (table_values "logged" in JSON).
 
     \b
     Examples:
       k2calc log show
       k2calc log show --date yesterday --format json
       k2calc log show --days 7
+      k2calc log show --days 28 --vitamin k1
       k2calc log show --from 2026-11-01 --to 2026-11-30 --format csv
     """
     from k2calc import mealog
@@ -231,7 +243,7 @@ def show(
 
         shown = mealog.logged_days(mealog.entries_between(path, *span), target)
         summary = summarize([d.day for d in shown], target) if shown else None
-        emit(range_view(shown, summary, target, span, log_date("today")), fmt)
+        emit(range_view(shown, summary, target, span, log_date("today"), vitamin), fmt)
     shown = [d for d in shown if d.entries]
     if check and not shown:
         typer.echo("k2calc: nothing logged in the days shown, so nothing to check", err=True)
