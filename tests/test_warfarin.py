@@ -149,6 +149,10 @@ def test_week_steadiness_by_hand(k2: Invoke) -> None:
     assert [d["total_mcg"] or 0.0 for d in days] == pytest.approx(K2_BY_DAY)
     assert [d["k1_mcg"] for d in days] == pytest.approx(K1_BY_DAY)
     assert [d["k1_partial"] for d in days] == [False, False, False, False, True, False, False]
+    # Read back from the log: the least sure K2 grade of the day (egg and chicken medium,
+    # cheddar high, the supplement and kale none).
+    grades = ["medium", "medium", "medium", "medium", "high", "medium", None]
+    assert [d["confidence"] for d in days] == grades
     assert [d["k2_coverage"] for d in days] == pytest.approx(
         [k / n for k, n in zip(K2_ITEMS, ITEMS, strict=True)]
     )
