@@ -7,14 +7,14 @@ from typing import Annotated
 import typer
 
 from k2calc.cli.common import (
+    DEFAULT_TARGET,
     EXIT_OUTSIDE_TARGET,
     CheckOpt,
     FoodsOpt,
     FormatOpt,
     ItemsCommand,
-    MaxOpt,
-    MinOpt,
     StrictOpt,
+    TargetOpt,
     read_items,
     user_errors,
 )
@@ -22,7 +22,7 @@ from k2calc.errors import CategoryError, K2Error
 from k2calc.foods import load_table, sort_foods
 from k2calc.output import Format, emit
 from k2calc.sort_keys import FoodSort
-from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
+from k2calc.target import WITHIN
 
 TABLE_ROWS = 25  # a table of foods shows this many unless --limit says otherwise
 
@@ -39,8 +39,7 @@ def total(
     ],
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
-    min_mcg: MinOpt = DEFAULT_MIN_MCG,
-    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    target: TargetOpt = DEFAULT_TARGET,
     check: CheckOpt = False,
     strict: StrictOpt = False,
 ) -> None:
@@ -60,7 +59,6 @@ def total(
     from k2calc.intake import total as compute_total
     from k2calc.views import total_view
 
-    target = Target(min_mcg, max_mcg)
     result = compute_total(_items_or_export(items), load_table(foods_file), target, strict)
     emit(total_view(result), fmt)
     if check and result.status != WITHIN:

@@ -10,24 +10,15 @@ from typing import Annotated
 
 import typer
 
-from k2calc.cli.columns import (
-    AmountColumnOpt,
-    DateColumnOpt,
-    FoodColumnOpt,
-    MealColumnOpt,
-    SubjectColumnOpt,
-    announce,
-    column_hints,
-    mapping_of,
-)
+from k2calc.cli.columns import DiaryColumnsOpt, announce, column_hints
 from k2calc.cli.common import (
+    DEFAULT_TARGET,
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
     FormatOpt,
     ItemsCommand,
-    MaxOpt,
-    MinOpt,
     StrictOpt,
+    TargetOpt,
     UsageError,
     new_app,
     read_items,
@@ -35,7 +26,7 @@ from k2calc.cli.common import (
 )
 from k2calc.errors import K2Error
 from k2calc.output import Format, emit
-from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
+from k2calc.target import WITHIN
 
 LOG_HELP = """Keep a log of what you eat, day by day, and see how the days add up.
 
@@ -146,8 +137,7 @@ def add(
     note: Annotated[str, typer.Option("--note", help="A note kept with each entry.")] = "",
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
-    min_mcg: MinOpt = DEFAULT_MIN_MCG,
-    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    target: TargetOpt = DEFAULT_TARGET,
     db: DbOpt = None,
     strict: StrictOpt = False,
 ) -> None:
@@ -168,7 +158,6 @@ def add(
     from k2calc.parse import resolve_all
     from k2calc.views_log import added_view
 
-    target = Target(min_mcg, max_mcg)
     date_logged = log_date(date)
     path = db_path(db, creating=True)
     portions = resolve_all(read_items(items), load_table(foods_file), strict)
@@ -190,8 +179,7 @@ def show(
     last: ToOpt = None,
     days: DaysOpt = None,
     fmt: FormatOpt = Format.table,
-    min_mcg: MinOpt = DEFAULT_MIN_MCG,
-    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    target: TargetOpt = DEFAULT_TARGET,
     check: Annotated[
         bool,
         typer.Option(
@@ -219,7 +207,6 @@ def show(
     from k2calc import mealog
     from k2calc.views_log import day_view, range_view
 
-    target = Target(min_mcg, max_mcg)
     path = db_path(db)
     span = _span(date, first, last, days)
     if span is None:
@@ -306,11 +293,7 @@ def import_(
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
     db: DbOpt = None,
-    subject_column: SubjectColumnOpt = None,
-    date_column: DateColumnOpt = None,
-    food_column: FoodColumnOpt = None,
-    amount_column: AmountColumnOpt = None,
-    meal_column: MealColumnOpt = None,
+    columns: DiaryColumnsOpt = None,
     skip_invalid: Annotated[
         bool,
         typer.Option(
@@ -352,11 +335,10 @@ def import_(
         text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    mapping = mapping_of(subject_column, date_column, food_column, amount_column, meal_column)
     skipped: list[str] | None = [] if skip_invalid else None
     with column_hints():
         new = mealog.read_import(
-            text, label, load_table(foods_file), mapping, announce(label), skipped
+            text, label, load_table(foods_file), columns, announce(label), skipped
         )
     if skipped:
         from k2calc.bounds import safe_lines
