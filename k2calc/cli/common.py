@@ -7,8 +7,9 @@ import inspect
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
@@ -20,6 +21,9 @@ from k2calc.diary import MappingConflictError
 from k2calc.errors import AmbiguousFoodError, K2Error, TargetError, UnknownFoodError
 from k2calc.output import Format
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
+
+if TYPE_CHECKING:
+    from k2calc.foods import FoodTable
 
 # The exit-code contract, the same for every command (docs/cli.md; tests/test_exit_codes.py).
 EXIT_OK = 0
@@ -127,6 +131,31 @@ DEFAULT_TARGET = Target()
 TargetOpt = Annotated[Target, Options(target_options)]
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """How items find their foods: in the built-in table with the user's own foods file
+    (``--foods``) over it, and, if ``strict``, by exact name or alias only (``--strict``)."""
+
+    foods_file: Path | None = None
+    strict: bool = False
+
+    def table(self) -> FoodTable:
+        """The food table to look in."""
+        from k2calc.foods import load_table
+
+        return load_table(self.foods_file)
+
+
+def lookup_options(foods_file: FoodsOpt = None, strict: StrictOpt = False) -> Lookup:
+    """The lookup that ``--foods`` and ``--strict`` give."""
+    return Lookup(foods_file, strict)
+
+
+# --foods and --strict, for the commands that read items; the default is the built-in table.
+DEFAULT_LOOKUP = Lookup()
+LookupOpt = Annotated[Lookup, Options(lookup_options)]
+
+
 class K2Group(TyperGroup):
     """The root command: click's own errors (a missing argument, a bad choice, an unknown
     command or option) in the tool's one-line style with a hint, and one exit-code contract."""
@@ -205,6 +234,12 @@ class ItemsCommand(TyperCommand):
             else:
                 items.append(arg)
         return super().parse_args(ctx, [*options, "--", *items] if items else options)
+
+
+def items_argument(help: str) -> Any:
+    """The ``ITEM...`` argument of a command that reads items (``read_items``: a lone ``-``
+    reads stdin), to declare with ``cls=ItemsCommand``."""
+    return typer.Argument(metavar="ITEM...", help=help)
 
 
 def say(message: str) -> None:

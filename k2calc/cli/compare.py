@@ -14,6 +14,7 @@ from k2calc.cli.common import (
     ItemsCommand,
     TargetOpt,
     UsageError,
+    items_argument,
     read_items,
     user_errors,
 )
@@ -103,10 +104,9 @@ def compare(
 def suggest(
     items: Annotated[
         list[str] | None,
-        typer.Argument(
-            metavar="ITEM...",
-            help="What you ate: AMOUNT [UNIT] FOOD, e.g. '2 eggs'. A lone - reads items from "
-            "stdin, one a line.",
+        items_argument(
+            "What you ate: AMOUNT [UNIT] FOOD, e.g. '2 eggs'. A lone - reads items from stdin, "
+            "one a line."
         ),
     ] = None,
     limit: Annotated[

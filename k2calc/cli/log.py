@@ -12,14 +12,16 @@ import typer
 
 from k2calc.cli.columns import DiaryColumnsOpt, announce, column_hints
 from k2calc.cli.common import (
+    DEFAULT_LOOKUP,
     DEFAULT_TARGET,
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
     FormatOpt,
     ItemsCommand,
-    StrictOpt,
+    LookupOpt,
     TargetOpt,
     UsageError,
+    items_argument,
     new_app,
     read_items,
     user_errors,
@@ -124,10 +126,7 @@ def _span(
 def add(
     items: Annotated[
         list[str],
-        typer.Argument(
-            metavar="ITEM...",
-            help="AMOUNT [UNIT] FOOD, as for k2calc total. A lone - reads items from stdin.",
-        ),
+        items_argument("AMOUNT [UNIT] FOOD, as for k2calc total. A lone - reads items from stdin."),
     ],
     date: DateOpt = "today",
     meal: Annotated[
@@ -136,10 +135,9 @@ def add(
     ] = None,
     note: Annotated[str, typer.Option("--note", help="A note kept with each entry.")] = "",
     fmt: FormatOpt = Format.table,
-    foods_file: FoodsOpt = None,
+    lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     db: DbOpt = None,
-    strict: StrictOpt = False,
 ) -> None:
     """Log what you ate: the items go in the log for the day, all or none.
 
@@ -154,13 +152,12 @@ def add(
       printf '1 cup kale\\n1 tbsp butter\\n' | k2calc log add - --meal lunch
     """
     from k2calc import mealog
-    from k2calc.foods import load_table
     from k2calc.parse import resolve_all
     from k2calc.views_log import added_view
 
     date_logged = log_date(date)
     path = db_path(db, creating=True)
-    portions = resolve_all(read_items(items), load_table(foods_file), strict)
+    portions = resolve_all(read_items(items), lookup.table(), lookup.strict)
     new = [mealog.NewEntry(date_logged, mealog.normalize_meal(meal), p, note) for p in portions]
     added = mealog.add_entries(path, new)
     emit(added_view(added, mealog.logged_day(path, date_logged, target)), fmt)

@@ -13,11 +13,11 @@ import typer
 from k2calc.bounds import safe_lines
 from k2calc.cli.columns import DiaryColumnsOpt, announce, column_hints
 from k2calc.cli.common import (
+    DEFAULT_LOOKUP,
     DEFAULT_TARGET,
     EXIT_OUTSIDE_TARGET,
-    FoodsOpt,
     FormatOpt,
-    StrictOpt,
+    LookupOpt,
     TargetOpt,
     user_errors,
 )
@@ -78,13 +78,12 @@ def report(
         ),
     ] = DEFAULT_CHUNK_ROWS,
     fmt: FormatOpt = Format.table,
-    foods_file: FoodsOpt = None,
+    lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     check: Annotated[
         bool,
         typer.Option("--check", help="Exit with status 3 when any day is outside the target."),
     ] = False,
-    strict: StrictOpt = False,
     columns: DiaryColumnsOpt = None,
 ) -> None:
     """Report K2 intake per subject and day from a CSV food diary, fast and loud.
@@ -109,12 +108,11 @@ def report(
       k2calc report clients.csv --subject-column Client --summary
       k2calc report servings.csv --by meal
     """
-    from k2calc.foods import load_table
     from k2calc.frames import write_csv, write_json
     from k2calc.report import bad_rows_text, plural
     from k2calc.report import report as build_report
 
-    table = load_table(foods_file)
+    table = lookup.table()
     source: Path | TextIO = sys.stdin if file == "-" else Path(file)
     with _ProgressBar(source) as bar, column_hints():
         result = build_report(
@@ -125,7 +123,7 @@ def report(
             skip_invalid=skip_invalid,
             chunksize=chunksize,
             progress=bar.update,
-            strict=strict,
+            strict=lookup.strict,
             mapping=columns,
             on_plan=announce("stdin" if file == "-" else file),
         )
