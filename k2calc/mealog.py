@@ -36,6 +36,7 @@ from k2calc.errors import K2Error, bad_rows_listing
 from k2calc.foods import FoodTable
 from k2calc.intake import Intake, Total, portion_intake
 from k2calc.parse import Portion, resolve
+from k2calc.record import Record
 from k2calc.target import Target
 from k2calc.vitamin import VitaminK
 
@@ -111,8 +112,11 @@ class NewEntry:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """A logged entry and the values it was logged with."""
+class Entry(Record):
+    """A logged entry and the values it was logged with; its machine-readable shape (in
+    ``log show``) leaves out the amount, unit and food origin."""
+
+    SHOWN = ("id", "date", "meal", "intake", "note", "k2calc_version", "logged_at")
 
     id: int
     date: str
@@ -124,12 +128,6 @@ class Entry:
     food_origin: str
     k2calc_version: str
     logged_at: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """The machine-readable shape of an entry in ``log show``."""
-        where = {key: getattr(self, key) for key in ("id", "date", "meal")}
-        kept = {key: getattr(self, key) for key in ("note", "k2calc_version", "logged_at")}
-        return {**where, **self.intake.as_dict(), **kept}
 
     def export_row(self) -> dict[str, str]:
         """The entry as ``k2calc report`` reads it: date, meal, food, amount (and note)."""
