@@ -18,7 +18,7 @@ from typer.exceptions import Abort
 
 from k2calc.bounds import MAX_INPUT_BYTES, read_bounded, safe_lines
 from k2calc.diary import MappingConflictError
-from k2calc.errors import AmbiguousFoodError, K2Error, TargetError, UnknownFoodError
+from k2calc.errors import AmbiguousFoodError, Hint, K2Error, TargetError, UnknownFoodError
 from k2calc.output import Format
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
 
@@ -253,8 +253,19 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+# What the CLI adds to a library error for its hint: the flag or command that helps.
+HINTS = {
+    Hint.OTHER_LOG: "; give another file with --db or K2CALC_DB",
+    Hint.LOG_EXPORT: "; k2calc log export may still read the good days",
+    Hint.LOG_IDS: " (see k2calc log show)",
+    Hint.FOODS_FILE: " (given with --foods or K2CALC_FOODS)",
+}
+
+
 def _message(exc: K2Error) -> str:
     """The library's message, with the CLI's hint where a flag fixes it."""
+    if exc.hint is not None:
+        return f"{exc}{HINTS[exc.hint]}"
     if isinstance(exc, TargetError):
         return f"--min/--max: {exc}"
     if isinstance(exc, UnknownFoodError) and not exc.suggestions:
