@@ -21,7 +21,7 @@ from typing import Any
 
 from k2calc import paths
 from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, read_bounded
-from k2calc.errors import FoodTableError
+from k2calc.errors import FoodTableError, Hint
 from k2calc.sort_keys import FoodSort
 from k2calc.vitamin import GRADES, VitaminK
 
@@ -541,7 +541,7 @@ def read_user_foods(path: Path) -> list[Food]:
         text = data.decode("utf-8-sig")
         return read_foods(io.StringIO(text, newline=""), str(path), str(path))
     except FileNotFoundError:
-        raise FoodTableError(f"{path}: no such file (given with --foods or K2CALC_FOODS)") from None
+        raise FoodTableError(f"{path}: no such file", hint=Hint.FOODS_FILE) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FoodTableError(f"{path}: cannot read: {exc}") from None
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from k2calc.errors import ItemParseError
 from k2calc.foods import Food, FoodTable
 from k2calc.parse import Portion, resolve_all
+from k2calc.record import Record
 from k2calc.target import Target
 from k2calc.vitamin import KEYS, Coverage, VitaminK
 
@@ -22,18 +23,15 @@ INTAKE_KEYS = tuple(k for k in KEYS if k.endswith("_mcg") and k != "k1_mcg")
 
 
 @dataclass(frozen=True)
-class Intake:
+class Intake(Record):
     """Vitamin K in one portion of food."""
+
+    SHOWN = ("input", "food", "grams", "vitamin_k")
 
     input: str
     food: str
     grams: float
     vitamin_k: VitaminK
-
-    def as_dict(self) -> dict[str, Any]:
-        """The machine-readable shape (keys end in their unit; ``null`` = not measured)."""
-        item = {key: getattr(self, key) for key in ("input", "food", "grams")}
-        return {**item, **self.vitamin_k.as_dict()}
 
 
 def portion_intake(portion: Portion) -> Intake:

@@ -228,7 +228,9 @@ def test_rm(k2: Invoke) -> None:
     assert [e["id"] for e in left] == [2]
     missing = k2("log", "rm", "2", "7")
     assert missing.exit_code == 1
-    assert "no entry with id 7; nothing was removed" in missing.stderr
+    assert missing.stderr == (
+        "k2calc: error: no entry with id 7; nothing was removed (see k2calc log show)\n"
+    )
     assert len(k2("log", "show", "-f", "json").json()["days"][0]["entries"]) == 1
     assert "Removed 1 entry" in k2("log", "rm", "2").stdout
 
