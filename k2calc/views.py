@@ -124,7 +124,7 @@ def k2_columns(
 
 def k1_column(of: Callable[[Any], VitaminK | None], footer: VitaminK | None = None) -> Column:
     """The K1 column, in its own colour after the K2 ones: never part of any K2 figure."""
-    return amount_column(of, footer, "K1", k1_cell, drop=4, style=K1_STYLE)
+    return amount_column(of, footer, "K1", k1_cell, drop=1, style=K1_STYLE)
 
 
 def status_text(status: str) -> Text:

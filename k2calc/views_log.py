@@ -199,26 +199,23 @@ def range_view(
     def day_amount(date: str) -> VitaminK | None:
         return logged[date].day.vitamin_k if date in logged else None
 
-    def measured(vitamin: str) -> Callable[[str], str]:
-        def cell(date: str) -> str:
-            if date not in logged:
-                return ""
-            return percent(getattr(logged[date].day.coverage, f"{vitamin}_coverage"))
-
-        return cell
+    def measured(date: str) -> str:
+        if date not in logged:
+            return ""
+        coverage = logged[date].day.coverage
+        return f"{percent(coverage.k2_coverage)[:-1]}/{percent(coverage.k1_coverage)}"
 
     columns = [
-        Column("Date", lambda d: d + (" (today)" if d == today else "")),
+        Column("Date", lambda d: d + (" (today)" if d == today else ""), fold=False),
         *k2_columns(day_amount),
-        Column("Status", status),
+        Column("Status", status, fold=False),
         k1_column(day_amount),
-        Column("K2 meas.", measured("k2"), numeric=True, drop=6),
-        Column("K1 meas.", measured("k1"), numeric=True, drop=6),
+        Column("Measured K2/K1", measured, numeric=True, drop=4),
         Column(
             "Entries",
             lambda d: str(len(logged[d].entries)) if d in logged else "",
             numeric=True,
-            drop=1,
+            drop=7,
         ),
     ]
     # A long range lists the days logged only; the line below says how many were not.
