@@ -13,13 +13,15 @@ from k2calc.foods import Food, FoodTable
 from k2calc.parse import Portion, resolve_all
 from k2calc.record import Record
 from k2calc.target import Target
-from k2calc.vitamin import KEYS, Coverage, VitaminK
+from k2calc.vitamin import GRADES, KEYS, Coverage, VitaminK
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-# The K2 figures a report sums column by column: the value type's, K1 aside (issue 12).
-INTAKE_KEYS = tuple(k for k in KEYS if k.endswith("_mcg") and k != "k1_mcg")
+# The figures a report sums column by column: the value type's, K2's and K1 beside them
+# (``k1_mcg`` is summed on its own, never into any K2 figure).
+INTAKE_KEYS = tuple(k for k in KEYS if k.endswith("_mcg"))
+NO_GRADE = -1  # ``confidence_rank`` of a food without a grade (GRADES.index otherwise)
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,11 @@ def portion_intake(portion: Portion) -> Intake:
 
 
 def per_100g_columns(foods: Sequence[Food]) -> dict[str, npt.NDArray[Any]]:
-    """The foods' K2 per 100 g as columns keyed like ``INTAKE_KEYS`` (forms NaN where not
-    measured; the total what was measured, as ``Total.status`` reads it), and ``partial``:
-    the lookup table a report broadcasts to its rows."""
+    """The foods' vitamin K per 100 g as columns keyed like ``INTAKE_KEYS`` (forms and K1 NaN
+    where not measured; the K2 total what was measured, as ``Total.status`` reads it), with
+    ``partial``, ``k2_measured`` and ``confidence_rank`` (the grade's place in ``GRADES``,
+    best first; ``NO_GRADE`` without one, so a sum's grade is the largest rank): the lookup
+    table a report broadcasts to its rows."""
     import numpy as np
 
     def column(values: Iterable[float | None]) -> npt.NDArray[np.float64]:
@@ -57,7 +61,13 @@ def per_100g_columns(foods: Sequence[Food]) -> dict[str, npt.NDArray[Any]]:
         "total_mcg": column(f.per_100g.lower_bound_mcg for f in foods),
         "low_mcg": column(f.per_100g.low_mcg or 0.0 for f in foods),
         "high_mcg": column(f.per_100g.high_mcg or 0.0 for f in foods),
+        "k1_mcg": column(f.k1_mcg_per_100g for f in foods),
         "partial": np.array([f.partial for f in foods], dtype=bool),
+        "k2_measured": np.array([f.k2_measured for f in foods], dtype=bool),
+        "confidence_rank": np.array(
+            [GRADES.index(f.confidence) if f.confidence in GRADES else NO_GRADE for f in foods],
+            dtype=np.int8,
+        ),
     }
 
 
@@ -66,9 +76,11 @@ def intake_columns(
 ) -> dict[str, npt.NDArray[Any]]:
     """``portion_intake`` over columns: row i is ``grams[i]`` of food number ``food[i]`` (an
     index into ``per_100g_columns``); each value per 100 g times grams / 100, exactly as
-    ``VitaminK.scaled`` does for one portion (tests/test_intake.py holds them equal)."""
+    ``VitaminK.scaled`` does for one portion (tests/test_intake.py holds them equal); the
+    flags and the grade's rank as they are."""
     out = {key: per_100g[key][food] * (grams / 100.0) for key in INTAKE_KEYS}
-    out["partial"] = per_100g["partial"][food]
+    for key in ("partial", "k2_measured", "confidence_rank"):
+        out[key] = per_100g[key][food]
     return out
 
 

@@ -29,25 +29,40 @@ import pandas as pd
 from k2calc import diary
 from k2calc.bounds import shown
 from k2calc.csvcells import neutralise, restore
-from k2calc.dates import iso_problem
-from k2calc.days import SUMMARY_FIGURES, summary_columns
+from k2calc.dates import iso_problem, parse_date
+from k2calc.days import SUMMARY_FIGURES, WEEK_KEYS, summary_columns, week_columns
 from k2calc.diary import Plan
 from k2calc.errors import LISTED_BAD_ROWS, K2Error, bad_rows_listing
 from k2calc.foods import Food, FoodTable
 from k2calc.frames import as_records
-from k2calc.intake import INTAKE_KEYS, intake_columns, per_100g_columns
+from k2calc.intake import INTAKE_KEYS, NO_GRADE, intake_columns, per_100g_columns
 from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
 from k2calc.target import STATUSES, WITHIN, Target
+from k2calc.vitamin import GRADES, KEYS
 
 if TYPE_CHECKING:
     import duckdb
 
-FORMS = INTAKE_KEYS[:4]  # mk4, mk7, other_mk, unsplit_mk: null where no item measured them
-DAY_KEYS = ("date", "subject", "meal", *INTAKE_KEYS, "partial", "status")
-SUMMARY_KEYS = ("subject", *SUMMARY_FIGURES)
-# Summed per group: the values, how many items measured each form, how many were partial.
-SUM_COLUMNS = (*INTAKE_KEYS, *(f"{form}_items" for form in FORMS), "partial_items")
-ALL_COLUMNS = ["subject", "date", "meal", *SUM_COLUMNS]
+FORMS = INTAKE_KEYS[:4]  # mk4, mk7, other_mk, unsplit_mk
+MEASURED = (*FORMS, "k1_mcg")  # null where no item of the row measured them
+K2_SUMS = ("total_mcg", "low_mcg", "high_mcg")  # null where no item had any K2 measured
+# A day row as log's (``DayIntake.as_dict``): the value type's keys, coverage, status.
+DAY_KEYS = ("date", "subject", "meal", *KEYS, "k2_coverage", "k1_coverage", "status")
+SUMMARY_KEYS = ("subject", *SUMMARY_FIGURES, "not_logged", "in_progress")
+WEEK_ROW_KEYS = ("subject", *WEEK_KEYS)
+# Summed per group: the values, how many items measured each of them, how many were
+# partial, how many items there were and how many had K2 measured.
+SUM_COLUMNS = (
+    *INTAKE_KEYS,
+    *(f"{key}_items" for key in MEASURED),
+    "partial_items",
+    "items",
+    "k2_items",
+)
+# Taken as the largest per group: the worst grade of the items (``GRADES``, best first).
+MAX_COLUMNS = ("confidence_rank",)
+VALUE_COLUMNS = (*SUM_COLUMNS, *MAX_COLUMNS)
+ALL_COLUMNS = ["subject", "date", "meal", *VALUE_COLUMNS]
 SKIPPED_KEYS = ("row", "value", "reason")
 GROUP_KEYS = ["subject", "date", "meal"]
 _FIRST_DATA_LINE = 2  # the header is line 1
@@ -426,9 +441,14 @@ def _chunk_sums(
     for name in INTAKE_KEYS:
         measured = ~np.isnan(values[name])
         sums[name] = np.bincount(group, np.where(measured, values[name], 0.0), minlength=size)
-        if name in FORMS:
+        if name in MEASURED:
             sums[f"{name}_items"] = np.bincount(group, minlength=size, weights=measured)
     sums["partial_items"] = np.bincount(group, values["partial"], minlength=size)
+    sums["items"] = np.bincount(group, minlength=size).astype(float)
+    sums["k2_items"] = np.bincount(group, values["k2_measured"], minlength=size)
+    rank = np.full(size, float(NO_GRADE))
+    np.maximum.at(rank, group, values["confidence_rank"].astype(float))
+    sums["confidence_rank"] = rank
     return pd.DataFrame(sums)
 
 
@@ -442,8 +462,16 @@ DUCKDB_MEMORY = "192MB"  # DuckDB's own limit; past it, it sorts and aggregates 
 
 def _merge(parts: list[pd.DataFrame], keys: list[str] = GROUP_KEYS) -> pd.DataFrame:
     """One row per group from several chunks' sums (a group may span chunks)."""
-    both = pd.concat(parts, ignore_index=True)
-    return both.groupby(keys, sort=False, as_index=False)[list(SUM_COLUMNS)].sum()
+    return _grouped(pd.concat(parts, ignore_index=True), keys)
+
+
+def _grouped(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per group of ``keys``: ``SUM_COLUMNS`` summed, ``MAX_COLUMNS`` the largest."""
+    groups = frame.groupby(keys, sort=False)
+    out = groups[list(SUM_COLUMNS)].sum()
+    for key in MAX_COLUMNS:
+        out[key] = groups[key].max()
+    return out.reset_index()
 
 
 @dataclass
@@ -561,7 +589,7 @@ class _Sums:
                 "threads": DUCKDB_THREADS,
             }
         )
-        columns = ", ".join(f"{c} DOUBLE" for c in SUM_COLUMNS)
+        columns = ", ".join(f"{c} DOUBLE" for c in VALUE_COLUMNS)
         self.duck.execute(
             f"CREATE TABLE sums (subject BIGINT, date BIGINT, meal BIGINT, {columns})"
         )
@@ -603,7 +631,12 @@ class _Sums:
         try:
             cursor.register("subject_ranks", pd.DataFrame({"rank": subject_ranks}).reset_index())
             cursor.register("meal_ranks", pd.DataFrame({"rank": meal_ranks}).reset_index())
-            sums = ", ".join(f"sum({c}) AS {c}" for c in SUM_COLUMNS)
+            sums = ", ".join(
+                [
+                    *(f"sum({c}) AS {c}" for c in SUM_COLUMNS),
+                    *(f"max({c}) AS {c}" for c in MAX_COLUMNS),
+                ]
+            )
             day_total = (
                 "sum(total_mcg) OVER (PARTITION BY subject, date)" if by_meal else "total_mcg"
             )
@@ -654,25 +687,38 @@ def _with_day_totals(frame: pd.DataFrame, by_meal: bool, no_meal: int) -> pd.Dat
     ``day_total_mcg``."""
     if not by_meal:
         if not (frame["meal"].to_numpy() == no_meal).all():  # summed by meal: sum the days
-            days = frame.groupby(GROUP_KEYS[:2], sort=False, as_index=False)
-            frame = days[list(SUM_COLUMNS)].sum().assign(meal=no_meal)
+            frame = _grouped(frame, GROUP_KEYS[:2]).assign(meal=no_meal)
         return frame.assign(day_total_mcg=frame["total_mcg"])
     meals = frame.groupby(GROUP_KEYS[:2], sort=False)["total_mcg"]
     return frame.assign(day_total_mcg=meals.transform("sum").to_numpy())
 
 
 def _day_rows(sums: pd.DataFrame, names: _Sums, target: Target) -> pd.DataFrame:
-    """Finished rows from summed ones: strings for numbers, forms no item measured back to
-    null, statuses."""
+    """Finished rows from summed ones: strings for numbers, figures no item measured back to
+    null, the worst grade, K1's lower-bound mark, coverage, statuses."""
     out: dict[str, Any] = {
         "date": _date_text(sums["date"].to_numpy()),
         "subject": names.subjects.text(sums["subject"].to_numpy()),
         "meal": names.meals.text(sums["meal"].to_numpy()),
     }
+    items = sums["items"].to_numpy(dtype=float)
+    k2_items = sums["k2_items"].to_numpy(dtype=float)
+    k1_items = sums["k1_mcg_items"].to_numpy(dtype=float)
     for key in INTAKE_KEYS:
         values = sums[key].to_numpy(dtype=float)
-        out[key] = np.where(sums[f"{key}_items"] > 0, values, np.nan) if key in FORMS else values
+        if key in MEASURED:
+            values = np.where(sums[f"{key}_items"].to_numpy() > 0, values, np.nan)
+        elif key in K2_SUMS:
+            values = np.where(k2_items > 0, values, np.nan)
+        out[key] = values
     out["partial"] = sums["partial_items"].to_numpy() > 0
+    ranks = sums["confidence_rank"].to_numpy(dtype=float).astype(np.intp)
+    out["confidence"] = pd.Categorical.from_codes(
+        np.where(ranks < 0, -1, ranks), categories=pd.Index(GRADES, dtype=object)
+    )
+    out["k1_partial"] = (k1_items > 0) & (k1_items < items)
+    out["k2_coverage"] = k2_items / items
+    out["k1_coverage"] = k1_items / items
     bands = target.band(sums["day_total_mcg"].to_numpy(dtype=float))
     out["status"] = _categorical(bands, list(STATUSES))
     return pd.DataFrame(out, columns=list(DAY_KEYS))
@@ -688,6 +734,7 @@ class Report:
     has_subject: bool
     by_meal: bool
     sums: _Sums
+    today: dt.date = field(default_factory=dt.date.today)  # a subject's day then: in progress
     _counts: dict[str, int] | None = None
 
     def __enter__(self) -> Report:
@@ -707,8 +754,13 @@ class Report:
 
     @property
     def summary_keys(self) -> list[str]:
-        """The keys of a summary row."""
+        """The keys of a summary row (in CSV; JSON adds ``not_logged_dates``)."""
         return [k for k in SUMMARY_KEYS if k != "subject" or self.has_subject]
+
+    @property
+    def week_keys(self) -> list[str]:
+        """The keys of a week row."""
+        return [k for k in WEEK_ROW_KEYS if k != "subject" or self.has_subject]
 
     def day_batches(self) -> Iterator[pd.DataFrame]:
         """Day rows (``day_keys``), sorted by subject, date (and meal), a batch at a time."""
@@ -741,46 +793,115 @@ class Report:
         counts = self.status_counts()
         return counts[WITHIN] != sum(counts.values())
 
-    def summary_batches(self) -> Iterator[pd.DataFrame]:
-        """Per subject (``summary_keys``): days, mean, median, min, max, days below / within /
-        above, CV (``days.summary_columns``); a subject's days may span batches."""
+    def summary_batches(self, dates: bool = False) -> Iterator[pd.DataFrame]:
+        """Per subject (``summary_keys``): ``days.SUMMARY_FIGURES`` (``days.summary_columns``,
+        the one implementation log uses too), the dates between the subject's first and last
+        that have no rows (``not_logged``; with ``dates`` also ``not_logged_dates``, their
+        ISO dates) and ``in_progress`` (the last date is ``today``)."""
+        for days in self._subject_days():
+            yield self._summary(days, dates)
+
+    def week_batches(self) -> Iterator[pd.DataFrame]:
+        """Per subject and week (Monday to Sunday) with a day logged (``week_keys``): days
+        logged, mean K2 and mean K1 over them (``days.week_columns``)."""
+        for days in self._subject_days():
+            group, subjects = pd.factorize(days["subject"], sort=False)
+            weeks = week_columns(self._day_columns(days, group))
+            names = np.asarray(subjects, dtype=np.int64)[weeks["group"]]
+            out = {
+                "subject": self.sums.subjects.text(names),
+                **weeks,
+                "week_start": _date_text(weeks["week_start"]),
+            }
+            yield pd.DataFrame(out)[self.week_keys]
+
+    def _subject_days(self) -> Iterator[pd.DataFrame]:
+        """The day sums (subject, date, K2, K1, item counts), sorted, in batches of whole
+        subjects (a subject's days may span the batches they come in)."""
         carry: pd.DataFrame | None = None
         for sums in self.sums.groups(by_meal=False):
-            days = sums[["subject", "date", "total_mcg"]]
+            days = sums[["subject", "date", "total_mcg", "k1_mcg", *_DAY_ITEMS.values()]]
             if carry is not None:
                 days = pd.concat([carry, days], ignore_index=True)
             last = days["subject"].to_numpy() == days["subject"].iat[-1]
             carry = days[last]
             if not last.all():
-                yield self._summary(days[~last])
+                yield days[~last]
         if carry is not None:
-            yield self._summary(carry)
+            yield carry
 
-    def _summary(self, days: pd.DataFrame) -> pd.DataFrame:
+    @staticmethod
+    def _day_columns(days: pd.DataFrame, group: npt.NDArray[np.intp]) -> dict[str, Any]:
+        """``days.DAY_COLUMNS`` of day sums."""
+        columns: dict[str, Any] = {"group": group, "ordinal": days["date"].to_numpy()}
+        for key in ("total_mcg", "k1_mcg"):
+            columns[key] = days[key].to_numpy(dtype=float)
+        for key, source in _DAY_ITEMS.items():
+            columns[key] = days[source].to_numpy(dtype=float)
+        return columns
+
+    def _summary(self, days: pd.DataFrame, dates: bool) -> pd.DataFrame:
         group, subjects = pd.factorize(days["subject"], sort=False)
-        no_items = np.zeros(len(days))  # K1 and coverage reach report with issue 12
-        columns = {"group": group, "ordinal": days["date"].to_numpy(), "k1_mcg": no_items}
-        columns |= {"total_mcg": days["total_mcg"].to_numpy()}
-        columns |= dict.fromkeys(("items", "k2_items", "k1_items"), no_items)
-        figures = summary_columns(columns, self.target)
+        figures = summary_columns(self._day_columns(days, group), self.target)
         names = self.sums.subjects.text(np.asarray(subjects, dtype=np.int64))
-        return pd.DataFrame({"subject": names, **figures})[self.summary_keys]
+        ordinal = days["date"].to_numpy().astype(np.int64)
+        counts = figures["days"]
+        last = ordinal[np.cumsum(counts) - 1]
+        span = last - ordinal[np.cumsum(counts) - counts] + 1
+        out = {"subject": names, **figures, "not_logged": span - counts}
+        out["in_progress"] = last == self.today.toordinal()
+        keys = self.summary_keys
+        if dates:
+            out["not_logged_dates"] = _gaps(group, ordinal, len(counts))
+            at = keys.index("not_logged") + 1
+            keys = [*keys[:at], "not_logged_dates", *keys[at:]]
+        return pd.DataFrame(out)[keys]
 
     def days(self) -> pd.DataFrame:
         """All day rows in one frame: for small reports."""
         return _concat(self.day_batches(), self.day_keys)
 
-    def summary(self) -> pd.DataFrame:
-        """All summary rows in one frame."""
-        return _concat(self.summary_batches(), self.summary_keys)
+    def summary(self, dates: bool = False) -> pd.DataFrame:
+        """All summary rows in one frame (``summary_batches``)."""
+        return _concat(self.summary_batches(dates), self.summary_keys)
+
+    def weeks(self) -> pd.DataFrame:
+        """All week rows in one frame."""
+        return _concat(self.week_batches(), self.week_keys)
 
     def day_rows(self) -> list[dict[str, Any]]:
         """One dict per subject and date (and meal): for small reports."""
         return as_records(self.days())
 
-    def summary_rows(self) -> list[dict[str, Any]]:
+    def summary_rows(self, dates: bool = False) -> list[dict[str, Any]]:
         """One dict per subject (a single one when the file has no subject column)."""
-        return as_records(self.summary())
+        return as_records(self.summary(dates))
+
+    def week_rows(self) -> list[dict[str, Any]]:
+        """One dict per subject and week with a day logged."""
+        return as_records(self.weeks())
+
+
+# The item counts a summary reads (``days.DAY_COLUMNS``), by the sums' names for them.
+_DAY_ITEMS = {"items": "items", "k2_items": "k2_items", "k1_items": "k1_mcg_items"}
+
+
+def _gaps(
+    group: npt.NDArray[np.intp], ordinal: npt.NDArray[np.int64], groups: int
+) -> list[list[str]]:
+    """Per group, the ISO dates between consecutive logged days (sorted by group then date)
+    that have no row."""
+    same = group[1:] == group[:-1]
+    missing = np.where(same, np.diff(ordinal) - 1, 0)
+    starts = np.repeat(ordinal[:-1] + 1, missing)
+    offsets = np.arange(len(starts)) - np.repeat(np.cumsum(missing) - missing, missing)
+    days = starts + offsets
+    owner = np.repeat(group[:-1], missing)
+    text = np.asarray(_date_text(days).astype(object)) if len(days) else np.array([], object)
+    out: list[list[str]] = [[] for _ in range(groups)]
+    for g, date in zip(owner.tolist(), text.tolist(), strict=True):
+        out[g].append(date)
+    return out
 
 
 def _concat(batches: Iterator[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
@@ -908,6 +1029,7 @@ def report(
     mapping: Mapping[str, str] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
     spill_rows: int | None = None,
+    today: dt.date | None = None,
 ) -> Report:
     """The intake report of a CSV file (a path, or an open text stream such as stdin).
 
@@ -916,7 +1038,8 @@ def report(
     past ``spill_rows`` groups (``SPILL_ROWS``) of a file out of order the sums move to
     DuckDB, which keeps them on disk. ``mapping`` names the file's own columns
     (``{"subject": "Client"}``, see ``k2calc.diary.plan``); ``on_plan`` is called with the
-    plan once the header is read.
+    plan once the header is read. A subject whose last date is ``today`` (the local date
+    by default) is marked in progress in the summary.
     """
     label = str(source) if isinstance(source, Path) else "stdin"
     if chunksize is not None and chunksize < 1:
@@ -954,4 +1077,5 @@ def report(
     except BaseException:
         sums.close()
         raise
-    return Report(skipped, target or Target(), has_subject, by_meal, sums)
+    day = parse_date("today") if today is None else today
+    return Report(skipped, target or Target(), has_subject, by_meal, sums, day)

@@ -34,7 +34,7 @@ def test_json_days_and_summary(k2: Invoke, diary: Path) -> None:
     run = k2("report", str(diary), "--summary", "--format", "json")
     assert run.exit_code == 0, run.stderr
     data = run.json()
-    assert list(data) == ["days", "summary", "skipped"]
+    assert list(data) == ["days", "summary", "weeks", "skipped"]
     first, second = data["days"]
     # 30 g natto: 939 * 0.3 = 281.7; 50 g gouda: 47.3 * 0.5 = 23.65
     assert first == {
@@ -48,6 +48,11 @@ def test_json_days_and_summary(k2: Invoke, diary: Path) -> None:
         "low_mcg": 228.99 + 16.0,  # natto's band starts at 763.3 * 0.3; gouda's at 32 * 0.5
         "high_mcg": 331.02 + 45.0,
         "partial": True,
+        "confidence": "medium",  # natto high, gouda medium: the lowest grade
+        "k1_mcg": 8.08,  # K1 beside K2: natto 23.1 * 0.3 = 6.93 + gouda 2.3 * 0.5 = 1.15
+        "k1_partial": False,
+        "k2_coverage": 1.0,
+        "k1_coverage": 1.0,
         "status": "above",
     }
     assert (second["total_mcg"], second["partial"], second["status"]) == (23.65, False, "below")
@@ -199,7 +204,12 @@ def test_json_output_equals_the_library_report(k2: Invoke, by_meal: bool) -> Non
 
     with report(EXAMPLE, load_table(), Target(), by_meal=by_meal) as result:
         expected = clean(
-            {"days": result.day_rows(), "summary": result.summary_rows(), "skipped": []}
+            {
+                "days": result.day_rows(),
+                "summary": result.summary_rows(dates=True),
+                "weeks": result.week_rows(),
+                "skipped": [],
+            }
         )
     args = ["--by", "meal"] if by_meal else []
     assert k2("report", str(EXAMPLE), "--summary", "-f", "json", *args).json() == expected
@@ -212,9 +222,215 @@ def test_long_day_tables_are_plain_text(k2: Invoke, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(output, "PLAIN_ROWS", 1)
     plain = k2("report", str(EXAMPLE)).stdout.splitlines()
     assert plain[1].split() == [
-        "Date", "Subject", "MK-4", "MK-7", "Other", "MK", "Total", "Range", "Status",
+        "Date", "Subject", "MK-4", "MK-7", "Other", "MK", "Total", "Range", "Status", "K1",
+        "Measured", "K2/K1",
     ]  # fmt: skip
     assert set(plain[2]) <= {"-", " "}
     days = k2("report", str(EXAMPLE), "-f", "json").json()["days"]
     assert len([line for line in plain if line[:4].isdigit()]) == len(days)
     assert plain[-2] in rich_out  # the same target line under both
+
+
+# Rows of foods.csv used below (mcg per 100 g; measures):
+#   spinach:   K2 not measured (no form, no grade); K1 482.9
+#   olive oil: K2 not measured; K1 60.2; tbsp=13.5
+#   natto:     MK-7 939 (MK-4, other not measured: partial); K1 23.1; grade high; band 763.3-1103.4
+#   tempeh:    MK-4 0.7, MK-7 2, other 3.1 (total 5.8); K1 not measured; grade low
+#   sauerkraut: grade low
+K1_DIARY = """subject,date,meal,food,amount
+a,2026-11-01,lunch,spinach,100 g
+a,2026-11-01,lunch,olive oil,1 tbsp
+a,2026-11-02,lunch,natto,30 g
+a,2026-11-02,dinner,spinach,100 g
+a,2026-11-03,lunch,natto,30 g
+a,2026-11-03,dinner,tempeh,100 g
+"""
+
+
+def shuffled_file(tmp_path: Path, text: str, shuffle: bool) -> Path:
+    """``text`` as a file, its data lines reversed when ``shuffle`` (out of order)."""
+    header, *lines = text.splitlines()
+    path = tmp_path / "k1.csv"
+    path.write_text("\n".join([header, *(lines[::-1] if shuffle else lines)]) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_k1_beside_k2_in_day_rows(k2: Invoke, tmp_path: Path, shuffle: bool) -> None:
+    path = shuffled_file(tmp_path, K1_DIARY, shuffle)
+    spinach_oil, natto_spinach, natto_tempeh = k2("report", str(path), "-f", "json").json()["days"]
+    # 100 g spinach: 482.9; 1 tbsp olive oil = 13.5 g: 60.2 * 0.135 = 8.127; K1 = 491.027.
+    # Neither has K2 measured: every K2 figure is null (not 0), no grade; K2 status below.
+    assert spinach_oil["k1_mcg"] == pytest.approx(491.027)
+    assert [spinach_oil[k] for k in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg")] == [
+        None, None, None, None,
+    ]  # fmt: skip
+    assert (spinach_oil["low_mcg"], spinach_oil["high_mcg"]) == (None, None)
+    assert (spinach_oil["confidence"], spinach_oil["k1_partial"]) == (None, False)
+    assert (spinach_oil["k2_coverage"], spinach_oil["k1_coverage"]) == (0.0, 1.0)
+    assert spinach_oil["status"] == "below"
+    # 30 g natto (MK-7 939 * 0.3 = 281.7; K1 23.1 * 0.3 = 6.93) + 100 g spinach (K1 482.9):
+    # K1 = 489.83 beside a K2 total of exactly natto's 281.7 (never 281.7 + K1).
+    assert natto_spinach["k1_mcg"] == pytest.approx(489.83)
+    assert natto_spinach["total_mcg"] == natto_spinach["mk7_mcg"] == 281.7
+    assert (natto_spinach["low_mcg"], natto_spinach["high_mcg"]) == (228.99, 331.02)
+    assert natto_spinach["confidence"] == "high"  # spinach has no K2, so no grade
+    assert (natto_spinach["k2_coverage"], natto_spinach["k1_coverage"]) == (0.5, 1.0)
+    assert natto_spinach["status"] == "above"
+    # 30 g natto + 100 g tempeh (K2 5.8: MK-4 0.7, MK-7 2, other 3.1; K1 not measured):
+    # total 281.7 + 5.8 = 287.5; K1 6.93 is a lower bound (tempeh's not measured); grade low.
+    assert natto_tempeh["total_mcg"] == pytest.approx(287.5)
+    assert natto_tempeh["mk7_mcg"] == pytest.approx(283.7)
+    assert (natto_tempeh["k1_mcg"], natto_tempeh["k1_partial"]) == (6.93, True)
+    assert (natto_tempeh["k2_coverage"], natto_tempeh["k1_coverage"]) == (1.0, 0.5)
+    assert natto_tempeh["confidence"] == "low"
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_k1_in_csv_by_meal_and_table(
+    k2: Invoke, tmp_path: Path, shuffle: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = shuffled_file(tmp_path, K1_DIARY, shuffle)
+    rows = k2("report", str(path), "-f", "csv").csv()
+    assert [r["k1_mcg"] for r in rows] == ["491.027", "489.83", "6.93"]
+    assert [r["k1_partial"] for r in rows] == ["false", "false", "true"]
+    assert [r["confidence"] for r in rows] == ["", "high", "low"]
+    assert [r["total_mcg"] for r in rows] == ["", "281.7", "287.5"]
+    assert [r["k2_coverage"] for r in rows] == ["0.0", "0.5", "1.0"]
+    meals = k2("report", str(path), "-f", "csv", "--by", "meal").csv()
+    # 11-02 dinner: 100 g spinach (K1 482.9, no K2); 11-03 dinner: 100 g tempeh (no K1)
+    assert [(m["date"], m["meal"], m["k1_mcg"], m["total_mcg"]) for m in meals] == [
+        ("2026-11-01", "lunch", "491.027", ""),
+        ("2026-11-02", "dinner", "482.9", ""),
+        ("2026-11-02", "lunch", "6.93", "281.7"),
+        ("2026-11-03", "dinner", "", "5.8"),
+        ("2026-11-03", "lunch", "6.93", "281.7"),
+    ]
+    assert [m["confidence"] for m in meals] == ["", "", "high", "low", "high"]
+    table = k2("report", str(path)).stdout
+    assert "287.5*†" in table  # natto's forms not all measured; tempeh's grade is low
+    assert "6.9*" in table and "491.0" in table and "489.8" in table  # the K1 column
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = k2("report", str(path)).stdout
+    assert "Measured K2/K1" in wide and "50%/100%" in wide and "0%/100%" in wide
+
+
+def test_k1_never_inside_a_k2_figure(k2: Invoke, tmp_path: Path) -> None:
+    # The same days without the K1-only foods give every K2 figure unchanged.
+    path = shuffled_file(tmp_path, K1_DIARY, False)
+    k2_only = tmp_path / "k2only.csv"
+    k2_only.write_text(
+        "\n".join(
+            line for line in K1_DIARY.splitlines() if "spinach" not in line and "oil" not in line
+        )
+        + "\n"
+    )
+    keys = ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg", "total_mcg", "low_mcg",
+            "high_mcg")  # fmt: skip
+    both = k2("report", str(path), "-f", "json", "--summary").json()
+    alone = k2("report", str(k2_only), "-f", "json", "--summary").json()
+    assert [[d[k] for k in keys] for d in both["days"][1:]] == [
+        [d[k] for k in keys] for d in alone["days"]
+    ]
+    # summary: K2 mean over the 3 days = (0 + 281.7 + 287.5) / 3 = 189.733...; K1 apart.
+    (summary,) = both["summary"]
+    assert summary["mean_mcg"] == pytest.approx((281.7 + 287.5) / 3)
+    assert summary["max_mcg"] == pytest.approx(287.5)
+    assert summary["k1_mean_mcg"] == pytest.approx((491.027 + 489.83 + 6.93) / 3)
+    # 6 items: K2 measured for 3 (natto, natto, tempeh), K1 for 5 (all but tempeh)
+    assert (summary["k2_coverage"], summary["k1_coverage"]) == (0.5, pytest.approx(5 / 6))
+
+
+# 10 g natto: K2 93.9, K1 2.31; 20 g: 187.8, 4.62; 30 g: 281.7, 6.93. b: one day.
+STEADY = """subject,date,food,amount
+a,2026-11-01,natto,10 g
+a,2026-11-02,natto,20 g
+a,2026-11-04,natto,30 g
+b,2026-11-06,natto,10 g
+"""
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_summary_steadiness_by_hand(
+    k2: Invoke, tmp_path: Path, shuffle: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = shuffled_file(tmp_path, STEADY, shuffle)
+    a, b = k2("report", str(path), "-f", "json", "--summary").json()["summary"]
+    # a: mean (93.9 + 187.8 + 281.7) / 3 = 187.8; deviations -93.9, 0, 93.9: sample SD
+    # sqrt(2 * 93.9² / 2) = 93.9; CV 93.9 / 187.8 = 0.5. Largest change between consecutive
+    # calendar days both logged: 11-01 → 11-02 only, 93.9 (11-02 → 11-04 skips a day).
+    assert a["days"] == 3
+    assert a["mean_mcg"] == pytest.approx(187.8)
+    assert a["median_mcg"] == pytest.approx(187.8)
+    assert (a["min_mcg"], a["max_mcg"]) == pytest.approx((93.9, 281.7))
+    assert (a["days_below"], a["days_within"], a["days_above"]) == (0, 2, 1)
+    assert a["sd_mcg"] == pytest.approx(93.9)
+    assert a["cv"] == pytest.approx(0.5)
+    assert a["max_change_mcg"] == pytest.approx(93.9)
+    # K1 the same way: mean (2.31 + 4.62 + 6.93) / 3 = 4.62, SD 2.31, CV 0.5, change 2.31
+    assert a["k1_mean_mcg"] == pytest.approx(4.62)
+    assert a["k1_sd_mcg"] == pytest.approx(2.31)
+    assert a["k1_cv"] == pytest.approx(0.5)
+    assert a["k1_max_change_mcg"] == pytest.approx(2.31)
+    assert (a["k2_coverage"], a["k1_coverage"]) == (1.0, 1.0)
+    # 11-03 has no rows: not logged, left out of the figures above (never a 0)
+    assert (a["not_logged"], a["not_logged_dates"]) == (1, ["2026-11-03"])
+    assert (b["days"], b["cv"], b["max_change_mcg"], b["not_logged"]) == (1, None, None, 0)
+    assert b["not_logged_dates"] == []
+    assert (a["in_progress"], b["in_progress"]) == (False, False)
+    rows = k2("report", str(path), "-f", "csv", "--summary").csv()
+    assert [(r["subject"], r["not_logged"], r["in_progress"]) for r in rows] == [
+        ("a", "1", "false"),
+        ("b", "0", "false"),
+    ]
+    assert "not_logged_dates" not in rows[0]
+    monkeypatch.setenv("COLUMNS", "200")
+    table = k2("report", str(path), "--summary").stdout
+    assert "Max Δ" in table and "K1 mean" in table and "50%" in table
+    assert "between consecutive calendar days both logged" in table
+    assert "on warfarin, any change belongs with the clinician" in table
+    assert "Weekly means" in table
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_weekly_means(k2: Invoke, tmp_path: Path, shuffle: bool) -> None:
+    path = shuffled_file(tmp_path, STEADY, shuffle)
+    # 2026-11-01 is a Sunday: its week starts Monday 2026-10-26; 11-02 and 11-04 share the
+    # week of 11-02: K2 (187.8 + 281.7) / 2 = 234.75, K1 (4.62 + 6.93) / 2 = 5.775.
+    expected = [
+        {"subject": "a", "week_start": "2026-10-26", "days": 1, "mean_mcg": 93.9,
+         "k1_mean_mcg": 2.31},
+        {"subject": "a", "week_start": "2026-11-02", "days": 2, "mean_mcg": 234.75,
+         "k1_mean_mcg": 5.775},
+        {"subject": "b", "week_start": "2026-11-02", "days": 1, "mean_mcg": 93.9,
+         "k1_mean_mcg": 2.31},
+    ]  # fmt: skip
+    assert k2("report", str(path), "-f", "json", "--summary").json()["weeks"] == expected
+    assert k2("report", str(path), "-f", "json", "--weeks").json() == {
+        "weeks": expected,
+        "skipped": [],
+    }
+    rows = k2("report", str(path), "-f", "csv", "--weeks").csv()
+    assert [(r["subject"], r["week_start"], r["days"], r["mean_mcg"]) for r in rows] == [
+        ("a", "2026-10-26", "1", "93.9"),
+        ("a", "2026-11-02", "2", "234.75"),
+        ("b", "2026-11-02", "1", "93.9"),
+    ]
+    table = k2("report", str(path), "--weeks").stdout
+    assert "Week of" in table and "234.8" in table
+    assert k2("report", str(path), "--weeks", "--by", "meal").exit_code == 2
+
+
+def test_a_subject_whose_last_day_is_today_is_in_progress(
+    k2: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    path = tmp_path / "today.csv"
+    path.write_text(f"subject,date,food,amount\na,{today},natto,10 g\nb,2026-11-01,natto,10 g\n")
+    a, b = k2("report", str(path), "-f", "json", "--summary").json()["summary"]
+    assert (a["in_progress"], b["in_progress"]) == (True, False)
+    monkeypatch.setenv("COLUMNS", "200")
+    table = k2("report", str(path), "--summary").stdout
+    assert "In progress" in table and "its total may grow" in table

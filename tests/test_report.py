@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 from pathlib import Path
@@ -16,7 +17,7 @@ from k2calc.foods import FoodTable
 from k2calc.intake import total
 from k2calc.report import BadRowsError, Report, ReportFileError, report
 from k2calc.target import Target
-from k2calc.vitamin import VitaminK
+from k2calc.vitamin import Coverage, VitaminK
 
 # Rows of foods.csv used below (mcg per 100 g; band low-high; measures):
 #   natto:   MK-7 939, MK-4 and other not measured; band 939-1103.4; cup=175
@@ -168,11 +169,19 @@ def test_summary_matches_days_summarize(tmp_path: Path, table: FoodTable) -> Non
     assert [r["subject"] for r in rows] == ["s0", "s1", "s2"]
     for row in rows:
         mine = [
-            DayIntake(d["date"], d["subject"], VitaminK(unsplit_mk_mcg=d["total_mcg"]), "")
+            DayIntake(
+                d["date"],
+                d["subject"],
+                VitaminK(unsplit_mk_mcg=d["total_mcg"], k1_mcg=d["k1_mcg"]),
+                "",
+                # 240 rows over 12 days: 20 items a day
+                Coverage(20, round(d["k2_coverage"] * 20), round(d["k1_coverage"] * 20)),
+            )
             for d in result.day_rows()
             if d["subject"] == row["subject"]
         ]
         expected = summarize(mine, target, row["subject"]).as_dict()
+        assert (row.pop("not_logged"), row.pop("in_progress")) == (0, False)
         assert row.keys() == expected.keys()
         for key, value in expected.items():
             if isinstance(value, float):
@@ -316,3 +325,28 @@ def test_file_errors(tmp_path: Path, table: FoodTable, text: str, message: str) 
 def test_missing_file(tmp_path: Path, table: FoodTable) -> None:
     with pytest.raises(ReportFileError, match="no such file"):
         report(tmp_path / "nope.csv", table)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_not_logged_dates_and_today_injected(
+    tmp_path: Path, table: FoodTable, shuffle: bool
+) -> None:
+    lines = [
+        "a,2026-11-01,natto,10 g",
+        "a,2026-11-02,natto,10 g",
+        "a,2026-11-05,natto,10 g",
+        "a,2026-11-08,natto,10 g",
+        "b,2026-11-03,natto,10 g",
+        "b,2026-11-04,natto,10 g",
+    ]
+    if shuffle:
+        random.Random(2).shuffle(lines)
+    path = write(tmp_path, "subject,date,food,amount\n" + "\n".join(lines) + "\n")
+    with report(path, table, today=dt.date(2026, 11, 8), chunksize=2) as result:
+        a, b = result.summary_rows(dates=True)
+    # a: 11-01 to 11-08 is 8 dates, 4 logged: 11-03, 11-04, 11-06, 11-07 not logged
+    assert (a["days"], a["not_logged"]) == (4, 4)
+    assert a["not_logged_dates"] == ["2026-11-03", "2026-11-04", "2026-11-06", "2026-11-07"]
+    assert a["mean_mcg"] == pytest.approx(93.9)  # 10 g natto each day: never a 0 among them
+    assert (b["not_logged"], b["not_logged_dates"]) == (0, [])
+    assert (a["in_progress"], b["in_progress"]) == (True, False)  # a's last day is "today"

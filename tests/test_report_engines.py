@@ -14,7 +14,7 @@ import pytest
 from k2calc.foods import FoodTable
 from k2calc.frames import _csv_by_duckdb, _csv_by_pandas, _neutralised, rounded, write_csv
 from k2calc.intake import INTAKE_KEYS, intake_columns
-from k2calc.report import report, resolve_items
+from k2calc.report import K2_SUMS, report, resolve_items
 from k2calc.target import Target
 
 pytestmark = pytest.mark.usefixtures("report_engine")
@@ -99,11 +99,13 @@ def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) 
     import duckdb
 
     items = [("natto", "1/2 cup"), ("butter", "1 tbsp"), ("cheddar", "2 slices"),
-             ("gouda", "50 g"), ("mk-7", "100 mcg"), ("egg", "2")]  # fmt: skip
+             ("gouda", "50 g"), ("mk-7", "100 mcg"), ("egg", "2"), ("sauerkraut", "1 cup"),
+             ("spinach", "1 cup")]  # fmt: skip
     lines = [
-        f"s{i % 3},2026-11-0{1 + i % 4},lunch,{items[i % len(items)][0]},{items[i % 6][1]}"
+        f"s{i % 3},2026-11-0{1 + i % 4},lunch,{items[i % len(items)][0]},{items[i % 8][1]}"
         for i in range(60)
     ]
+    lines += ["s9,2026-11-05,lunch,spinach,1 cup", "s9,2026-11-06,lunch,mk-7,100 mcg"]
     random.Random(5).shuffle(lines)
     path = diary(tmp_path, lines)
     engine = duckdb.connect()
@@ -120,18 +122,33 @@ def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) 
         values = intake_columns(per_100g, part["food_number"].to_numpy(), part["grams"].to_numpy())
         partitions.append(part[["subject", "date"]].assign(**values))
     engine.register("values", pd.concat(partitions))
-    sums = ", ".join(f"sum({k}) AS {k}" for k in INTAKE_KEYS)
+    # SQL sum ignores nulls and is null when no item measured it (not measured is not zero);
+    # the K2 total and band are null on a day with no item's K2 measured; the grade is the
+    # largest rank (the worst); K1 is summed on its own, never into K2.
+    sums = ", ".join(
+        f"sum({k}) AS {k}"
+        if k not in K2_SUMS
+        else f"CASE WHEN bool_or(k2_measured) THEN sum({k}) END AS {k}"
+        for k in INTAKE_KEYS
+        if k != "k1_mcg"
+    )
     days = engine.execute(
-        f"SELECT date, subject, {sums}, bool_or(partial) AS partial FROM values "
-        "GROUP BY ALL ORDER BY subject, date"
+        f"SELECT date, subject, {sums}, bool_or(partial) AS partial, "
+        "[NULL, 'high', 'medium', 'low'][max(confidence_rank) + 2] AS confidence, "
+        "sum(k1_mcg) AS k1_mcg, count(k1_mcg) > 0 AND count(k1_mcg) < count(*) AS k1_partial, "
+        "avg(k2_measured::INT) AS k2_coverage, count(k1_mcg) / count(*) AS k1_coverage, "
+        "coalesce(sum(total_mcg), 0) AS day_total "
+        "FROM values GROUP BY ALL ORDER BY subject, date"
     ).df()
-    days["status"] = Target().statuses(days["total_mcg"])
+    days["status"] = Target().statuses(days.pop("day_total"))
     with report(path, table) as result:
         expected = result.days()
-    assert len(days) == len(expected) == 12
+    assert len(days) == len(expected) == 14
+    assert "low" in set(days["confidence"].dropna())  # sauerkraut's grade reaches its days
+    assert days["confidence"].isna().sum() == 2  # s9: spinach (no K2), mk-7 (no grade)
     pd.testing.assert_frame_equal(
-        days.astype({"date": str, "subject": str, "status": str}),
-        expected.astype({"date": str, "subject": str, "status": str}),
+        days.astype({"date": str, "subject": str, "status": str, "confidence": object}),
+        expected.astype({"date": str, "subject": str, "status": str, "confidence": object}),
         check_exact=False,
         rtol=1e-12,
     )

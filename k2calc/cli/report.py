@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -19,6 +20,7 @@ from k2calc.cli.common import (
     FormatOpt,
     LookupOpt,
     TargetOpt,
+    UsageError,
     user_errors,
 )
 from k2calc.output import Format
@@ -55,7 +57,17 @@ def report(
         typer.Option(
             "--summary",
             help="One row per subject: days, mean, median, min, max, days below / within / "
-            "above, day-to-day coefficient of variation.",
+            "above, SD, day-to-day coefficient of variation and largest change, the same for "
+            "K1, the share of items measured, dates not logged, in progress; JSON adds the "
+            "weekly means.",
+        ),
+    ] = False,
+    weeks: Annotated[
+        bool,
+        typer.Option(
+            "--weeks",
+            help="Weekly means per subject instead (weeks from Monday: days logged, K2 and K1 "
+            "means), e.g. as CSV.",
         ),
     ] = False,
     by: Annotated[
@@ -88,7 +100,8 @@ def report(
 ) -> None:
     """Report K2 intake per subject and day from a CSV food diary, fast and loud.
 
-    One row per subject and date: MK-4, MK-7, other MK, total, low-high band, status.
+    One row per subject and date: MK-4, MK-7, other MK, total, low-high band, status,
+    and K1 beside them (never in the K2 total), with the share of items measured.
     Amounts are items' amounts ('30 g', '2', '1/2 cup'), read exactly as by 'total'.
     Header names are case-insensitive; a food may be an NDB number (an ndb column, or
     'ndb:01009') and an amount a grams column. Columns read under other names and
@@ -103,11 +116,14 @@ def report(
     Examples:
       k2calc report examples/diary.csv
       k2calc report examples/diary.csv --summary --format csv
+      k2calc report examples/diary.csv --weeks --format csv
       k2calc log export --format csv | k2calc report - --check
       k2calc report cohort.csv --skip-invalid --format json > report.json
       k2calc report clients.csv --subject-column Client --summary
       k2calc report servings.csv --by meal
     """
+    if weeks and by is not None:
+        raise UsageError("weekly means are per day: give --weeks or --by, not both")
     from k2calc.frames import write_csv, write_json
     from k2calc.report import bad_rows_text, plural
     from k2calc.report import report as build_report
@@ -134,48 +150,84 @@ def report(
             listed = bad_rows_text(result.skipped, heading)
             typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
         if fmt is Format.json:
-            sections = [("days", result.day_batches())]
-            if summary:
-                sections.append(("summary", result.summary_batches()))
+            sections: list[tuple[str, Iterable[pd.DataFrame]]] = []
+            if not weeks:
+                sections.append(("days", result.day_batches()))
+            if summary and not weeks:
+                sections.append(("summary", result.summary_batches(dates=True)))
+            if summary or weeks:
+                sections.append(("weeks", result.week_batches()))
             sections.append(("skipped", iter([result.skipped])))
             write_json(sections, sys.stdout)
+        elif fmt is Format.csv and weeks:
+            write_csv(result.week_batches(), result.week_keys, sys.stdout)
         elif fmt is Format.csv and summary:
             write_csv(result.summary_batches(), result.summary_keys, sys.stdout)
         elif fmt is Format.csv:
             write_csv(result.day_batches(), result.day_keys, sys.stdout)
-        elif summary:
-            from k2calc.output import draw
-            from k2calc.views_report import summary_blocks
-
-            draw(summary_blocks(result), sys.stdout)
         else:
-            _days_table(result, sys.stdout)
+            _tables(result, summary, weeks, sys.stdout)
         if check and result.outside_target:
             raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
 
-def _days_table(result: Report, file: TextIO) -> None:
-    """The day rows through the report's view: laid out by rich when short; streamed as plain
-    aligned text (as ``output.plain_grid`` lays it out) in two passes when long."""
+def _tables(result: Report, summary: bool, weeks: bool, file: TextIO) -> None:
+    """The table form: the day rows, or the summary and the weekly means under it, or the
+    weekly means alone."""
+    from k2calc import output
+    from k2calc.frames import as_records
+    from k2calc.views_report import (
+        WEEKS_TITLE,
+        day_columns,
+        days_blocks,
+        summary_blocks,
+        week_columns,
+    )
+
+    if not summary and not weeks:
+        _table(
+            result.day_batches, day_columns(result), lambda rows: days_blocks(result, rows), file
+        )
+        return
+    if summary and not weeks:
+        rows = [r for batch in result.summary_batches() for r in as_records(batch)]
+        output.draw(summary_blocks(result, rows), file)
+        file.write("\n")
+    columns = week_columns(result)
+    _table(
+        result.week_batches, columns, lambda rows: [output.Grid(columns, rows, WEEKS_TITLE)], file
+    )
+
+
+def _table(
+    batches: Callable[[], Iterator[pd.DataFrame]],
+    columns: list[Column],
+    blocks: Callable[[list[dict[str, Any]]], list[Any]],
+    file: TextIO,
+) -> None:
+    """Rows from ``batches`` as a table: laid out by rich when short; streamed as plain
+    aligned text (as ``output.plain_grid`` lays it out) in two passes when long. ``blocks``
+    of the rows: the table (a ``Grid``) first, then lines under it."""
     import pandas as pd
 
     from k2calc import output
     from k2calc.frames import as_records
-    from k2calc.views_report import day_columns, days_blocks
 
     first: list[pd.DataFrame] = []
-    for batch in result.day_batches():
+    for batch in batches():
         first.append(batch)
         if sum(map(len, first)) > output.PLAIN_ROWS:
-            blocks = days_blocks(result, [])
-            _plain_rows(result, day_columns(result), str(blocks[0].title), file)
-            output.draw(blocks[1:], file)
+            drawn = blocks([])
+            _plain_rows(batches, columns, str(drawn[0].title), file)
+            output.draw(drawn[1:], file)
             return
     rows = as_records(pd.concat(first)) if first else []
-    output.draw(days_blocks(result, rows), file)
+    output.draw(blocks(rows), file)
 
 
-def _plain_rows(result: Report, columns: list[Column], title: str, file: TextIO) -> None:
+def _plain_rows(
+    batches: Callable[[], Iterator[pd.DataFrame]], columns: list[Column], title: str, file: TextIO
+) -> None:
     """``output.plain_grid`` over batches: widths from a first pass, rows from a second, so
     memory stays bounded by the batch."""
     from k2calc.frames import as_records
@@ -184,7 +236,7 @@ def _plain_rows(result: Report, columns: list[Column], title: str, file: TextIO)
         return [[str(c.cell(row)) for c in columns] for row in as_records(batch)]
 
     widths = [len(c.header) for c in columns]
-    for batch in result.day_batches():
+    for batch in batches():
         for row in cells(batch):
             widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
 
@@ -196,7 +248,7 @@ def _plain_rows(result: Report, columns: list[Column], title: str, file: TextIO)
 
     file.write(f"{title}\n{line([c.header for c in columns])}\n")
     file.write("  ".join("-" * w for w in widths) + "\n")
-    for batch in result.day_batches():
+    for batch in batches():
         file.writelines(line(row) + "\n" for row in cells(batch))
 
 
