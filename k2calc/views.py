@@ -29,6 +29,10 @@ LEGEND = (
 )
 K1_NOTE = "K1 phylloquinone (greens, oils): own column, never in the K2 total or target"
 K1_STYLE = "cyan"
+WARFARIN_LINE = (
+    "On warfarin, INR follows K1 most. These figures count only what was measured\n"
+    "in the foods logged: take them to your clinician before changing your diet."
+)
 LOWER_BOUND_NOTE = (
     f"{PARTIAL_MARK} Some K2 forms were not measured for these foods: the total is a lower bound."
 )
@@ -74,6 +78,11 @@ def total_cell(amount: VitaminK) -> str:
 def k1_cell(amount: VitaminK) -> str:
     """The K1 cell: the figure (``*`` when some item's K1 was not measured) or ``—``."""
     return mcg(amount.k1_mcg) + (PARTIAL_MARK if amount.k1_partial else "")
+
+
+def percent(value: float | None) -> str:
+    """A share as a whole percentage; ``—`` for none."""
+    return NOT_MEASURED if value is None else f"{value * 100:.0f}%"
 
 
 def band_cell(amount: VitaminK, places: int = 1) -> str:

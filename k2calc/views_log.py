@@ -16,12 +16,14 @@ from k2calc.target import Target
 from k2calc.views import (
     K1_STYLE,
     NOT_MEASURED,
+    WARFARIN_LINE,
     band_cell,
     grams_text,
     k1_column,
     k2_columns,
     legend,
     mcg,
+    percent,
     status_text,
     target_line,
     total_cell,
@@ -252,11 +254,6 @@ def _chart(days: Sequence[LoggedDay], target: Target, vitamin: Vitamin) -> list[
     return [heading, *bar_lines(bars, target, width)]
 
 
-def percent(value: float | None) -> str:
-    """A share as a whole percentage; ``—`` for none."""
-    return NOT_MEASURED if value is None else f"{value * 100:.0f}%"
-
-
 def summary_lines(summary: Summary, target: Target) -> list[str]:
     """Where the days' K2 fell against the target, as two lines of text."""
     return [
@@ -272,10 +269,6 @@ STEADINESS_NOTE = (
     "CV: SD / mean, day to day. Largest change: between two consecutive days logged.\n"
     "Measured: the share of items whose K2 / K1 a source measured. What was not\n"
     "measured counts as 0: the lower the share, the more each figure is a floor."
-)
-WARFARIN_LINE = (
-    "On warfarin, INR follows K1 most. These figures count only what was measured\n"
-    "in the foods logged: take them to your clinician before changing your diet."
 )
 
 

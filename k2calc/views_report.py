@@ -9,12 +9,13 @@ from k2calc.bounds import shown
 from k2calc.output import Column, Grid
 from k2calc.report import plural
 from k2calc.views import (
-    NOT_MEASURED,
-    PARTIAL_MARK,
     STATUS_STYLE,
+    WARFARIN_LINE,
+    k1_column,
     k2_columns,
     legend,
     mcg,
+    percent,
     status_text,
 )
 from k2calc.vitamin import VitaminK
@@ -23,14 +24,10 @@ if TYPE_CHECKING:
     from k2calc.report import Report
 
 LABELS = {"date": "Date", "subject": "Subject", "meal": "Meal"}
-K1_NOTE = "K1 (phylloquinone): beside K2, never added in · Measured K2/K1: share of items"
+MEASURED_NOTE = "Measured K2/K1: the share of items whose K2 / K1 a source measured"
 STEADINESS_NOTE = (
-    "CV: day-to-day coefficient of variation (SD / mean) · Max Δ: largest day-to-day change,\n"
-    "between consecutive calendar days both logged · Not logged: days left out, never 0"
-)
-MEASURED_ONLY_NOTE = (
-    "These figures count what was measured only; on warfarin, any change belongs with the "
-    "clinician."
+    "CV: day-to-day coefficient of variation (SD / mean) · Max Δ: the largest change\n"
+    "between two consecutive days logged · Not logged: days left out, never counted as 0"
 )
 IN_PROGRESS_NOTE = "In progress: the subject's last day is today; its total may grow."
 
@@ -53,18 +50,6 @@ def _key_cell(key: str, draw: Callable[[Any], str] = str) -> Callable[[dict[str,
     return lambda row: draw(row[key])
 
 
-def k1_cell(row: dict[str, Any]) -> str:
-    """K1 with the lower-bound mark when some item's K1 was not measured; ``—`` when none was."""
-    if row["k1_mcg"] is None:
-        return NOT_MEASURED
-    return mcg(row["k1_mcg"]) + (PARTIAL_MARK if row["k1_partial"] else "")
-
-
-def percent(value: float | None) -> str:
-    """A share as a whole percentage, ``—`` when there is none."""
-    return NOT_MEASURED if value is None else f"{value:.0%}"
-
-
 def coverage_cell(row: dict[str, Any]) -> str:
     """``60%/80%``: the shares of the row's items with K2 and with K1 measured."""
     return f"{percent(row['k2_coverage'])}/{percent(row['k1_coverage'])}"
@@ -75,10 +60,13 @@ def day_columns(result: Report) -> list[Column]:
     the coverage apart from them (the coverage goes first on a narrow terminal)."""
     keys = [k for k in result.day_keys if k in LABELS]
     return [
-        *(Column(LABELS[k], _key_cell(k, lambda v: shown(str(v), 200))) for k in keys),
+        *(
+            Column(LABELS[k], _key_cell(k, lambda v: shown(str(v), 200)), fold=k != "subject")
+            for k in keys
+        ),
         *k2_columns(row_amount),
-        Column("Status", lambda r: status_text(r["status"])),
-        Column("K1", k1_cell, numeric=True),
+        Column("Status", lambda r: status_text(r["status"]), fold=False),
+        k1_column(row_amount),
         Column("Measured K2/K1", coverage_cell, numeric=True, drop=7),
     ]
 
@@ -91,7 +79,7 @@ def days_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
         Grid(day_columns(result), rows, "Vitamin K2 by day (mcg), K1 beside it"),
         f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: "
         + " · ".join(f"{plural(counts[s], 'day')} {s}" for s in STATUS_STYLE),
-        K1_NOTE,
+        MEASURED_NOTE,
         legend(),
     ]
 
@@ -161,9 +149,9 @@ def summary_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
     blocks: list[Any] = [
         Grid(summary_columns(result, in_progress), rows, "Vitamin K per subject (mcg a day)"),
         f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day of K2",
-        K1_NOTE,
+        MEASURED_NOTE,
         *STEADINESS_NOTE.splitlines(),
-        MEASURED_ONLY_NOTE,
+        *WARFARIN_LINE.splitlines(),
     ]
     if in_progress:
         blocks.append(IN_PROGRESS_NOTE)
