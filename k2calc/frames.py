@@ -9,16 +9,24 @@ Large batches are formatted by DuckDB, which writes a float in CSV exactly as Py
 ``repr`` does (the shortest text that reads back to it) and is about five times faster than
 ``DataFrame.to_csv``; small ones by pandas, so a small report never imports DuckDB. Tests
 hold the two to the same CSV bytes and the same JSON values.
+
+Where a large batch's values repeat — a day of one item has that item's figures, and a
+diary's items come from a few thousand (food, amount) pairs — each distinct combination of
+the columns after the leading text columns (date, subject, meal) is formatted once and the
+rows are put together from the pieces: the cost follows the distinct values, not the rows.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from k2calc.csvcells import neutralise
@@ -30,6 +38,9 @@ if TYPE_CHECKING:
 FAST_ROWS = 20_000  # a batch at least this long is formatted by DuckDB
 JSON_ROWS = 25_000  # rows DuckDB writes as JSON at a time
 FORMAT_MEMORY = "64MB"  # DuckDB's limit while it formats (its default is 80 % of RAM)
+REPEATED = 0.5  # a batch with at most this share of distinct rows is written by pieces
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant: mixes a row's words into one
+_NEEDS_QUOTES = (",", '"', "\n", "\r")  # a CSV cell with one of these is quoted
 _duck: list[duckdb.DuckDBPyConnection] = []  # one in-memory connection, made when needed
 
 
@@ -54,10 +65,110 @@ def write_csv(batches: Iterable[pd.DataFrame], keys: Sequence[str], file: TextIO
         text = _text_columns(frame)
         for key in text:  # no spreadsheet formulas (D9)
             frame[key] = _neutralised(frame[key])
+        if len(frame) >= FAST_ROWS and _csv_by_pieces(frame, file):
+            continue
         if len(frame) >= FAST_ROWS or _has_carriage_return(frame, text):
             _csv_by_duckdb(frame, text, file)
         else:
             _csv_by_pandas(frame, file)
+
+
+def _words(column: pd.Series[Any]) -> npt.NDArray[np.uint64] | None:
+    """A column as one 64-bit word a row, equal words for equal values (every NaN alike), or
+    ``None`` for a column of Python objects."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64).view(np.uint64)
+    values = column.to_numpy()
+    if values.dtype.kind == "f":
+        return np.where(np.isnan(values), np.nan, values).astype(np.float64).view(np.uint64)
+    if values.dtype.kind in "biu":
+        return values.astype(np.int64).view(np.uint64)
+    return None
+
+
+def _leading_text(frame: pd.DataFrame) -> list[str]:
+    """The leading categorical columns (date, subject, meal): the pieces of each row apart
+    from its values."""
+    keys: list[str] = []
+    for key in frame.columns:
+        if not isinstance(frame[key].dtype, pd.CategoricalDtype):
+            break
+        keys.append(str(key))
+    return keys
+
+
+def distinct_rows(
+    frame: pd.DataFrame, keys: list[str]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
+    """For each row, the number of its distinct combination of ``keys``' values, and the
+    first row of each; ``None`` when they hardly repeat (``REPEATED``) or cannot be told
+    apart by word (text that is not categorical, a rare hash collision)."""
+    words = [_words(frame[k]) for k in keys]
+    rows = len(frame)
+    mixed = np.zeros(rows, dtype=np.uint64)
+    for word in words:
+        if word is None:
+            return None
+        mixed = (mixed ^ word) * _MIX
+        mixed ^= mixed >> np.uint64(31)
+    codes, uniques = pd.factorize(mixed)
+    if len(uniques) > rows * REPEATED:
+        return None
+    firsts = np.empty(len(uniques), dtype=np.intp)
+    firsts[codes[::-1]] = np.arange(rows - 1, -1, -1)
+    if any(not np.array_equal(word, word[firsts][codes]) for word in words if word is not None):
+        return None  # two combinations hashed alike: write the batch the ordinary way
+    return codes.astype(np.intp), firsts
+
+
+def _assemble(
+    frame: pd.DataFrame,
+    leading: list[str],
+    cell: Callable[[str, str | None], str],
+    codes: npt.NDArray[np.intp],
+    tails: list[str],
+) -> str:
+    """Rows put together from pieces: ``cell(key, text)`` of each leading category (``None``
+    for a missing one), already followed by its separator, then the row's tail
+    (``tails[codes]``)."""
+    pieces = np.empty((len(frame), len(leading) + 1), dtype=object)
+    for place, key in enumerate(leading):
+        column = frame[key]
+        texts = [cell(key, str(c)) for c in column.cat.categories] + [cell(key, None)]
+        pieces[:, place] = np.asarray(texts, dtype=object)[column.cat.codes.to_numpy()]
+    pieces[:, -1] = np.asarray(tails, dtype=object)[codes]
+    return "".join(pieces.ravel())
+
+
+def _csv_cell(text: str) -> str:
+    """A text cell as DuckDB and pandas write it: quoted when it must be."""
+    if any(c in text for c in _NEEDS_QUOTES):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
+    """A batch whose values repeat, written from its distinct value rows; False (nothing
+    written) when they do not repeat enough."""
+    leading = _leading_text(frame)
+    rest = [str(k) for k in frame.columns if k not in leading]
+    if not leading or not rest:
+        return False
+    found = distinct_rows(frame, rest)
+    if found is None:
+        return False
+    codes, firsts = found
+    distinct = frame[rest].iloc[firsts].reset_index(drop=True)
+    out = io.StringIO()
+    _csv_by_pandas(distinct, out)
+    tails = out.getvalue().split("\n")[:-1]
+    if len(tails) != len(firsts):  # a value cell with a line break: never in a report
+        return False
+    text = _assemble(
+        frame, leading, lambda _, t: _csv_cell(t or "") + ",", codes, [t + "\n" for t in tails]
+    )
+    _write(text.encode("utf-8"), file)
+    return True
 
 
 def _neutralised(column: pd.Series[Any]) -> pd.Series[Any]:
@@ -137,6 +248,8 @@ def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: Tex
                 continue
             file.write("\n    " if first else ",\n    ")
             first = False
+            if len(batch) >= FAST_ROWS and _json_by_pieces(rounded(batch), file):
+                continue
             if len(batch) >= FAST_ROWS:  # DuckDB writes one object a line, NaN as null
                 for start in range(0, len(batch), JSON_ROWS):  # a few MB of text at a time
                     part = rounded(batch.iloc[start : start + JSON_ROWS])
@@ -150,6 +263,34 @@ def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: Tex
             file.write(encoded.rstrip("\n").replace("\n", ",\n    "))
         file.write(f"]{end}\n" if first else f"\n  ]{end}\n")
     file.write("}\n")
+
+
+def _json_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
+    """``_csv_by_pieces`` for JSON: a batch's objects, one a line, from its distinct value
+    rows; False (nothing written) when they do not repeat enough."""
+    leading = _leading_text(frame)
+    rest = [str(k) for k in frame.columns if k not in leading]
+    if not leading or not rest:
+        return False
+    found = distinct_rows(frame, rest)
+    if found is None:
+        return False
+    codes, firsts = found
+    distinct = frame[rest].iloc[firsts].reset_index(drop=True)
+    encoded = distinct.to_json(
+        orient="records", lines=True, force_ascii=False, double_precision=PLACES
+    )
+    tails = [line[1:] + ",\n    " for line in encoded.rstrip("\n").split("\n")]
+    starts = {
+        key: ("{" if place == 0 else "") + json.dumps(key) for place, key in enumerate(leading)
+    }
+
+    def cell(key: str, text: str | None) -> str:
+        return f"{starts[key]}:{json.dumps(text, ensure_ascii=False)},"
+
+    text = _assemble(frame, leading, cell, codes, tails)
+    file.write(text[: -len(",\n    ")])
+    return True
 
 
 def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -15,12 +15,14 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import threading
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from queue import Full, Queue
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -34,7 +36,7 @@ from k2calc.days import SUMMARY_FIGURES, WEEK_KEYS, summary_columns, week_column
 from k2calc.diary import Plan
 from k2calc.errors import LISTED_BAD_ROWS, K2Error, bad_rows_listing
 from k2calc.foods import Food, FoodTable
-from k2calc.frames import as_records
+from k2calc.frames import as_records, distinct_rows
 from k2calc.intake import INTAKE_KEYS, NO_GRADE, intake_columns, per_100g_columns
 from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
 from k2calc.target import STATUSES, WITHIN, Target
@@ -68,6 +70,7 @@ GROUP_KEYS = ["subject", "date", "meal"]
 _FIRST_DATA_LINE = 2  # the header is line 1
 
 Progress = Callable[[int, int | None], None]  # (rows read, bytes read where known)
+T = TypeVar("T")
 IntArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -547,7 +550,7 @@ class _Sums:
                 self.done_file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close)
                 weakref.finalize(self, self.done_file.close)  # or when the report goes
             for frame in self.done:
-                np.save(self.done_file, frame[ALL_COLUMNS].to_numpy(dtype=float))
+                _save_days(self.done_file, frame)
             self.done = []
 
     def _finished(self) -> Iterator[pd.DataFrame]:
@@ -665,14 +668,33 @@ class _Sums:
             self.folder = None
 
 
+def _save_days(handle: IO[bytes], frame: pd.DataFrame) -> None:
+    """Finished days onto ``handle``: their keys, and their value rows as numbers into the
+    distinct ones (a day of one item has that item's values: few distinct rows), so the file
+    stays small where values repeat."""
+    np.save(handle, frame[GROUP_KEYS].to_numpy(dtype=np.int32))
+    found = distinct_rows(frame, list(VALUE_COLUMNS))
+    values = frame[list(VALUE_COLUMNS)].to_numpy(dtype=float)
+    if found is None:
+        np.save(handle, np.arange(len(frame), dtype=np.int32))
+        np.save(handle, values)
+    else:
+        codes, firsts = found
+        np.save(handle, codes.astype(np.int32))
+        np.save(handle, values[firsts])
+
+
 def _read_days(handle: IO[bytes] | None) -> Iterator[pd.DataFrame]:
-    """The frames of finished days set aside in ``handle``, in order."""
+    """The frames of finished days set aside in ``handle`` (``_save_days``), in order."""
     if handle is None:
         return
     handle.seek(0)
     while handle.tell() < os.fstat(handle.fileno()).st_size:
-        frame = pd.DataFrame(np.load(handle), columns=ALL_COLUMNS)
-        yield frame.astype(dict.fromkeys(GROUP_KEYS, np.int64))
+        keys, codes, values = np.load(handle), np.load(handle), np.load(handle)
+        columns: dict[str, Any] = {k: keys[:, i].astype(np.int64) for i, k in enumerate(GROUP_KEYS)}
+        rows = values[codes]
+        columns |= {k: rows[:, i] for i, k in enumerate(VALUE_COLUMNS)}
+        yield pd.DataFrame(columns, columns=ALL_COLUMNS)
 
 
 def _same_day(frame: pd.DataFrame, row: pd.Series[Any]) -> BoolArray:
@@ -955,8 +977,50 @@ def _read(
         yield frame, position() if position else None
         return
     with pd.read_csv(handle, chunksize=chunksize, **options) as reader:
-        for frame in reader:
-            yield frame, position() if position else None
+        yield from _prefetched((frame, position() if position else None) for frame in reader)
+
+
+READ_AHEAD = 2  # chunks parsed ahead of the one being summed
+
+
+def _prefetched(items: Iterator[T]) -> Iterator[T]:
+    """``items``, produced by a thread up to ``READ_AHEAD`` ahead: pandas' parser lets go of
+    the interpreter while it reads, so reading the next chunk overlaps summing this one. An
+    error in the thread is raised here; closing this generator stops and joins the thread."""
+    queue: Queue[tuple[bool, Any]] = Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def put(item: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.05)
+                return True
+            except Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((False, None))
+        except BaseException as exc:  # handed to the reader of the queue
+            put((False, exc))
+
+    thread = threading.Thread(target=run, name="k2calc-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = queue.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _column_names(

@@ -152,3 +152,50 @@ def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) 
         check_exact=False,
         rtol=1e-12,
     )
+
+
+def _written(frame: pd.DataFrame, fmt: str) -> str:
+    import k2calc.frames as frames
+
+    out = io.StringIO()
+    if fmt == "csv":
+        write_csv(iter([frame]), list(frame.columns), out)
+    else:
+        frames.write_json([("days", [frame])], out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_repeated_values_are_written_from_pieces_as_whole_rows(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch whose value rows repeat is put together from its distinct rows: the same bytes
+    as DuckDB's CSV (and the same JSON values), text cells of every kind in the leading
+    columns."""
+    import json
+
+    import k2calc.frames as frames
+
+    texts = ["a", "", "a,b", 'q"x', "l\nm", "r\rs", " sp ", "=1+1", "é", "NULL", "P1"]
+    rows = 60
+    frame = pd.DataFrame(
+        {
+            "date": pd.Categorical([texts[i % len(texts)] for i in range(rows)]),
+            "subject": pd.Categorical([texts[(i * 7) % len(texts)] for i in range(rows)]),
+            "value": [[1.5, np.nan, 1e-06, 305.35][i % 4] for i in range(rows)],
+            "partial": [i % 3 == 0 for i in range(rows)],
+            "status": pd.Categorical([["below", None][i % 2] for i in range(rows)]),
+        }
+    )
+    frame.loc[5, "subject"] = np.nan
+    monkeypatch.setattr(frames, "FAST_ROWS", 0)
+    monkeypatch.setattr(frames, "REPEATED", -1.0)  # never by pieces: DuckDB
+    ordinary = _written(frame.copy(), fmt)
+    monkeypatch.setattr(frames, "REPEATED", 1.0)  # always by pieces, never DuckDB
+    monkeypatch.setattr(frames, "_by_duckdb", None)
+    pieces = _written(frame.copy(), fmt)
+    if fmt == "csv":
+        assert pieces == ordinary
+    else:
+        assert json.loads(pieces) == json.loads(ordinary)
+        assert len(pieces.splitlines()) == rows + 4  # one object a line
