@@ -14,6 +14,7 @@ class Hint(StrEnum):
     LOG_EXPORT = "log export"  # an export of the log may still read its good days
     LOG_IDS = "log ids"  # the log's entries, listed with their ids
     FOODS_FILE = "foods file"  # the file was given as the user's own food table
+    SKIP_ROWS = "skip rows"  # the rows that could not be used may be skipped instead
 
 
 class K2Error(Exception):

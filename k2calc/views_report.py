@@ -5,19 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from k2calc import views
 from k2calc.bounds import shown
 from k2calc.output import Column, Grid
 from k2calc.report import plural
-from k2calc.views import (
-    STATUS_STYLE,
-    WARFARIN_LINE,
-    k1_column,
-    k2_columns,
-    legend,
-    mcg,
-    percent,
-    status_text,
-)
+from k2calc.views import STATUS_STYLE, mcg, percent
 from k2calc.vitamin import VitaminK
 
 if TYPE_CHECKING:
@@ -64,9 +56,9 @@ def day_columns(result: Report) -> list[Column]:
             Column(LABELS[k], _key_cell(k, lambda v: shown(str(v), 200)), fold=k != "subject")
             for k in keys
         ),
-        *k2_columns(row_amount),
-        Column("Status", lambda r: status_text(r["status"]), fold=False),
-        k1_column(row_amount),
+        *views.k2_columns(row_amount),
+        Column("Status", lambda r: views.status_text(r["status"]), fold=False),
+        views.k1_column(row_amount),
         Column("Measured K2/K1", coverage_cell, numeric=True, drop=7),
     ]
 
@@ -80,7 +72,7 @@ def days_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
         f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: "
         + " · ".join(f"{plural(counts[s], 'day')} {s}" for s in STATUS_STYLE),
         MEASURED_NOTE,
-        legend(),
+        views.legend(),
     ]
 
 
@@ -151,7 +143,7 @@ def summary_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
         f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day of K2",
         MEASURED_NOTE,
         *STEADINESS_NOTE.splitlines(),
-        *WARFARIN_LINE.splitlines(),
+        *views.WARFARIN_LINE.splitlines(),
     ]
     if in_progress:
         blocks.append(IN_PROGRESS_NOTE)

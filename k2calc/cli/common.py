@@ -259,13 +259,16 @@ HINTS = {
     Hint.LOG_EXPORT: "; k2calc log export may still read the good days",
     Hint.LOG_IDS: " (see k2calc log show)",
     Hint.FOODS_FILE: " (given with --foods or K2CALC_FOODS)",
+    Hint.SKIP_ROWS: " (fix them, or give --skip-invalid to report the rest)",
 }
 
 
 def _message(exc: K2Error) -> str:
     """The library's message, with the CLI's hint where a flag fixes it."""
-    if exc.hint is not None:
-        return f"{exc}{HINTS[exc.hint]}"
+    if exc.hint is not None:  # after the first line (before its colon, if a list follows)
+        first, newline, rest = str(exc).partition("\n")
+        colon = ":" if newline and first.endswith(":") else ""
+        return first.removesuffix(colon) + HINTS[exc.hint] + colon + newline + rest
     if isinstance(exc, TargetError):
         return f"--min/--max: {exc}"
     if isinstance(exc, UnknownFoodError) and not exc.suggestions:
