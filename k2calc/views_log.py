@@ -212,7 +212,7 @@ def range_view(
         *k2_columns(day_amount),
         Column("Status", status, fold=False),
         k1_column(day_amount),
-        Column("Measured K2/K1", measured, numeric=True, drop=4),
+        Column("Measured\nK2/K1", measured, numeric=True, drop=3),
         Column(
             "Entries",
             lambda d: str(len(logged[d].entries)) if d in logged else "",
