@@ -22,8 +22,10 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from queue import Full, Queue
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +42,7 @@ JSON_ROWS = 25_000  # rows DuckDB writes as JSON at a time
 FORMAT_MEMORY = "64MB"  # DuckDB's limit while it formats (its default is 80 % of RAM)
 REPEATED = 0.5  # a batch with at most this share of distinct rows is written by pieces
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant: mixes a row's words into one
+T = TypeVar("T")
 _NEEDS_QUOTES = (",", '"', "\n", "\r")  # a CSV cell with one of these is quoted
 _duck: list[duckdb.DuckDBPyConnection] = []  # one in-memory connection, made when needed
 
@@ -79,8 +82,11 @@ def _words(column: pd.Series[Any]) -> npt.NDArray[np.uint64] | None:
     if isinstance(column.dtype, pd.CategoricalDtype):
         return column.cat.codes.to_numpy().astype(np.int64).view(np.uint64)
     values = column.to_numpy()
-    if values.dtype.kind == "f":
-        return np.where(np.isnan(values), np.nan, values).astype(np.float64).view(np.uint64)
+    if values.dtype == np.float64:
+        nan = np.isnan(values)
+        if nan.any():
+            return np.where(nan, np.nan, values).view(np.uint64)
+        return values.view(np.uint64)
     if values.dtype.kind in "biu":
         return values.astype(np.int64).view(np.uint64)
     return None
@@ -105,19 +111,25 @@ def distinct_rows(
     apart by word (text that is not categorical, a rare hash collision)."""
     words = [_words(frame[k]) for k in keys]
     rows = len(frame)
-    mixed = np.zeros(rows, dtype=np.uint64)
+    mixed, shifted = np.zeros(rows, dtype=np.uint64), np.empty(rows, dtype=np.uint64)
     for word in words:
         if word is None:
             return None
-        mixed = (mixed ^ word) * _MIX
-        mixed ^= mixed >> np.uint64(31)
+        np.bitwise_xor(mixed, word, out=mixed)
+        np.multiply(mixed, _MIX, out=mixed)
+        np.right_shift(mixed, np.uint64(31), out=shifted)
+        np.bitwise_xor(mixed, shifted, out=mixed)
     codes, uniques = pd.factorize(mixed)
     if len(uniques) > rows * REPEATED:
         return None
     firsts = np.empty(len(uniques), dtype=np.intp)
     firsts[codes[::-1]] = np.arange(rows - 1, -1, -1)
-    if any(not np.array_equal(word, word[firsts][codes]) for word in words if word is not None):
-        return None  # two combinations hashed alike: write the batch the ordinary way
+    same = np.empty(rows, dtype=bool)
+    for word in words:
+        assert word is not None
+        np.take(word[firsts], codes, out=shifted)
+        if not np.equal(word, shifted, out=same).all():
+            return None  # two combinations hashed alike: write the batch the ordinary way
     return codes.astype(np.intp), firsts
 
 
@@ -296,6 +308,50 @@ def _json_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     text = _assemble(frame, leading, cell, codes, tails)
     file.write(text[: -len(",\n    ")])
     return True
+
+
+AHEAD = 2  # items made ahead of the one being used
+
+
+def prefetched(items: Iterator[T]) -> Iterator[T]:
+    """``items``, made by a thread up to ``AHEAD`` ahead: pandas' parser, numpy and DuckDB let
+    go of the interpreter while they work, so reading the next chunk overlaps summing this one
+    and making the next batch overlaps writing this one. An error in the thread is raised
+    here; closing this generator stops and joins the thread."""
+    queue: Queue[tuple[bool, Any]] = Queue(maxsize=AHEAD)
+    stop = threading.Event()
+
+    def put(item: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.05)
+                return True
+            except Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((False, None))
+        except BaseException as exc:  # handed to the reader of the queue
+            put((False, exc))
+
+    thread = threading.Thread(target=run, name="k2calc-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = queue.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -15,14 +15,12 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-import threading
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Full, Queue
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +34,7 @@ from k2calc.days import SUMMARY_FIGURES, WEEK_KEYS, summary_columns, week_column
 from k2calc.diary import Plan
 from k2calc.errors import LISTED_BAD_ROWS, Hint, K2Error, bad_rows_listing
 from k2calc.foods import Food, FoodTable
-from k2calc.frames import as_records, distinct_rows
+from k2calc.frames import as_records, distinct_rows, prefetched
 from k2calc.intake import INTAKE_KEYS, NO_GRADE, intake_columns, per_100g_columns
 from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
 from k2calc.target import STATUSES, WITHIN, Target
@@ -70,7 +68,6 @@ GROUP_KEYS = ["subject", "date", "meal"]
 _FIRST_DATA_LINE = 2  # the header is line 1
 
 Progress = Callable[[int, int | None], None]  # (rows read, bytes read where known)
-T = TypeVar("T")
 IntArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -392,19 +389,20 @@ def _chunk_sums(
         if len(failed):
             bad.append(failed)
 
-    # Each distinct (unit word, food) pair is converted once.
+    # Each distinct item (amount, food) is weighed and valued once, each distinct (unit
+    # word, food) pair converted once; rows are then mapped through the items' values.
     keep = np.flatnonzero(todo)
-    food_row = np.array([f if isinstance(f, int) else -1 for f in food_ids], np.intp)[
-        foods.codes[keep]
-    ]
-    numbers = np.array([p[0] if isinstance(p, tuple) else np.nan for p in parts], dtype=float)
-    unit_codes, unit_words = pd.factorize(
-        np.asarray([p[1] if isinstance(p, tuple) else "" for p in parts], dtype=object)
-    )
+    food_ids_array = np.array([f if isinstance(f, int) else -1 for f in food_ids], np.intp)
     n_foods = max(len(resolver.foods), 1)
-    pair_of_row, pairs = pd.factorize(unit_codes[amounts.codes[keep]] * n_foods + food_row)
-    grams = [resolver.grams(str(unit_words[p // n_foods]), int(p % n_foods)) for p in pairs]
-    unconverted = np.array([isinstance(g, str) for g in grams], dtype=bool)[pair_of_row]
+    item_of_row, item_keys = pd.factorize(
+        amounts.codes[keep].astype(np.int64) * n_foods + food_ids_array[foods.codes[keep]]
+    )
+    item_amount, item_food = item_keys // n_foods, item_keys % n_foods
+    grams = [
+        _item_grams(resolver, parts[a], int(f)) for a, f in zip(item_amount, item_food, strict=True)
+    ]
+    failed_item = np.array([isinstance(g, str) for g in grams], dtype=bool)
+    unconverted = failed_item[item_of_row]
     if unconverted.any():
         where = keep[unconverted]
         bad.append(
@@ -415,15 +413,13 @@ def _chunk_sums(
                         f"{amounts.values[a]} {foods.values[f]}"
                         for a, f in zip(amounts.codes[where], foods.codes[where], strict=True)
                     ],
-                    "reason": np.asarray(grams, dtype=object)[pair_of_row[unconverted]],
+                    "reason": np.asarray(grams, dtype=object)[item_of_row[unconverted]],
                 }
             )
         )
-    converted = ~unconverted
-    keep, food_row, pair_of_row = keep[converted], food_row[converted], pair_of_row[converted]
-    grams_per_pair = np.array([g if isinstance(g, float) else np.nan for g in grams], dtype=float)
-    grams_of_row = numbers[amounts.codes[keep]] * grams_per_pair[pair_of_row]  # as parse does
-    values = intake_columns(resolver.per_100g(), food_row, grams_of_row)
+        keep, item_of_row = keep[~unconverted], item_of_row[~unconverted]
+    item_grams = np.array([g if isinstance(g, float) else np.nan for g in grams], dtype=float)
+    values = _item_values(intake_columns(resolver.per_100g(), item_food, item_grams))
 
     no_column = _Column.constant(rows)
     subject_row, subject_values = (subjects or no_column).canonical()
@@ -433,23 +429,53 @@ def _chunk_sums(
     key = (subject_row[keep].astype(np.int64) * n_dates + date_row[keep]) * n_meals
     group, uniques = pd.factorize(key + meal_row[keep])
     size, day = len(uniques), uniques // n_meals
-    sums: dict[str, Any] = {
-        "subject": subjects_seen.numbered(subject_values)[day // n_dates],
-        "date": _ordinals(date_values)[day % n_dates],
-        "meal": meals_seen.numbered(meal_values)[uniques % n_meals],
-    }
-    for name in INTAKE_KEYS:
-        measured = ~np.isnan(values[name])
-        sums[name] = np.bincount(group, np.where(measured, values[name], 0.0), minlength=size)
-        if name in MEASURED:
-            sums[f"{name}_items"] = np.bincount(group, minlength=size, weights=measured)
-    sums["partial_items"] = np.bincount(group, values["partial"], minlength=size)
-    sums["items"] = np.bincount(group, minlength=size).astype(float)
-    sums["k2_items"] = np.bincount(group, values["k2_measured"], minlength=size)
-    rank = np.full(size, float(NO_GRADE))
-    np.maximum.at(rank, group, values["confidence_rank"].astype(float))
-    sums["confidence_rank"] = rank
-    return pd.DataFrame(sums)
+    if size == len(keep):  # a row a group (a day of one item): the group's sums are its item's
+        item_of_group = np.empty(size, dtype=np.intp)
+        item_of_group[group] = item_of_row
+        sums = values.T[:, item_of_group]  # a column a row: each column contiguous
+    else:
+        sums = np.empty((len(VALUE_COLUMNS), size))
+        for place, name in enumerate(VALUE_COLUMNS):
+            weights = values[:, place][item_of_row]
+            if name in MAX_COLUMNS:
+                sums[place] = NO_GRADE
+                np.maximum.at(sums[place], group, weights)
+            else:
+                sums[place] = np.bincount(group, weights, minlength=size)
+    frame = pd.DataFrame(sums.T, columns=list(VALUE_COLUMNS), copy=False)
+    frame.insert(0, "meal", meals_seen.numbered(meal_values)[uniques % n_meals])
+    frame.insert(0, "date", _ordinals(date_values)[day % n_dates])
+    frame.insert(0, "subject", subjects_seen.numbered(subject_values)[day // n_dates])
+    return frame
+
+
+def _item_grams(resolver: _Resolver, part: tuple[float, str] | str, food: int) -> float | str:
+    """The grams of an item (its amount's number times the grams of a unit of its food), or
+    why it has none; an item whose amount or food is bad is never used."""
+    if isinstance(part, str) or food < 0:
+        return 0.0
+    per_unit = resolver.grams(part[1], food)
+    return per_unit if isinstance(per_unit, str) else part[0] * per_unit  # as parse does
+
+
+def _item_values(values: Mapping[str, npt.NDArray[Any]]) -> FloatArray:
+    """Each item's ``VALUE_COLUMNS``, a row an item: its figures (0 where not measured), 1 for
+    each figure measured, its flags, 1 item, its grade's rank."""
+    out = np.empty((len(values["total_mcg"]), len(VALUE_COLUMNS)))
+    for place, name in enumerate(VALUE_COLUMNS):
+        if name in INTAKE_KEYS:
+            out[:, place] = np.nan_to_num(values[name], nan=0.0)
+        elif name.endswith("_items") and name[: -len("_items")] in MEASURED:
+            out[:, place] = ~np.isnan(values[name[: -len("_items")]])
+        elif name == "partial_items":
+            out[:, place] = values["partial"]
+        elif name == "items":
+            out[:, place] = 1.0
+        elif name == "k2_items":
+            out[:, place] = values["k2_measured"]
+        else:
+            out[:, place] = values["confidence_rank"]
+    return out
 
 
 MERGE_ROWS = 1_000_000  # group rows held before chunk sums are merged
@@ -513,10 +539,10 @@ class _Sums:
                     frame = pd.concat([self._sorted(head), frame.iloc[same:]], ignore_index=True)
                 else:
                     self._finish(carry)
-            last_day = _same_day(frame, frame.iloc[-1])
-            self.carry = frame[last_day].reset_index(drop=True)
-            if not last_day.all():
-                self._finish(frame[~last_day].reset_index(drop=True))
+            start = len(frame) - int(_same_day(frame, frame.iloc[-1]).sum())  # sorted: a tail
+            self.carry = frame.iloc[start:].reset_index(drop=True)
+            if start:
+                self._finish(frame.iloc[:start])
             return
         if self.duck is not None:
             self._insert(frame)
@@ -536,7 +562,10 @@ class _Sums:
         """A chunk's groups sorted as their names sort."""
         subject = self.subjects.order(frame["subject"].to_numpy())
         meal = self.meals.order(frame["meal"].to_numpy())
-        order = np.lexsort((meal, frame["date"].to_numpy(), subject))
+        date = frame["date"].to_numpy()
+        if _ascending(subject, date, meal):  # as a sorted file's chunks come: nothing to do
+            return frame.reset_index(drop=True)
+        order = np.lexsort((meal, date, subject))
         return frame.iloc[order].reset_index(drop=True)
 
     def _finish(self, days: pd.DataFrame) -> None:
@@ -694,6 +723,16 @@ def _read_days(handle: IO[bytes] | None) -> Iterator[pd.DataFrame]:
         yield pd.DataFrame(columns, columns=ALL_COLUMNS)
 
 
+def _ascending(*keys: npt.NDArray[np.int64]) -> bool:
+    """True when the rows are already in the order of ``keys`` (the first key first)."""
+    later = np.zeros(len(keys[0]) - 1, dtype=bool)  # a row already after the one before it
+    tied = np.ones(len(keys[0]) - 1, dtype=bool)
+    for key in keys:
+        later |= tied & (key[1:] > key[:-1])
+        tied &= key[1:] == key[:-1]
+    return bool((later | tied).all())
+
+
 def _same_day(frame: pd.DataFrame, row: pd.Series[Any]) -> BoolArray:
     """Rows of ``frame`` on the subject and date of ``row``."""
     return np.asarray(
@@ -782,7 +821,11 @@ class Report:
         return [k for k in WEEK_ROW_KEYS if k != "subject" or self.has_subject]
 
     def day_batches(self) -> Iterator[pd.DataFrame]:
-        """Day rows (``day_keys``), sorted by subject, date (and meal), a batch at a time."""
+        """Day rows (``day_keys``), sorted by subject, date (and meal), a batch at a time
+        (made in a thread ahead of the one being written)."""
+        return prefetched(self._day_batches())
+
+    def _day_batches(self) -> Iterator[pd.DataFrame]:
         counts = np.zeros(len(STATUSES), dtype=np.int64)
         previous: tuple[int, int] | None = None  # the last day of the batch before
         for sums in self.sums.groups(self.by_meal):
@@ -974,50 +1017,7 @@ def _read(
         yield frame, position() if position else None
         return
     with pd.read_csv(handle, chunksize=chunksize, **options) as reader:
-        yield from _prefetched((frame, position() if position else None) for frame in reader)
-
-
-READ_AHEAD = 2  # chunks parsed ahead of the one being summed
-
-
-def _prefetched(items: Iterator[T]) -> Iterator[T]:
-    """``items``, produced by a thread up to ``READ_AHEAD`` ahead: pandas' parser lets go of
-    the interpreter while it reads, so reading the next chunk overlaps summing this one. An
-    error in the thread is raised here; closing this generator stops and joins the thread."""
-    queue: Queue[tuple[bool, Any]] = Queue(maxsize=READ_AHEAD)
-    stop = threading.Event()
-
-    def put(item: tuple[bool, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                queue.put(item, timeout=0.05)
-                return True
-            except Full:
-                continue
-        return False
-
-    def run() -> None:
-        try:
-            for item in items:
-                if not put((True, item)):
-                    return
-            put((False, None))
-        except BaseException as exc:  # handed to the reader of the queue
-            put((False, exc))
-
-    thread = threading.Thread(target=run, name="k2calc-read", daemon=True)
-    thread.start()
-    try:
-        while True:
-            more, item = queue.get()
-            if not more:
-                if item is not None:
-                    raise item
-                return
-            yield item
-    finally:
-        stop.set()
-        thread.join()
+        yield from prefetched((frame, position() if position else None) for frame in reader)
 
 
 def _column_names(

@@ -319,9 +319,18 @@ def test_error_lists_first_rows_and_counts_the_rest(tmp_path: Path, table: FoodT
         ("", "empty"),
     ],
 )
-def test_file_errors(tmp_path: Path, table: FoodTable, text: str, message: str) -> None:
+@pytest.mark.parametrize("chunksize", [None, 1])  # chunks are parsed ahead in a thread
+def test_file_errors(
+    tmp_path: Path, table: FoodTable, text: str, message: str, chunksize: int | None
+) -> None:
     with pytest.raises((ReportFileError, ColumnError), match=message):
-        report(write(tmp_path, text), table)
+        report(write(tmp_path, text), table, chunksize=chunksize)
+
+
+def test_a_malformed_row_after_many_chunks_is_an_error(tmp_path: Path, table: FoodTable) -> None:
+    text = "date,food,amount\n" + "2026-11-01,natto,30 g\n" * 50 + "2026-11-01,natto,30 g,x\n"
+    with pytest.raises(ReportFileError, match="not a valid CSV"):
+        report(write(tmp_path, text), table, chunksize=3)
 
 
 def test_missing_file(tmp_path: Path, table: FoodTable) -> None:
