@@ -29,9 +29,10 @@ def _mark_header(marks: list[tuple[int, str]], offset: int) -> str:
 
 
 def bar_lines(
-    rows: Sequence[tuple[str, float | None]], target: Target, width: int = 80
+    rows: Sequence[tuple[str, float | None]], target: Target | None, width: int = 80
 ) -> list[str]:
-    """A horizontal bar per (label, mcg), with the target's minimum and maximum drawn across.
+    """A horizontal bar per (label, mcg), with the target's minimum and maximum drawn across
+    (no marks with no ``target``: K1 has none).
 
     The scale runs to the largest value, at least the target's maximum and at most
     ``SCALE_CAP`` times it; a bar past the scale ends in ``▸``. A row without a value
@@ -44,15 +45,16 @@ def bar_lines(
     label_width = min(MAX_LABEL_WIDTH, max(len(label) for label, _ in rows))
     value_width = max(len(v) for v in values)
     bar_width = max(10, width - label_width - value_width - 3)  # "label │bars value"
-    largest = max([target.max_mcg, *(v for _, v in rows if v is not None)])
-    scale = min(largest, SCALE_CAP * target.max_mcg) if target.max_mcg > 0 else largest
+    top = 0.0 if target is None else target.max_mcg
+    largest = max([top, *(v for _, v in rows if v is not None)])
+    scale = min(largest, SCALE_CAP * top) if top > 0 else largest
     scale = scale or 1.0
 
     def column(mcg: float) -> int:
         return min(bar_width - 1, int(mcg / scale * bar_width))
 
     marks: dict[int, str] = {}
-    for figure in (target.min_mcg, target.max_mcg):
+    for figure in () if target is None else (target.min_mcg, target.max_mcg):
         at = column(figure)
         marks[at] = f"{marks[at]}/{figure:g}" if at in marks else f"{figure:g}"
     lines = [_mark_header(sorted(marks.items()), label_width + 2) + " mcg"]

@@ -141,6 +141,7 @@ def _sort_value(row: CompareRow, key: CompareSort) -> float | None:
         CompareSort.mk7: intake.vitamin_k.mk7_mcg,
         CompareSort.other: intake.vitamin_k.other_mk_mcg,
         CompareSort.total: intake.vitamin_k.total_mcg,
+        CompareSort.k1: intake.vitamin_k.k1_mcg,
     }[key]
 
 

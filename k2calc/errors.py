@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
+
+
+class Hint(StrEnum):
+    """What the user can do next, for the CLI to say with its own flags and commands (the
+    library's messages name neither)."""
+
+    OTHER_LOG = "other log"  # use another file as the meal log
+    LOG_EXPORT = "log export"  # an export of the log may still read its good days
+    LOG_IDS = "log ids"  # the log's entries, listed with their ids
+    FOODS_FILE = "foods file"  # the file was given as the user's own food table
+    SKIP_ROWS = "skip rows"  # the rows that could not be used may be skipped instead
 
 
 class K2Error(Exception):
-    """Base of every error caused by the user's input or files (exit code 1)."""
+    """Base of every error caused by the user's input or files (exit code 1); ``hint``, if
+    any, says what to do next."""
+
+    def __init__(self, *args: object, hint: Hint | None = None) -> None:
+        super().__init__(*args)
+        self.hint = hint
 
 
 class ItemParseError(K2Error):

@@ -21,7 +21,7 @@ from typing import Any
 
 from k2calc import paths
 from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, read_bounded
-from k2calc.errors import FoodTableError
+from k2calc.errors import FoodTableError, Hint
 from k2calc.sort_keys import FoodSort
 from k2calc.vitamin import GRADES, VitaminK
 
@@ -339,7 +339,7 @@ class FoodTable:
 
 def sort_foods(foods: list[Food], key: FoodSort, query: str = "") -> list[Food]:
     """Sort by best match for ``query`` (its words in the name, named foods, shorter names),
-    by name, or by a form per 100 g from high to low with not measured last."""
+    by name, or by a form (or K1) per 100 g from high to low with not measured last."""
     if key is FoodSort.match:
         needles = set(words(normalize(query)))
         return sorted(
@@ -353,6 +353,8 @@ def sort_foods(foods: list[Food], key: FoodSort, query: str = "") -> list[Food]:
     def value(food: Food) -> float | None:
         if key is FoodSort.total:
             return food.per_100g.total_mcg
+        if key is FoodSort.k1:
+            return food.k1_mcg_per_100g
         return food.forms_mcg_per_100g[index[key]]
 
     return sorted(foods, key=lambda f: (value(f) is None, -(value(f) or 0.0), f.name))
@@ -539,7 +541,7 @@ def read_user_foods(path: Path) -> list[Food]:
         text = data.decode("utf-8-sig")
         return read_foods(io.StringIO(text, newline=""), str(path), str(path))
     except FileNotFoundError:
-        raise FoodTableError(f"{path}: no such file (given with --foods or K2CALC_FOODS)") from None
+        raise FoodTableError(f"{path}: no such file", hint=Hint.FOODS_FILE) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FoodTableError(f"{path}: cannot read: {exc}") from None
 

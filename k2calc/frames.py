@@ -159,20 +159,30 @@ def _csv_cell(text: str) -> str:
     return text
 
 
-def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
-    """A batch whose values repeat, written from its distinct value rows; False (nothing
-    written) when they do not repeat enough."""
+def _pieces(frame: pd.DataFrame) -> tuple[list[str], npt.NDArray[np.intp], pd.DataFrame] | None:
+    """A batch split for writing from its distinct value rows: the leading text columns, each
+    row's number among the distinct rows, and those rows (the rest of the columns); ``None``
+    when the values do not repeat enough to pay."""
     leading = leading_text(frame)
     rest = [str(k) for k in frame.columns if k not in leading]
     if not leading or not rest:
-        return False
+        return None
     found = distinct_rows(frame, rest)
     if found is None:
-        return False
+        return None
     codes, firsts = found
-    distinct = frame[rest].iloc[firsts].reset_index(drop=True)
-    if len(distinct) >= FAST_ROWS:
-        names = {k: '"' + k.replace('"', '""') + '"' for k in rest}
+    return leading, codes, frame[rest].iloc[firsts].reset_index(drop=True)
+
+
+def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
+    """A batch whose values repeat, written from its distinct value rows; False (nothing
+    written) when they do not repeat enough."""
+    pieces = _pieces(frame)
+    if pieces is None:
+        return False
+    leading, codes, distinct = pieces
+    if len(distinct) >= FAST_ROWS:  # many distinct rows: DuckDB's text, as for a whole batch
+        names = {str(k): '"' + str(k).replace('"', '""') + '"' for k in distinct.columns}
         texts = set(_text_columns(distinct))
         columns = [
             f"nullif({n}::VARCHAR, '') AS {n}" if k in texts else n for k, n in names.items()
@@ -183,7 +193,7 @@ def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
         _csv_by_pandas(distinct, out)
         written = out.getvalue()
     tails = written.split("\n")[:-1]
-    if len(tails) != len(firsts):  # a value cell with a line break: never in a report
+    if len(tails) != len(distinct):  # a value cell with a line break: never in a report
         return False
     text = _assemble(
         frame, leading, lambda _, t: _csv_cell(t or "") + ",", codes, [t + "\n" for t in tails]
@@ -289,15 +299,10 @@ def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: Tex
 def _json_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     """``_csv_by_pieces`` for JSON: a batch's objects, one a line, from its distinct value
     rows; False (nothing written) when they do not repeat enough."""
-    leading = leading_text(frame)
-    rest = [str(k) for k in frame.columns if k not in leading]
-    if not leading or not rest:
+    pieces = _pieces(frame)
+    if pieces is None:
         return False
-    found = distinct_rows(frame, rest)
-    if found is None:
-        return False
-    codes, firsts = found
-    distinct = frame[rest].iloc[firsts].reset_index(drop=True)
+    leading, codes, distinct = pieces
     encoded = distinct.to_json(
         orient="records", lines=True, force_ascii=False, double_precision=PLACES
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from k2calc.errors import ItemParseError
 from k2calc.foods import Food, FoodTable
 from k2calc.parse import Portion, resolve_all
+from k2calc.record import Record
 from k2calc.target import Target
 from k2calc.vitamin import GRADES, KEYS, Coverage, VitaminK
 
@@ -24,18 +25,15 @@ NO_GRADE = -1  # ``confidence_rank`` of a food without a grade (GRADES.index oth
 
 
 @dataclass(frozen=True)
-class Intake:
+class Intake(Record):
     """Vitamin K in one portion of food."""
+
+    SHOWN = ("input", "food", "grams", "vitamin_k")
 
     input: str
     food: str
     grams: float
     vitamin_k: VitaminK
-
-    def as_dict(self) -> dict[str, Any]:
-        """The machine-readable shape (keys end in their unit; ``null`` = not measured)."""
-        item = {key: getattr(self, key) for key in ("input", "food", "grams")}
-        return {**item, **self.vitamin_k.as_dict()}
 
 
 def portion_intake(portion: Portion) -> Intake:

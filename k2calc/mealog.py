@@ -32,10 +32,11 @@ from k2calc.csvcells import restore
 from k2calc.dates import parse_iso
 from k2calc.days import DayIntake, day_from_total
 from k2calc.diary import Plan
-from k2calc.errors import K2Error, bad_rows_listing
+from k2calc.errors import Hint, K2Error, bad_rows_listing
 from k2calc.foods import FoodTable
 from k2calc.intake import Intake, Total, portion_intake
 from k2calc.parse import Portion, resolve
+from k2calc.record import Record
 from k2calc.target import Target
 from k2calc.vitamin import VitaminK
 
@@ -111,8 +112,11 @@ class NewEntry:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """A logged entry and the values it was logged with."""
+class Entry(Record):
+    """A logged entry and the values it was logged with; its machine-readable shape (in
+    ``log show``) leaves out the amount, unit and food origin."""
+
+    SHOWN = ("id", "date", "meal", "intake", "note", "k2calc_version", "logged_at")
 
     id: int
     date: str
@@ -124,12 +128,6 @@ class Entry:
     food_origin: str
     k2calc_version: str
     logged_at: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """The machine-readable shape of an entry in ``log show``."""
-        where = {key: getattr(self, key) for key in ("id", "date", "meal")}
-        kept = {key: getattr(self, key) for key in ("note", "k2calc_version", "logged_at")}
-        return {**where, **self.intake.as_dict(), **kept}
 
     def export_row(self) -> dict[str, str]:
         """The entry as ``k2calc report`` reads it: date, meal, food, amount (and note)."""
@@ -186,8 +184,8 @@ def normalize_meal(meal: str | None) -> str:
 
 def _not_a_log(path: Path, why: str) -> MealLogError:
     return MealLogError(
-        f"{path} is not a k2calc log database ({why}); it was left untouched. "
-        "Give another file with --db or K2CALC_DB"
+        f"{path} is not a k2calc log database ({why}); it was left untouched",
+        hint=Hint.OTHER_LOG,
     )
 
 
@@ -323,7 +321,8 @@ def _begin_write(conn: sqlite3.Connection, path: Path) -> None:
         _rollback(conn)
         raise MealLogError(
             f"{path}: the log database is damaged ({verdict}); nothing was written and it was "
-            "left untouched. Keep a copy; k2calc log export may still read the good days"
+            "left untouched. Keep a copy",
+            hint=Hint.LOG_EXPORT,
         )
 
 
@@ -349,7 +348,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 def _sqlite_error(path: Path, exc: sqlite3.Error) -> MealLogError:
     text = str(exc)
     if "readonly" in text or "read-only" in text:
-        return MealLogError(f"cannot write {path}: it is read-only; give a writable file with --db")
+        return MealLogError(f"cannot write {path}: it is read-only", hint=Hint.OTHER_LOG)
     if "locked" in text or "busy" in text:
         return MealLogError(
             f"{path} stayed locked by another k2calc for {BUSY_TIMEOUT_S:g} s; try again"
@@ -386,7 +385,7 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
     """
     real = _real_path(path)
     if real.is_dir():
-        raise MealLogError(f"{path} is a folder; the log must be a file (give one with --db)")
+        raise MealLogError(f"{path} is a folder, not a log file", hint=Hint.OTHER_LOG)
     existing = _verify_file(real, path)
     created = False
     if not existing:
@@ -425,7 +424,9 @@ def _entry(row: sqlite3.Row | tuple[Any, ...]) -> Entry:
      low, high, partial, confidence, k1, note, origin, version, logged_at) = row  # fmt: skip
     measured = total_mcg is not None and (unsplit, mk4, mk7, other) != (None, None, None, None)
     low, high = (low, high) if measured else (None, None)
-    vitamin_k = VitaminK(mk4, mk7, other, unsplit, low, high, bool(partial), k1, confidence)
+    vitamin_k = VitaminK(
+        mk4, mk7, other, unsplit, low, high, bool(partial), k1_mcg=k1, confidence=confidence
+    )
     intake = Intake(input_, food, grams, vitamin_k)
     return Entry(id_, date, meal, intake, amount, unit, note, origin, version, logged_at)
 
@@ -496,8 +497,8 @@ def remove_entries(path: Path, ids: Sequence[int]) -> list[Entry]:
     too_big = [i for i in wanted if not 0 <= i < 2**63]  # SQLite's ids are 64-bit (D6)
     if too_big:
         raise MealLogError(
-            f"no entry with id {', '.join(map(str, too_big))}; nothing was removed "
-            "(see k2calc log show)"
+            f"no entry with id {', '.join(map(str, too_big))}; nothing was removed",
+            hint=Hint.LOG_IDS,
         )
     if not path.exists():
         raise MealLogError(f"no entry with id {', '.join(map(str, wanted))}: the log is empty")
@@ -512,8 +513,8 @@ def remove_entries(path: Path, ids: Sequence[int]) -> list[Entry]:
             missing = sorted(set(wanted) - {row[0] for row in rows})
             if missing:
                 raise MealLogError(
-                    f"no entry with id {', '.join(map(str, missing))}; nothing was removed "
-                    "(see k2calc log show)"
+                    f"no entry with id {', '.join(map(str, missing))}; nothing was removed",
+                    hint=Hint.LOG_IDS,
                 )
             conn.execute(f"DELETE FROM entries WHERE id IN ({marks})", wanted)
             conn.execute("COMMIT")

@@ -95,6 +95,8 @@ class Column:
     numeric: bool = False  # right-aligned and never split across lines
     footer: str = ""
     drop: int = 0  # 0: always shown; on a narrow terminal the highest goes first
+    style: str = ""  # a rich style for the whole column, e.g. to set K1 apart from K2
+    fold: bool = True  # text may fold across lines (False: like numbers, never split)
 
 
 @dataclass(frozen=True)
@@ -168,13 +170,16 @@ def _rich_table(grid: Grid, cells: Sequence[Sequence[Any]], shown: Sequence[int]
     for i in shown:
         column = grid.columns[i]
         width = _widest([column.header, column.footer, *(row[i] for row in cells)])
+        whole = column.numeric or not column.fold
         table.add_column(
             column.header,
             footer=column.footer,
             justify="right" if column.numeric else "left",
-            no_wrap=column.numeric,
+            no_wrap=whole,
             overflow="fold",
-            min_width=width if column.numeric else min(width, TEXT_MIN_WIDTH),
+            min_width=width if whole else min(width, TEXT_MIN_WIDTH),
+            style=column.style or None,
+            header_style=column.style or None,
         )
     previous = None
     for row, drawn in zip(grid.rows, cells, strict=True):

@@ -32,7 +32,7 @@ from k2calc.csvcells import neutralise, restore
 from k2calc.dates import iso_problem, parse_date
 from k2calc.days import SUMMARY_FIGURES, WEEK_KEYS, summary_columns, week_columns
 from k2calc.diary import Plan
-from k2calc.errors import LISTED_BAD_ROWS, K2Error, bad_rows_listing
+from k2calc.errors import LISTED_BAD_ROWS, Hint, K2Error, bad_rows_listing
 from k2calc.foods import Food, FoodTable
 from k2calc.frames import as_records, distinct_rows, prefetched
 from k2calc.intake import INTAKE_KEYS, NO_GRADE, intake_columns, per_100g_columns
@@ -98,11 +98,8 @@ class BadRowsError(K2Error):
 
     def __init__(self, label: str, skipped: pd.DataFrame) -> None:
         self.skipped = skipped
-        heading = (
-            f"{label}: {plural(len(skipped), 'row')} could not be used "
-            "(fix them, or give --skip-invalid to report the rest):"
-        )
-        super().__init__(bad_rows_text(skipped, heading))
+        heading = f"{label}: {plural(len(skipped), 'row')} could not be used:"
+        super().__init__(bad_rows_text(skipped, heading), hint=Hint.SKIP_ROWS)
 
 
 def date_reason(text: str) -> str | None:

@@ -14,6 +14,7 @@ class FoodSort(StrEnum):
     mk7 = "mk7"
     other = "other"
     total = "total"
+    k1 = "k1"
 
 
 class CompareSort(StrEnum):
@@ -25,4 +26,5 @@ class CompareSort(StrEnum):
     mk7 = "mk7"
     other = "other"
     total = "total"
+    k1 = "k1"
     to_min = "to_min"

@@ -27,6 +27,12 @@ LEGEND = (
     f"{NOT_MEASURED} not measured · {NOT_SPLIT} not split by form · {PARTIAL_MARK} lower bound"
     f" · {LOW_MARK} low-confidence source"
 )
+K1_NOTE = "K1 phylloquinone (greens, oils): own column, never in the K2 total or target"
+K1_STYLE = "cyan"
+WARFARIN_LINE = (
+    "On warfarin, INR follows K1 most. These figures count only what was measured\n"
+    "in the foods logged: take them to your clinician before changing your diet."
+)
 LOWER_BOUND_NOTE = (
     f"{PARTIAL_MARK} Some K2 forms were not measured for these foods: the total is a lower bound."
 )
@@ -69,12 +75,40 @@ def total_cell(amount: VitaminK) -> str:
     return mcg(amount.total_mcg) + marks
 
 
+def k1_cell(amount: VitaminK) -> str:
+    """The K1 cell: the figure (``*`` when some item's K1 was not measured) or ``—``."""
+    return mcg(amount.k1_mcg) + (PARTIAL_MARK if amount.k1_partial else "")
+
+
+def percent(value: float | None) -> str:
+    """A share as a whole percentage; ``—`` for none."""
+    return NOT_MEASURED if value is None else f"{value * 100:.0f}%"
+
+
 def band_cell(amount: VitaminK, places: int = 1) -> str:
     """The low–high band, or an empty string when there is no spread."""
     low, high = amount.low_mcg, amount.high_mcg
     if low is None or high is None or math.isclose(low, high):
         return ""
     return f"{low:,.{places}f}–{high:,.{places}f}"
+
+
+def amount_column(
+    of: Callable[[Any], VitaminK | None],
+    footer: VitaminK | None,
+    header: str,
+    draw: Callable[[VitaminK], str],
+    drop: int = 0,
+    style: str = "",
+) -> Column:
+    """A numeric column drawing each row's amount (``of``; ``None``: an empty cell)."""
+
+    def drawn(row: Any) -> str:
+        amount = of(row)
+        return "" if amount is None else draw(amount)
+
+    below = "" if footer is None else draw(footer)
+    return Column(header, drawn, numeric=True, footer=below, drop=drop, style=style)
 
 
 def k2_columns(
@@ -85,22 +119,21 @@ def k2_columns(
     A row with no K2 (``of`` gives ``None``) has empty cells.
     """
 
-    def column(header: str, draw: Callable[[VitaminK], str], drop: int = 0) -> Column:
-        def drawn(row: Any) -> str:
-            amount = of(row)
-            return "" if amount is None else draw(amount)
-
-        below = "" if footer is None else draw(footer)
-        return Column(header, drawn, numeric=True, footer=below, drop=drop)
-
     def form(key: str) -> Callable[[VitaminK], str]:
         return lambda amount: form_cell(amount, key)
 
-    columns = [column(header, form(key), drop) for header, key, drop in FORM_HEADERS]
-    columns.append(column("Total", total_cell))
+    columns = [
+        amount_column(of, footer, header, form(key), drop) for header, key, drop in FORM_HEADERS
+    ]
+    columns.append(amount_column(of, footer, "Total", total_cell))
     if band:
-        columns.append(column("Range", band_cell, drop=5))
+        columns.append(amount_column(of, footer, "Range", band_cell, drop=5))
     return columns
+
+
+def k1_column(of: Callable[[Any], VitaminK | None], footer: VitaminK | None = None) -> Column:
+    """The K1 column, in its own colour after the K2 ones: never part of any K2 figure."""
+    return amount_column(of, footer, "K1", k1_cell, drop=1, style=K1_STYLE)
 
 
 def status_text(status: str) -> Text:
@@ -111,10 +144,10 @@ def status_text(status: str) -> Text:
 
 
 def legend() -> Text:
-    """The one-line legend of the table marks."""
+    """The legend of the table marks, and what the K1 column is."""
     from rich.text import Text
 
-    return Text(LEGEND, style="dim")
+    return Text(f"{LEGEND}\n{K1_NOTE}", style="dim")
 
 
 def target_line(result: Total) -> Text:
@@ -151,6 +184,7 @@ def item_columns(result: Total) -> list[Column]:
             drop=1,
         ),
         *k2_columns(lambda i: i.vitamin_k, result.vitamin_k),
+        k1_column(lambda i: i.vitamin_k, result.vitamin_k),
     ]
 
 
@@ -175,6 +209,7 @@ def foods_view(foods: Sequence[Food], title: str) -> View:
         Column("Food", lambda f: f.name),
         Column("Category", lambda f: f.category, drop=4),
         *k2_columns(lambda f: f.per_100g),
+        k1_column(lambda f: f.per_100g),
     ]
     blocks: list[Any] = [Grid(columns, foods, f"{title} (mcg per 100 g)"), legend()]
     if any(f.partial for f in foods):

@@ -9,7 +9,16 @@ from k2calc.chart import bar_lines
 from k2calc.compare import SUGGESTION_KEYS, Advice, CompareRow, Reach
 from k2calc.output import Column, Grid, View, text_width
 from k2calc.target import ABOVE, WITHIN, Target
-from k2calc.views import PARTIAL_MARK, grams_text, k2_columns, legend, mcg, target_line
+from k2calc.views import (
+    PARTIAL_MARK,
+    grams_text,
+    k1_column,
+    k2_columns,
+    legend,
+    mcg,
+    target_line,
+)
+from k2calc.vitamin import VitaminK
 
 NEVER = "never"
 UPPER_BOUND = "≤ "
@@ -38,6 +47,11 @@ def reach_columns(target: Target, reaches: Any, partial: Any) -> list[Column]:
     return columns
 
 
+def intake_amount(row: CompareRow) -> VitaminK | None:
+    """A row's vitamin K, ``None`` where its amount could not be weighed."""
+    return None if row.intake is None else row.intake.vitamin_k
+
+
 def compare_view(rows: Sequence[CompareRow], target: Target) -> View:
     """``compare``: K2 by form, the amounts that reach the target, the bar picture."""
     amount = rows[0].amount if rows else ""
@@ -50,7 +64,8 @@ def compare_view(rows: Sequence[CompareRow], target: Target) -> View:
             numeric=True,
             drop=1,
         ),
-        *k2_columns(lambda r: None if r.intake is None else r.intake.vitamin_k, band=False),
+        *k2_columns(intake_amount, band=False),
+        k1_column(intake_amount),
     ]
     reach = [
         Column("Food", lambda r: r.food.name),

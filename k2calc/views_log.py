@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from k2calc.chart import bar_lines
 from k2calc.dates import date_range
+from k2calc.days import weekly_means
 from k2calc.intake import Total
 from k2calc.mealog import TABLE_VALUES_LOGGED, Entry, LoggedDay
 from k2calc.output import Column, Grid, View, text_width
 from k2calc.target import Target
 from k2calc.views import (
+    K1_STYLE,
+    NOT_MEASURED,
+    WARFARIN_LINE,
     band_cell,
     grams_text,
+    k1_column,
     k2_columns,
     legend,
+    mcg,
+    percent,
     status_text,
     target_line,
     total_cell,
 )
+from k2calc.vitamin import Vitamin, VitaminK
 
 if TYPE_CHECKING:
     from k2calc.days import Summary
@@ -122,6 +130,8 @@ def day_view(logged: LoggedDay) -> View:
     def pick(meal: Any, entry: Any) -> Any:
         return lambda row: meal(row[1]) if row[0] == "meal" else entry(row[1])
 
+    amount = pick(lambda m: m[1].vitamin_k, lambda e: e.intake.vitamin_k)
+
     columns = [
         Column("ID", pick(lambda m: "", lambda e: str(e.id)), numeric=True),
         Column("Item", pick(lambda m: m[0], lambda e: "  " + e.intake.input), footer="Day total"),
@@ -129,11 +139,8 @@ def day_view(logged: LoggedDay) -> View:
         Column(
             "Grams", pick(lambda m: "", lambda e: grams_text(e.intake.grams)), numeric=True, drop=1
         ),
-        *k2_columns(
-            pick(lambda m: m[1].vitamin_k, lambda e: e.intake.vitamin_k),
-            total.vitamin_k,
-            band=False,
-        ),
+        *k2_columns(amount, total.vitamin_k, band=False),
+        k1_column(amount, total.vitamin_k),
     ]
     grid = Grid(
         columns,
@@ -160,9 +167,11 @@ def range_view(
     target: Target,
     span: tuple[str, str],
     today: str,
+    vitamin: Vitamin = Vitamin.k2,
 ) -> View:
     """A range of days: one row a day (days with nothing logged shown as such, never as 0),
-    the bar chart of the logged days, and their summary; ``today`` is marked in progress."""
+    the bar chart of the logged days (K2 against the target, or K1), their summary with the
+    steadiness of K2 and K1 apart, and weekly means; ``today`` is marked in progress."""
     first, last = span
     logged = {d.day.date: d for d in days}
     dates = [
@@ -175,7 +184,9 @@ def range_view(
         else {"date": d, "status": NOT_LOGGED, "entries": 0}
         for d in dates
     ]
+    weeks = weekly_means([d.day for d in days])
     document = _days_document(days, target, summary)
+    document["weeks"] = weeks
     document["not_logged"] = not_logged
     document["in_progress"] = today if today in dates else None
     title = f"{first} to {last}"
@@ -187,31 +198,40 @@ def range_view(
             return NOT_LOGGED
         return status_text(logged[date].day.status)
 
+    def day_amount(date: str) -> VitaminK | None:
+        return logged[date].day.vitamin_k if date in logged else None
+
+    def measured(date: str) -> str:
+        if date not in logged:
+            return ""
+        coverage = logged[date].day.coverage
+        return f"{percent(coverage.k2_coverage)[:-1]}/{percent(coverage.k1_coverage)}"
+
     columns = [
-        Column("Date", lambda d: d + (" (today)" if d == today else "")),
-        *k2_columns(lambda d: logged[d].day.vitamin_k if d in logged else None),
-        Column("Status", status),
+        Column("Date", lambda d: d + (" (today)" if d == today else ""), fold=False),
+        *k2_columns(day_amount),
+        Column("Status", status, fold=False),
+        k1_column(day_amount),
+        Column("Measured\nK2/K1", measured, numeric=True, drop=3),
         Column(
             "Entries",
             lambda d: str(len(logged[d].entries)) if d in logged else "",
             numeric=True,
-            drop=1,
+            drop=7,
         ),
     ]
     # A long range lists the days logged only; the line below says how many were not.
     rows = dates if len(dates) <= LISTED_DAYS else [d for d in dates if d in logged]
-    chart = bar_lines(
-        [(d.day.date, d.day.vitamin_k.lower_bound_mcg) for d in days],
-        target,
-        min(text_width(), CHART_WIDTH),
-    )
     blocks: list[Any] = [
-        Grid(columns, rows, f"Vitamin K2 by day, {title} (mcg)"),
-        f"\nTotal K2 a day against the target {target.min_mcg:g}–{target.max_mcg:g} mcg:",
-        *chart,
+        Grid(columns, rows, f"Vitamin K by day, {title} (mcg)"),
+        *_chart(days, target, vitamin),
         "",
         *summary_lines(summary, target),
+        steadiness_grid(summary),
+        STEADINESS_NOTE,
     ]
+    if len(weeks) > 1:
+        blocks.append(weeks_grid(weeks))
     if not_logged:
         blocks.append(
             f"{len(not_logged)} day(s) with nothing logged are left out of these figures, never "
@@ -219,21 +239,75 @@ def range_view(
         )
     if today in logged:
         blocks.append(f"Today ({today}) is still in progress: its total may grow.")
-    blocks += [_values_line([e for d in days for e in d.entries]), legend()]
+    blocks += [WARFARIN_LINE, _values_line([e for d in days for e in d.entries]), legend()]
     return View(document, records, blocks)
 
 
+def _chart(days: Sequence[LoggedDay], target: Target, vitamin: Vitamin) -> list[str]:
+    """The bar chart of K2 a day against the target, or of K1 a day (no target)."""
+    width = min(text_width(), CHART_WIDTH)
+    if vitamin is Vitamin.k1:
+        bars = [(d.day.date, d.day.vitamin_k.k1_mcg) for d in days]
+        return ["\nK1 (phylloquinone) a day, not K2; no target:", *bar_lines(bars, None, width)]
+    bars = [(d.day.date, d.day.vitamin_k.lower_bound_mcg) for d in days]
+    heading = f"\nTotal K2 a day against the target {target.min_mcg:g}–{target.max_mcg:g} mcg:"
+    return [heading, *bar_lines(bars, target, width)]
+
+
 def summary_lines(summary: Summary, target: Target) -> list[str]:
-    """The summary of a range as a few lines of text."""
-    cv = "n/a (needs 2 days)" if summary.cv is None else f"{summary.cv * 100:.1f}%"
+    """Where the days' K2 fell against the target, as two lines of text."""
     return [
-        f"Days logged: {summary.days}   mean {summary.mean_mcg:,.1f}   "
+        f"Days logged: {summary.days}   K2 mean {summary.mean_mcg:,.1f}   "
         f"median {summary.median_mcg:,.1f}   min {summary.min_mcg:,.1f}   "
         f"max {summary.max_mcg:,.1f} mcg",
         f"Below {target.min_mcg:g}: {summary.days_below}   within: {summary.days_within}   "
         f"above {target.max_mcg:g}: {summary.days_above}",
-        f"Day-to-day variation (CV): {cv}; steadiness matters on warfarin",
     ]
+
+
+STEADINESS_NOTE = (
+    "CV: SD / mean, day to day. Largest change: between two consecutive days logged.\n"
+    "Measured: the share of items whose K2 / K1 a source measured. What was not\n"
+    "measured counts as 0: the lower the share, the more each figure is a floor."
+)
+
+
+def steadiness_grid(summary: Summary) -> Grid:
+    """Mean, SD, CV, the largest day-to-day change and the measured share: K2, then K1."""
+
+    def figure(key: str, cv: bool = False) -> Callable[[str], str]:
+        def cell(prefix: str) -> str:
+            value = getattr(summary, prefix + key)
+            if cv:
+                return NOT_MEASURED if value is None else f"{value * 100:.1f}%"
+            return mcg(value)
+
+        return cell
+
+    columns = [
+        Column("", lambda prefix: "K1 (not K2)" if prefix else "K2"),
+        Column("Mean", figure("mean_mcg"), numeric=True),
+        Column("SD", figure("sd_mcg"), numeric=True),
+        Column("CV", figure("cv", cv=True), numeric=True),
+        Column("Largest change", figure("max_change_mcg"), numeric=True),
+        Column(
+            "Measured",
+            lambda prefix: percent(summary.k1_coverage if prefix else summary.k2_coverage),
+            numeric=True,
+        ),
+    ]
+    return Grid(columns, ["", "k1_"], f"Steadiness over the {summary.days} days logged (mcg a day)")
+
+
+def weeks_grid(weeks: Sequence[dict[str, Any]]) -> Grid:
+    """Weekly means of K2 and K1 over the days logged in each week."""
+    columns = [
+        Column("Week of", lambda w: w["week_start"]),
+        Column("Days logged", lambda w: str(w["days"]), numeric=True),
+        Column("K2 mean", lambda w: mcg(w["mean_mcg"]), numeric=True),
+        Column("K1 mean", lambda w: mcg(w["k1_mean_mcg"]), numeric=True, style=K1_STYLE),
+    ]
+    return Grid(columns, weeks, "Weekly means (Monday to Sunday, days logged only; mcg a day)")
 
 
 def imported_view(added: Sequence[Entry], where: str) -> View:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from k2calc import views
 from k2calc.bounds import shown
 from k2calc.output import Column, Grid
 from k2calc.report import plural
@@ -18,10 +19,8 @@ from k2calc.views import (
     NOT_SPLIT,
     PARTIAL_MARK,
     STATUS_STYLE,
-    k2_columns,
-    legend,
     mcg,
-    status_text,
+    percent,
 )
 from k2calc.vitamin import VitaminK
 
@@ -32,14 +31,10 @@ if TYPE_CHECKING:
     from k2calc.report import Report
 
 LABELS = {"date": "Date", "subject": "Subject", "meal": "Meal"}
-K1_NOTE = "K1 (phylloquinone): beside K2, never added in · Measured K2/K1: share of items"
+MEASURED_NOTE = "Measured K2/K1: the share of items whose K2 / K1 a source measured"
 STEADINESS_NOTE = (
-    "CV: day-to-day coefficient of variation (SD / mean) · Max Δ: largest day-to-day change,\n"
-    "between consecutive calendar days both logged · Not logged: days left out, never 0"
-)
-MEASURED_ONLY_NOTE = (
-    "These figures count what was measured only; on warfarin, any change belongs with the "
-    "clinician."
+    "CV: day-to-day coefficient of variation (SD / mean) · Max Δ: the largest change\n"
+    "between two consecutive days logged · Not logged: days left out, never counted as 0"
 )
 IN_PROGRESS_NOTE = "In progress: the subject's last day is today; its total may grow."
 
@@ -56,7 +51,8 @@ def fitting(columns: Sequence[Column], rows: Sequence[Any]) -> list[Column]:
     need = []
     for column in columns:
         widest = max(len(column.header), *(len(str(column.cell(r))) for r in rows))
-        need.append(widest if column.numeric else min(widest, TEXT_MIN_WIDTH))
+        whole = column.numeric or not column.fold  # as output lays it out
+        need.append(widest if whole else min(widest, TEXT_MIN_WIDTH))
     kept = list(range(len(columns)))
     width = text_width()
     while sum(need[i] + 3 for i in kept) + 1 > width and any(columns[i].drop for i in kept):
@@ -82,18 +78,6 @@ def _key_cell(key: str, draw: Callable[[Any], str] = str) -> Callable[[dict[str,
     return lambda row: draw(row[key])
 
 
-def k1_cell(row: dict[str, Any]) -> str:
-    """K1 with the lower-bound mark when some item's K1 was not measured; ``—`` when none was."""
-    if row["k1_mcg"] is None:
-        return NOT_MEASURED
-    return mcg(row["k1_mcg"]) + (PARTIAL_MARK if row["k1_partial"] else "")
-
-
-def percent(value: float | None) -> str:
-    """A share as a whole percentage, ``—`` when there is none."""
-    return NOT_MEASURED if value is None else f"{value:.0%}"
-
-
 def coverage_cell(row: dict[str, Any]) -> str:
     """``60%/80%``: the shares of the row's items with K2 and with K1 measured."""
     return f"{percent(row['k2_coverage'])}/{percent(row['k1_coverage'])}"
@@ -104,10 +88,13 @@ def day_columns(result: Report) -> list[Column]:
     the coverage apart from them (the coverage goes first on a narrow terminal)."""
     keys = [k for k in result.day_keys if k in LABELS]
     return [
-        *(Column(LABELS[k], _key_cell(k, lambda v: shown(str(v), 200))) for k in keys),
-        *k2_columns(row_amount),
-        Column("Status", lambda r: status_text(r["status"])),
-        Column("K1", k1_cell, numeric=True),
+        *(
+            Column(LABELS[k], _key_cell(k, lambda v: shown(str(v), 200)), fold=k != "subject")
+            for k in keys
+        ),
+        *views.k2_columns(row_amount),
+        Column("Status", lambda r: views.status_text(r["status"]), fold=False),
+        views.k1_column(row_amount),
         Column("Measured K2/K1", coverage_cell, numeric=True, drop=7),
     ]
 
@@ -120,8 +107,8 @@ def days_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
         Grid(fitting(day_columns(result), rows), rows, "Vitamin K2 by day (mcg), K1 beside it"),
         f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: "
         + " · ".join(f"{plural(counts[s], 'day')} {s}" for s in STATUS_STYLE),
-        K1_NOTE,
-        legend(),
+        MEASURED_NOTE,
+        views.legend(),
     ]
 
 
@@ -194,9 +181,9 @@ def summary_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
             "Vitamin K per subject (mcg a day)",
         ),
         f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day of K2",
-        K1_NOTE,
+        MEASURED_NOTE,
         *STEADINESS_NOTE.splitlines(),
-        MEASURED_ONLY_NOTE,
+        *views.WARFARIN_LINE.splitlines(),
     ]
     if in_progress:
         blocks.append(IN_PROGRESS_NOTE)
@@ -323,10 +310,10 @@ def _range_cells(frame: pd.DataFrame) -> Cells:
 
 
 def _k1_cells(frame: pd.DataFrame) -> Cells:
-    """``k1_cell``."""
+    """``views.k1_cell``."""
     marks = _flag_cells(_flags(frame, "k1_partial"), PARTIAL_MARK)
     figures = mcg_cells(_floats(frame, "k1_mcg"))
-    return joined(figures, marks, lambda text, mark: text if text == NOT_MEASURED else text + mark)
+    return joined(figures, marks, lambda text, mark: text + mark)
 
 
 def _coverage_cells(frame: pd.DataFrame) -> Cells:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
+from enum import StrEnum
 from typing import Any
 
 # The machine-readable keys, in output order; a suffix such as "_per_100g" follows "_mcg".
@@ -26,6 +27,15 @@ KEYS = (
     "k1_mcg",
     "k1_partial",
 )
+
+
+class Vitamin(StrEnum):
+    """The two vitamins K: K2 (menaquinones, the target's) and K1 (phylloquinone)."""
+
+    k2 = "k2"
+    k1 = "k1"
+
+
 GRADES = ("high", "medium", "low")  # best first: a sum is as sure as its least sure part
 
 

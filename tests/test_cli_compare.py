@@ -94,7 +94,7 @@ def test_compare_amount_and_sort(k2: Invoke) -> None:
 def test_compare_amount_a_food_cannot_take(k2: Invoke) -> None:
     run = k2("compare", "natto", "gouda", "--amount", "1 cup")
     assert run.exit_code == 0, run.stderr
-    assert "'cup' needs a density for" in run.stdout  # in gouda's row
+    assert "'cup' needs a density" in run.stdout  # in gouda's row
     assert "1,643.2" in run.stdout  # natto: 939 × 175 / 100
     rows = k2("compare", "natto", "gouda", "--amount", "1 cup", "-f", "json").json()
     assert rows[1]["total_mcg"] is None and "density" in rows[1]["error"]

@@ -326,6 +326,17 @@ def test_every_column_of_its_own_name(k2: Invoke, tmp_path: Path) -> None:
     )
 
 
+def test_match_takes_the_column_options_it_reads(k2: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    path.write_text("When,What,How much\n2026-11-16,natto,30 g\n", encoding="utf-8")
+    options = ["--date-column", "When", "--food-column", "What", "--amount-column", "How much"]
+    run = k2("match", str(path), *options, "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    assert [(r["input"], r["how"]) for r in run.json()] == [("natto", "exact")]
+    for unread in ("--subject-column", "--meal-column"):  # match reads neither
+        assert k2("match", str(path), unread, "x").exit_code == 2
+
+
 def test_log_import_refuses_people_and_takes_a_mapping(k2: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "mine.json"
     path.write_text(

@@ -387,8 +387,8 @@ def test_summary_steadiness_by_hand(
     monkeypatch.setenv("COLUMNS", "200")
     table = k2("report", str(path), "--summary").stdout
     assert "Max Δ" in table and "K1 mean" in table and "50%" in table
-    assert "between consecutive calendar days both logged" in table
-    assert "on warfarin, any change belongs with the clinician" in table
+    assert "between two consecutive days logged" in table
+    assert "take them to your clinician" in table
     assert "Weekly means" in table
 
 

@@ -131,6 +131,7 @@ def test_a_file_that_is_not_a_log_is_refused_and_kept(
     assert run.returncode == 1
     assert run.stderr.startswith(f"k2calc: error: {db} {NOT_A_LOG}")
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    assert run.stderr.endswith("; give another file with --db or K2CALC_DB\n")  # the CLI's hint
     assert db.read_bytes() == content
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.sqlite3"]
 

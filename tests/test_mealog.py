@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import sqlite3
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from k2calc import __version__, mealog
 from k2calc.dates import DateError, date_range, parse_date, parse_iso
 from k2calc.days import summarize
 from k2calc.diary import ColumnError, PersonColumnError
-from k2calc.foods import Food, FoodTable
+from k2calc.errors import FoodTableError, Hint, K2Error
+from k2calc.foods import Food, FoodTable, read_user_foods
 from k2calc.mealog import MealLogError, NewEntry
 from k2calc.parse import resolve
 from k2calc.paths import data_dir, default_log_path
@@ -192,10 +194,29 @@ def test_meals_grouped_in_day_order(db: Path, table: FoodTable) -> None:
     ]
 
 
+def test_library_errors_name_no_flag_but_carry_a_hint(tmp_path: Path) -> None:
+    """Issue 8: the CLI adds --db, --foods or a command to the message; the library does not."""
+    not_a_log = tmp_path / "notes.txt"
+    not_a_log.write_text("not a database\n", encoding="utf-8")
+    refused: list[tuple[K2Error, Hint]] = []
+    for path in (not_a_log, tmp_path):  # a file that is not a log, a folder
+        with pytest.raises(MealLogError) as bad_log:
+            mealog.all_entries(path)
+        refused.append((bad_log.value, Hint.OTHER_LOG))
+    with pytest.raises(FoodTableError) as no_foods:
+        read_user_foods(tmp_path / "missing.csv")
+    refused.append((no_foods.value, Hint.FOODS_FILE))
+    for error, hint in refused:
+        assert error.hint is hint
+        assert "--" not in str(error) and "K2CALC_" not in str(error), str(error)
+        assert not re.search(r"k2calc (log )?(show|export|rm|add|foods)\b", str(error)), error
+
+
 def test_remove_is_all_or_nothing_and_ids_are_not_reused(db: Path, table: FoodTable) -> None:
     mealog.add_entries(db, [new(table, "1 egg"), new(table, "2 eggs"), new(table, "3 eggs")])
-    with pytest.raises(MealLogError, match="no entry with id 9; nothing was removed"):
+    with pytest.raises(MealLogError, match="^no entry with id 9; nothing was removed$") as no:
         mealog.remove_entries(db, [1, 9])
+    assert no.value.hint is Hint.LOG_IDS  # the CLI names the command that lists the ids
     assert len(mealog.all_entries(db)) == 3
     removed = mealog.remove_entries(db, [3, 1, 3])
     assert [e.id for e in removed] == [1, 3]

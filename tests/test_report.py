@@ -12,7 +12,7 @@ import pytest
 
 from k2calc.days import DayIntake, summarize
 from k2calc.diary import ColumnError
-from k2calc.errors import LISTED_BAD_ROWS
+from k2calc.errors import LISTED_BAD_ROWS, Hint
 from k2calc.foods import FoodTable
 from k2calc.intake import total
 from k2calc.report import BadRowsError, Report, ReportFileError, report
@@ -300,6 +300,8 @@ def test_error_lists_first_rows_and_counts_the_rest(tmp_path: Path, table: FoodT
     assert f"line {LISTED_BAD_ROWS + 1}: 'nnato'" in message
     assert f"line {LISTED_BAD_ROWS + 2}:" not in message
     assert message.endswith("… and 5 more")
+    assert "--" not in message  # the library names no flag: the CLI adds --skip-invalid
+    assert caught.value.hint is Hint.SKIP_ROWS
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,16 @@ from typing import Annotated
 import typer
 
 from k2calc.cli.common import (
+    DEFAULT_LOOKUP,
+    DEFAULT_TARGET,
     EXIT_OUTSIDE_TARGET,
     CheckOpt,
     FoodsOpt,
     FormatOpt,
     ItemsCommand,
-    MaxOpt,
-    MinOpt,
-    StrictOpt,
+    LookupOpt,
+    TargetOpt,
+    items_argument,
     read_items,
     user_errors,
 )
@@ -22,7 +24,7 @@ from k2calc.errors import CategoryError, K2Error
 from k2calc.foods import load_table, sort_foods
 from k2calc.output import Format, emit
 from k2calc.sort_keys import FoodSort
-from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
+from k2calc.target import WITHIN
 
 TABLE_ROWS = 25  # a table of foods shows this many unless --limit says otherwise
 
@@ -31,18 +33,15 @@ TABLE_ROWS = 25  # a table of foods shows this many unless --limit says otherwis
 def total(
     items: Annotated[
         list[str],
-        typer.Argument(
-            metavar="ITEM...",
-            help="AMOUNT [UNIT] FOOD, e.g. '30 g natto', '2 eggs', '1/2 cup sauerkraut', "
-            "'100 mcg mk-7'. A lone - reads items from stdin, one a line.",
+        items_argument(
+            "AMOUNT [UNIT] FOOD, e.g. '30 g natto', '2 eggs', '1/2 cup sauerkraut', "
+            "'100 mcg mk-7'. A lone - reads items from stdin, one a line."
         ),
     ],
     fmt: FormatOpt = Format.table,
-    foods_file: FoodsOpt = None,
-    min_mcg: MinOpt = DEFAULT_MIN_MCG,
-    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    lookup: LookupOpt = DEFAULT_LOOKUP,
+    target: TargetOpt = DEFAULT_TARGET,
     check: CheckOpt = False,
-    strict: StrictOpt = False,
 ) -> None:
     """Total the K2 in the items given, by form, against the daily target.
 
@@ -60,8 +59,7 @@ def total(
     from k2calc.intake import total as compute_total
     from k2calc.views import total_view
 
-    target = Target(min_mcg, max_mcg)
-    result = compute_total(_items_or_export(items), load_table(foods_file), target, strict)
+    result = compute_total(_items_or_export(items), lookup.table(), target, lookup.strict)
     emit(total_view(result), fmt)
     if check and result.status != WITHIN:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
@@ -100,7 +98,8 @@ def foods(
         typer.Option(
             "--sort",
             "-s",
-            help="Best match first (named foods, short names), by name, or by a form (high first).",
+            help="Best match first (named foods, short names), by name, or by a K2 form, the K2 "
+            "total or K1 (high first).",
         ),
     ] = FoodSort.match,
     limit: Annotated[

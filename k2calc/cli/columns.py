@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from k2calc.bounds import safe_lines
+from k2calc.cli.common import Options
 from k2calc.errors import K2Error
 
 if TYPE_CHECKING:
@@ -38,16 +39,31 @@ AmountColumnOpt = Annotated[str | None, _column_option("amount", "Serving")]
 MealColumnOpt = Annotated[str | None, _column_option("meal", "Group")]
 
 
-def mapping_of(
-    subject: str | None,
-    date: str | None,
-    food: str | None,
-    amount: str | None,
-    meal: str | None,
+def diary_columns(
+    subject_column: SubjectColumnOpt = None,
+    date_column: DateColumnOpt = None,
+    food_column: FoodColumnOpt = None,
+    amount_column: AmountColumnOpt = None,
+    meal_column: MealColumnOpt = None,
 ) -> dict[str, str]:
     """The mapping the options give (canonical → the file's column)."""
-    given = {"subject": subject, "date": date, "food": food, "amount": amount, "meal": meal}
+    given = {
+        "subject": subject_column,
+        "date": date_column,
+        "food": food_column,
+        "amount": amount_column,
+        "meal": meal_column,
+    }
     return {k: v.strip() for k, v in given.items() if v is not None}
+
+
+# A diary's own column names, from the --*-column options (``None``: every column by its
+# own name, the library's default).
+DiaryColumnsOpt = Annotated[Mapping[str, str] | None, Options(diary_columns)]
+# The same without --subject-column and --meal-column, for a command that reads neither.
+AuditColumnsOpt = Annotated[
+    Mapping[str, str] | None, Options(diary_columns, omit=("subject_column", "meal_column"))
+]
 
 
 def announce(label: str) -> Callable[[Plan], None]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
@@ -16,8 +18,12 @@ from typer.exceptions import Abort
 
 from k2calc.bounds import MAX_INPUT_BYTES, read_bounded, safe_lines
 from k2calc.diary import MappingConflictError
-from k2calc.errors import AmbiguousFoodError, K2Error, TargetError, UnknownFoodError
+from k2calc.errors import AmbiguousFoodError, Hint, K2Error, TargetError, UnknownFoodError
 from k2calc.output import Format
+from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
+
+if TYPE_CHECKING:
+    from k2calc.foods import FoodTable
 
 # The exit-code contract, the same for every command (docs/cli.md; tests/test_exit_codes.py).
 EXIT_OK = 0
@@ -46,12 +52,6 @@ FoodsOpt = Annotated[
         dir_okay=False,
     ),
 ]
-MinOpt = Annotated[
-    float, typer.Option("--min", help="Lower end of the daily target in mcg (>= 0).")
-]
-MaxOpt = Annotated[
-    float, typer.Option("--max", help="Upper end of the daily target in mcg (>= --min).")
-]
 StrictOpt = Annotated[
     bool,
     typer.Option(
@@ -64,8 +64,96 @@ CheckOpt = Annotated[
     typer.Option("--check", help="Exit with status 3 when the total is outside the target."),
 ]
 
-P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class Options:
+    """Options declared once for every command that takes them, given to it as one value.
+
+    A command's parameter annotated ``Annotated[T, Options(build)]`` stands for ``build``'s
+    parameters (typer options): ``user_errors`` puts them in its place in the command's
+    signature and calls the command with what ``build`` makes of them. ``omit`` names
+    options a command does not offer; ``build`` gets their defaults.
+    """
+
+    def __init__(self, build: Callable[..., Any], omit: Sequence[str] = ()) -> None:
+        self.build = build
+        declared = inspect.signature(build, eval_str=True).parameters.values()
+        self.parameters = [p for p in declared if p.name not in omit]
+
+    def given(self, kwargs: dict[str, Any]) -> Any:
+        """``build``'s value for its options, taken out of a command's ``kwargs``."""
+        return self.build(**{p.name: kwargs.pop(p.name) for p in self.parameters})
+
+
+def _with_options(command: Callable[..., R]) -> Callable[..., R]:
+    """``command`` with each ``Options`` parameter replaced by the options it stands for."""
+    signature = inspect.signature(command, eval_str=True)
+    groups: dict[str, Options] = {}
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        metadata = getattr(parameter.annotation, "__metadata__", ())
+        group = next((m for m in metadata if isinstance(m, Options)), None)
+        if group is None:
+            parameters.append(parameter)
+        else:
+            groups[parameter.name] = group
+            parameters.extend(group.parameters)
+    if not groups:
+        return command
+
+    @functools.wraps(command)
+    def expanded(**kwargs: Any) -> R:
+        for name, group in groups.items():
+            kwargs[name] = group.given(kwargs)
+        return command(**kwargs)
+
+    expanded.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    expanded.__annotations__ = {p.name: p.annotation for p in parameters}
+    return expanded
+
+
+def target_options(
+    min_mcg: Annotated[
+        float, typer.Option("--min", help="Lower end of the daily target in mcg (>= 0).")
+    ] = DEFAULT_MIN_MCG,
+    max_mcg: Annotated[
+        float, typer.Option("--max", help="Upper end of the daily target in mcg (>= --min).")
+    ] = DEFAULT_MAX_MCG,
+) -> Target:
+    """The daily target that ``--min`` and ``--max`` give."""
+    return Target(min_mcg, max_mcg)
+
+
+# The daily target from --min and --max; a command's default for it is the target of their
+# defaults (which the options give when not used).
+DEFAULT_TARGET = Target()
+TargetOpt = Annotated[Target, Options(target_options)]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """How items find their foods: in the built-in table with the user's own foods file
+    (``--foods``) over it, and, if ``strict``, by exact name or alias only (``--strict``)."""
+
+    foods_file: Path | None = None
+    strict: bool = False
+
+    def table(self) -> FoodTable:
+        """The food table to look in."""
+        from k2calc.foods import load_table
+
+        return load_table(self.foods_file)
+
+
+def lookup_options(foods_file: FoodsOpt = None, strict: StrictOpt = False) -> Lookup:
+    """The lookup that ``--foods`` and ``--strict`` give."""
+    return Lookup(foods_file, strict)
+
+
+# --foods and --strict, for the commands that read items; the default is the built-in table.
+DEFAULT_LOOKUP = Lookup()
+LookupOpt = Annotated[Lookup, Options(lookup_options)]
 
 
 class K2Group(TyperGroup):
@@ -148,6 +236,12 @@ class ItemsCommand(TyperCommand):
         return super().parse_args(ctx, [*options, "--", *items] if items else options)
 
 
+def items_argument(help: str) -> Any:
+    """The ``ITEM...`` argument of a command that reads items (``read_items``: a lone ``-``
+    reads stdin), to declare with ``cls=ItemsCommand``."""
+    return typer.Argument(metavar="ITEM...", help=help)
+
+
 def say(message: str) -> None:
     """An error as one line on stderr."""
     typer.echo(f"k2calc: error: {safe_lines(message)}", err=True)
@@ -159,8 +253,22 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+# What the CLI adds to a library error for its hint: the flag or command that helps.
+HINTS = {
+    Hint.OTHER_LOG: "; give another file with --db or K2CALC_DB",
+    Hint.LOG_EXPORT: "; k2calc log export may still read the good days",
+    Hint.LOG_IDS: " (see k2calc log show)",
+    Hint.FOODS_FILE: " (given with --foods or K2CALC_FOODS)",
+    Hint.SKIP_ROWS: " (fix them, or give --skip-invalid to report the rest)",
+}
+
+
 def _message(exc: K2Error) -> str:
     """The library's message, with the CLI's hint where a flag fixes it."""
+    if exc.hint is not None:  # after the first line (before its colon, if a list follows)
+        first, newline, rest = str(exc).partition("\n")
+        colon = ":" if newline and first.endswith(":") else ""
+        return first.removesuffix(colon) + HINTS[exc.hint] + colon + newline + rest
     if isinstance(exc, TargetError):
         return f"--min/--max: {exc}"
     if isinstance(exc, UnknownFoodError) and not exc.suggestions:
@@ -171,12 +279,17 @@ def _message(exc: K2Error) -> str:
     return str(exc)
 
 
-def user_errors(command: Callable[P, R]) -> Callable[P, R]:
+def user_errors(command: Callable[..., R]) -> Callable[..., R]:
     """Turn k2calc's own errors into one line on stderr and the documented exit code; a
-    reader that stops reading (``k2calc foods | head``) is not an error."""
+    reader that stops reading (``k2calc foods | head``) is not an error.
+
+    The command's ``Options`` parameters become their options (``_with_options``), so an
+    error in what they make (a target with --min above --max) is turned the same way.
+    """
+    command = _with_options(command)
 
     @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+    def wrapper(*args: Any, **kwargs: Any) -> R:
         try:
             return command(*args, **kwargs)
         except (UsageError, TargetError, MappingConflictError) as exc:

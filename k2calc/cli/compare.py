@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from k2calc.cli.common import (
+    DEFAULT_TARGET,
     FoodsOpt,
     FormatOpt,
     ItemsCommand,
-    MaxOpt,
-    MinOpt,
+    TargetOpt,
     UsageError,
+    items_argument,
     read_items,
     user_errors,
 )
@@ -22,7 +23,6 @@ from k2calc.compare import DEFAULT_SUGGESTIONS
 from k2calc.foods import load_table
 from k2calc.output import Format, emit
 from k2calc.sort_keys import CompareSort
-from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
 
 
 class Per(StrEnum):
@@ -66,8 +66,7 @@ def compare(
     ] = None,
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
-    min_mcg: MinOpt = DEFAULT_MIN_MCG,
-    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    target: TargetOpt = DEFAULT_TARGET,
 ) -> None:
     """Compare foods side by side, and how much of each reaches the target.
 
@@ -90,7 +89,6 @@ def compare(
 
     if amount is not None and per is not None:
         raise UsageError("give --amount or --per serving, not both")
-    target = Target(min_mcg, max_mcg)
     rows = compare_names(
         foods,
         load_table(foods_file),
@@ -106,10 +104,9 @@ def compare(
 def suggest(
     items: Annotated[
         list[str] | None,
-        typer.Argument(
-            metavar="ITEM...",
-            help="What you ate: AMOUNT [UNIT] FOOD, e.g. '2 eggs'. A lone - reads items from "
-            "stdin, one a line.",
+        items_argument(
+            "What you ate: AMOUNT [UNIT] FOOD, e.g. '2 eggs'. A lone - reads items from stdin, "
+            "one a line."
         ),
     ] = None,
     limit: Annotated[
@@ -123,8 +120,7 @@ def suggest(
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
-    min_mcg: MinOpt = DEFAULT_MIN_MCG,
-    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    target: TargetOpt = DEFAULT_TARGET,
 ) -> None:
     """Suggest how much more of a K2-rich food would bring the day to the target.
 
@@ -146,7 +142,6 @@ def suggest(
     from k2calc.mealog import day_total
     from k2calc.views_compare import suggest_view
 
-    target = Target(min_mcg, max_mcg)
     table = load_table(foods_file)
     if items:
         day = total(read_items(items), table, target)

@@ -10,32 +10,26 @@ from typing import Annotated
 
 import typer
 
-from k2calc.cli.columns import (
-    AmountColumnOpt,
-    DateColumnOpt,
-    FoodColumnOpt,
-    MealColumnOpt,
-    SubjectColumnOpt,
-    announce,
-    column_hints,
-    mapping_of,
-)
+from k2calc.cli.columns import DiaryColumnsOpt, announce, column_hints
 from k2calc.cli.common import (
+    DEFAULT_LOOKUP,
+    DEFAULT_TARGET,
     EXIT_OUTSIDE_TARGET,
     FoodsOpt,
     FormatOpt,
     ItemsCommand,
-    MaxOpt,
-    MinOpt,
-    StrictOpt,
+    LookupOpt,
+    TargetOpt,
     UsageError,
+    items_argument,
     new_app,
     read_items,
     user_errors,
 )
 from k2calc.errors import K2Error
 from k2calc.output import Format, emit
-from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, WITHIN, Target
+from k2calc.target import WITHIN
+from k2calc.vitamin import Vitamin
 
 LOG_HELP = """Keep a log of what you eat, day by day, and see how the days add up.
 
@@ -133,10 +127,7 @@ def _span(
 def add(
     items: Annotated[
         list[str],
-        typer.Argument(
-            metavar="ITEM...",
-            help="AMOUNT [UNIT] FOOD, as for k2calc total. A lone - reads items from stdin.",
-        ),
+        items_argument("AMOUNT [UNIT] FOOD, as for k2calc total. A lone - reads items from stdin."),
     ],
     date: DateOpt = "today",
     meal: Annotated[
@@ -145,11 +136,9 @@ def add(
     ] = None,
     note: Annotated[str, typer.Option("--note", help="A note kept with each entry.")] = "",
     fmt: FormatOpt = Format.table,
-    foods_file: FoodsOpt = None,
-    min_mcg: MinOpt = DEFAULT_MIN_MCG,
-    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    lookup: LookupOpt = DEFAULT_LOOKUP,
+    target: TargetOpt = DEFAULT_TARGET,
     db: DbOpt = None,
-    strict: StrictOpt = False,
 ) -> None:
     """Log what you ate: the items go in the log for the day, all or none.
 
@@ -164,14 +153,12 @@ def add(
       printf '1 cup kale\\n1 tbsp butter\\n' | k2calc log add - --meal lunch
     """
     from k2calc import mealog
-    from k2calc.foods import load_table
     from k2calc.parse import resolve_all
     from k2calc.views_log import added_view
 
-    target = Target(min_mcg, max_mcg)
     date_logged = log_date(date)
     path = db_path(db, creating=True)
-    portions = resolve_all(read_items(items), load_table(foods_file), strict)
+    portions = resolve_all(read_items(items), lookup.table(), lookup.strict)
     new = [mealog.NewEntry(date_logged, mealog.normalize_meal(meal), p, note) for p in portions]
     added = mealog.add_entries(path, new)
     emit(added_view(added, mealog.logged_day(path, date_logged, target)), fmt)
@@ -190,8 +177,7 @@ def show(
     last: ToOpt = None,
     days: DaysOpt = None,
     fmt: FormatOpt = Format.table,
-    min_mcg: MinOpt = DEFAULT_MIN_MCG,
-    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    target: TargetOpt = DEFAULT_TARGET,
     check: Annotated[
         bool,
         typer.Option(
@@ -199,27 +185,37 @@ def show(
         ),
     ] = False,
     db: DbOpt = None,
+    vitamin: Annotated[
+        Vitamin,
+        typer.Option(
+            "--vitamin",
+            case_sensitive=False,
+            help="The vitamin a range's chart shows: K2 against the target, or K1.",
+        ),
+    ] = Vitamin.k2,
 ) -> None:
     """Show a day of the log by meal, or a range of days with a chart and a summary.
 
     One day (--date, default today): the entries grouped by meal, with their ids,
-    subtotals, the day's total, its low-high band and its status. A range (--from/--to or
-    --days N): one row a day, a bar chart against the target, and the mean, median, min,
-    max, days below / within / above and the day-to-day coefficient of variation (CV),
-    the steadiness figure that matters on warfarin. Days with no entries are left out.
-    Values are those logged with each entry (table_values "logged" in JSON).
+    subtotals, the day's K2 total, its low-high band and its status, and K1 in its own
+    column. A range (--from/--to or --days N): one row a day with K2, K1 and the share of
+    items whose K2 and K1 were measured; a bar chart (--vitamin k2 or k1); the K2 mean,
+    median, min, max and days below / within / above; and the steadiness of K2 and of K1
+    apart: mean, SD, day-to-day CV, the largest change between consecutive days, and
+    weekly means. Days with no entries are shown as not logged and left out of every
+    figure. Values are those logged with each entry (table_values "logged" in JSON).
 
     \b
     Examples:
       k2calc log show
       k2calc log show --date yesterday --format json
       k2calc log show --days 7
+      k2calc log show --days 28 --vitamin k1
       k2calc log show --from 2026-11-01 --to 2026-11-30 --format csv
     """
     from k2calc import mealog
     from k2calc.views_log import day_view, range_view
 
-    target = Target(min_mcg, max_mcg)
     path = db_path(db)
     span = _span(date, first, last, days)
     if span is None:
@@ -231,7 +227,7 @@ def show(
 
         shown = mealog.logged_days(mealog.entries_between(path, *span), target)
         summary = summarize([d.day for d in shown], target) if shown else None
-        emit(range_view(shown, summary, target, span, log_date("today")), fmt)
+        emit(range_view(shown, summary, target, span, log_date("today"), vitamin), fmt)
     shown = [d for d in shown if d.entries]
     if check and not shown:
         typer.echo("k2calc: nothing logged in the days shown, so nothing to check", err=True)
@@ -306,11 +302,7 @@ def import_(
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
     db: DbOpt = None,
-    subject_column: SubjectColumnOpt = None,
-    date_column: DateColumnOpt = None,
-    food_column: FoodColumnOpt = None,
-    amount_column: AmountColumnOpt = None,
-    meal_column: MealColumnOpt = None,
+    columns: DiaryColumnsOpt = None,
     skip_invalid: Annotated[
         bool,
         typer.Option(
@@ -352,11 +344,10 @@ def import_(
         text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    mapping = mapping_of(subject_column, date_column, food_column, amount_column, meal_column)
     skipped: list[str] | None = [] if skip_invalid else None
     with column_hints():
         new = mealog.read_import(
-            text, label, load_table(foods_file), mapping, announce(label), skipped
+            text, label, load_table(foods_file), columns, announce(label), skipped
         )
     if skipped:
         from k2calc.bounds import safe_lines

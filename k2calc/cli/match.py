@@ -8,14 +8,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from k2calc.cli.columns import (
-    AmountColumnOpt,
-    DateColumnOpt,
-    FoodColumnOpt,
-    announce,
-    column_hints,
-    mapping_of,
-)
+from k2calc.cli.columns import AuditColumnsOpt, announce, column_hints
 from k2calc.cli.common import FoodsOpt, FormatOpt, fail, user_errors
 from k2calc.output import Format, emit
 
@@ -42,9 +35,7 @@ def match(
             "alias or an NDB code (after printing the audit).",
         ),
     ] = False,
-    food_column: FoodColumnOpt = None,
-    date_column: DateColumnOpt = None,
-    amount_column: AmountColumnOpt = None,
+    columns: AuditColumnsOpt = None,
 ) -> None:
     """Show how every distinct food string of a diary is matched, to review before a report.
 
@@ -66,9 +57,8 @@ def match(
 
     label = "stdin" if file == "-" else file
     source: Path | TextIO = sys.stdin if file == "-" else Path(file)
-    mapping = mapping_of(None, date_column, food_column, amount_column, None)
     with column_hints():
-        counts = count_foods(source, mapping, announce(label))
+        counts = count_foods(source, columns, announce(label))
     rows = audit_strings(counts, load_table(foods_file))
     emit(audit_view(rows), fmt)
     unsure = [r for r in rows if not r.sure]

@@ -12,27 +12,18 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from k2calc.bounds import safe_lines
-from k2calc.cli.columns import (
-    AmountColumnOpt,
-    DateColumnOpt,
-    FoodColumnOpt,
-    MealColumnOpt,
-    SubjectColumnOpt,
-    announce,
-    column_hints,
-    mapping_of,
-)
+from k2calc.cli.columns import DiaryColumnsOpt, announce, column_hints
 from k2calc.cli.common import (
+    DEFAULT_LOOKUP,
+    DEFAULT_TARGET,
     EXIT_OUTSIDE_TARGET,
-    FoodsOpt,
     FormatOpt,
-    MaxOpt,
-    MinOpt,
-    StrictOpt,
+    LookupOpt,
+    TargetOpt,
+    UsageError,
     user_errors,
 )
 from k2calc.output import Format
-from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,19 +93,13 @@ def report(
         ),
     ] = DEFAULT_CHUNK_ROWS,
     fmt: FormatOpt = Format.table,
-    foods_file: FoodsOpt = None,
-    min_mcg: MinOpt = DEFAULT_MIN_MCG,
-    max_mcg: MaxOpt = DEFAULT_MAX_MCG,
+    lookup: LookupOpt = DEFAULT_LOOKUP,
+    target: TargetOpt = DEFAULT_TARGET,
     check: Annotated[
         bool,
         typer.Option("--check", help="Exit with status 3 when any day is outside the target."),
     ] = False,
-    strict: StrictOpt = False,
-    subject_column: SubjectColumnOpt = None,
-    date_column: DateColumnOpt = None,
-    food_column: FoodColumnOpt = None,
-    amount_column: AmountColumnOpt = None,
-    meal_column: MealColumnOpt = None,
+    columns: DiaryColumnsOpt = None,
 ) -> None:
     """Report K2 intake per subject and day from a CSV food diary, fast and loud.
 
@@ -141,17 +126,13 @@ def report(
       k2calc report servings.csv --by meal
     """
     if weeks and by is not None:
-        raise typer.BadParameter("weekly means are per day: give --weeks or --by, not both")
-    from k2calc.foods import load_table
+        raise UsageError("weekly means are per day: give --weeks or --by, not both")
     from k2calc.frames import write_csv, write_json
     from k2calc.report import bad_rows_text, plural
     from k2calc.report import report as build_report
-    from k2calc.target import Target
 
-    target = Target(min_mcg, max_mcg)
-    table = load_table(foods_file)
+    table = lookup.table()
     source: Path | TextIO = sys.stdin if file == "-" else Path(file)
-    mapping = mapping_of(subject_column, date_column, food_column, amount_column, meal_column)
     with _ProgressBar(source) as bar, column_hints():
         result = build_report(
             source,
@@ -161,8 +142,8 @@ def report(
             skip_invalid=skip_invalid,
             chunksize=chunksize,
             progress=bar.update,
-            strict=strict,
-            mapping=mapping,
+            strict=lookup.strict,
+            mapping=columns,
             on_plan=announce("stdin" if file == "-" else file),
         )
     with result:
