@@ -2,11 +2,12 @@
 figure; steadiness of K2 and K1 apart over a logged week; the measured shares.
 
 Figures by hand from USDA SR28 rows (USDA ARS 2016, nutrients 430 K1 and 428 MK-4, as
-copied into foods.csv; the source is listed in docs/data-sources.md): spinach raw 11457 K1 482.9 /100 g, no K2 measured; kale raw
-11233 K1 704.8, no K2; olive oil 04053 K1 60.2, no K2; broccoli raw 11090 K1 101.6, no K2;
-chicken breast grilled 05747 MK-4 11.1, K1 0.0 (a measured zero); egg 01123 K1 0.3 with
-MK-4 29.6 + MK-7 0.9 + other 2.4 = 32.9 (DTU barn egg), 2 eggs = 100 g; cheddar 01009 K1 2.4
-with other MK 13.1 (Dunlop); an MK-7 supplement "100 mcg mk-7": K2 100, K1 not measured.
+copied into foods.csv; the source is listed in docs/data-sources.md): spinach raw 11457 K1
+482.9 /100 g, no K2 measured; kale raw 11233 K1 704.8, no K2; olive oil 04053 K1 60.2, no K2;
+broccoli raw 11090 K1 101.6, no K2; chicken breast grilled 05747 MK-4 11.1, K1 0.0 (a
+measured zero); egg 01123 K1 0.3 with MK-4 29.6 + MK-7 0.9 + other 2.4 = 32.9 (DTU barn
+egg), 2 eggs = 100 g; cheddar 01009 K1 2.4 with other MK 13.1 (Dunlop); an MK-7 supplement
+"100 mcg mk-7": K2 100, K1 not measured.
 """
 
 from __future__ import annotations
