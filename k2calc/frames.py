@@ -1,7 +1,8 @@
-"""Frames of rows out as CSV or JSON, a batch at a time, fast at millions of rows.
+"""The fast path of ``output``'s CSV and JSON writers, for rows that come as DataFrame batches.
 
-The report's writers, kept apart so that they can move into the one output layer: rows come
-in as pandas DataFrames whose columns are the public keys; floats are rounded once to
+``output.write_csv`` and ``output.write_json`` hand ``Frames`` rows here, a batch at a
+time, fast at millions of rows: the DataFrames' columns are the public keys; floats are
+rounded once to
 ``output.PLACES`` decimals (as ``output.clean``), text cells are made spreadsheet-safe in CSV
 (``csvcells.neutralise``), missing values are empty in CSV and ``null`` in JSON.
 
@@ -60,9 +61,9 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
     return [k for k in frame.columns if frame[k].dtype.kind not in "biuf"]
 
 
-def write_csv(batches: Iterable[pd.DataFrame], keys: Sequence[str], file: TextIO) -> None:
-    """A header of ``keys``, then every batch's rows: ``true``/``false``, empty for null."""
-    file.write(",".join(keys) + "\n")
+def csv_rows(batches: Iterable[pd.DataFrame], keys: Sequence[str], file: TextIO) -> None:
+    """Every batch's rows (its ``keys``, in order) as CSV lines: ``true``/``false``, empty
+    for null."""
     for batch in batches:
         frame = rounded(batch[list(keys)])
         text = _text_columns(frame)
@@ -263,37 +264,33 @@ def _write(data: bytes, file: TextIO) -> None:
     binary.flush()
 
 
-def write_json(sections: Sequence[tuple[str, Iterable[pd.DataFrame]]], file: TextIO) -> None:
-    """An object of arrays (``{"days": [...], ...}``), one row a line: fast for big outputs.
+def json_rows(batches: Iterable[pd.DataFrame], file: TextIO) -> bool:
+    """The rows of ``batches`` as the items of a JSON array, one object a line (each after a
+    line break and the array's indent); False when there were none.
 
     Rows go through pandas' JSON encoder (NaN → null), floats rounded to ``PLACES`` first and
     written with that many decimals, so they read back as ``output.clean`` leaves them.
     """
-    file.write("{\n")
-    for position, (key, batches) in enumerate(sections):
-        end = "," if position < len(sections) - 1 else ""
-        file.write(f'  "{key}": [')
-        first = True
-        for batch in batches:
-            if batch.empty:
-                continue
-            file.write("\n    " if first else ",\n    ")
-            first = False
-            if len(batch) >= FAST_ROWS and _json_by_pieces(rounded(batch), file):
-                continue
-            if len(batch) >= FAST_ROWS:  # DuckDB writes one object a line, NaN as null
-                for start in range(0, len(batch), JSON_ROWS):  # a few MB of text at a time
-                    part = rounded(batch.iloc[start : start + JSON_ROWS])
-                    lines = _by_duckdb(part, "*", "FORMAT json").rstrip(b"\n")
-                    end_of_part = b",\n    " if start + JSON_ROWS < len(batch) else b""
-                    _write(lines.replace(b"\n", b",\n    ") + end_of_part, file)
-                continue
-            encoded = rounded(batch).to_json(
-                orient="records", lines=True, force_ascii=False, double_precision=PLACES
-            )
-            file.write(encoded.rstrip("\n").replace("\n", ",\n    "))
-        file.write(f"]{end}\n" if first else f"\n  ]{end}\n")
-    file.write("}\n")
+    first = True
+    for batch in batches:
+        if batch.empty:
+            continue
+        file.write("\n    " if first else ",\n    ")
+        first = False
+        if len(batch) >= FAST_ROWS and _json_by_pieces(rounded(batch), file):
+            continue
+        if len(batch) >= FAST_ROWS:  # DuckDB writes one object a line, NaN as null
+            for start in range(0, len(batch), JSON_ROWS):  # a few MB of text at a time
+                part = rounded(batch.iloc[start : start + JSON_ROWS])
+                lines = _by_duckdb(part, "*", "FORMAT json").rstrip(b"\n")
+                end_of_part = b",\n    " if start + JSON_ROWS < len(batch) else b""
+                _write(lines.replace(b"\n", b",\n    ") + end_of_part, file)
+            continue
+        encoded = rounded(batch).to_json(
+            orient="records", lines=True, force_ascii=False, double_precision=PLACES
+        )
+        file.write(encoded.rstrip("\n").replace("\n", ",\n    "))
+    return not first
 
 
 def _json_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:

@@ -1,9 +1,11 @@
 """The one output path: a command builds a ``View``; ``emit`` writes it as a table, CSV or JSON.
 
-One JSON encoder, one CSV writer, one rounding rule. Tables for people are laid out by rich
-up to ``PLAIN_ROWS`` rows and as plain aligned text beyond (fast for thousands of rows). A
-table is never cut: written to a file or a pipe it takes the width it needs; on a narrow
-terminal the least important columns go first, text folds, and numbers never split.
+One JSON encoder, one CSV writer, one rounding rule. Rows come as dicts, or, for a report's
+millions, as ``Frames`` (DataFrame batches), which the same writers hand to their fast path
+(``frames``, ``frame_table``). Tables for people are laid out by rich up to ``PLAIN_ROWS``
+rows and as plain aligned text beyond (fast for thousands of rows). A table is never cut:
+written to a file or a pipe it takes the width it needs; on a narrow terminal the least
+important columns go first, text folds, and numbers never split.
 """
 
 from __future__ import annotations
@@ -13,17 +15,20 @@ import io
 import json
 import math
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from k2calc.csvcells import neutralise
 
 if TYPE_CHECKING:
+    import pandas as pd
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from k2calc.frame_table import FrameCells
 
 PLACES = 6  # decimals kept in CSV and JSON: hides float noise, keeps micrograms exact
 TEXT_MIN_WIDTH = 8  # a text column folds no narrower than this (or its widest cell)
@@ -52,9 +57,38 @@ def clean(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class Frames:
+    """Rows too many to hold as dicts: DataFrame batches whose columns are the rows' keys,
+    made anew by each call of ``batches`` (floats rounded, NaN written as null, on the way
+    out, as ``clean`` does)."""
+
+    batches: Callable[[], Iterator[pd.DataFrame]]
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False)
+
+
 def write_json(data: Any, file: TextIO) -> None:
-    """JSON with numbers as numbers, ``null`` for not measured; NaN fails loudly."""
-    file.write(json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    """JSON with numbers as numbers, ``null`` for not measured; NaN fails loudly. A document
+    whose values include ``Frames`` is written as it streams: each of their rows on a line."""
+    if not isinstance(data, Mapping) or not any(isinstance(v, Frames) for v in data.values()):
+        file.write(_dumps(data) + "\n")
+        return
+    from k2calc.frames import json_rows
+
+    file.write("{\n")
+    for position, (key, value) in enumerate(data.items()):
+        end = "," if position < len(data) - 1 else ""
+        file.write(f"  {json.dumps(key)}: ")
+        if not isinstance(value, Frames):
+            file.write(_dumps(value).replace("\n", "\n  ") + f"{end}\n")
+            continue
+        file.write("[")
+        wrote = json_rows(value.batches(), file)
+        file.write(f"\n  ]{end}\n" if wrote else f"]{end}\n")
+    file.write("}\n")
 
 
 def csv_cell(value: Any) -> str:
@@ -71,11 +105,19 @@ def csv_cell(value: Any) -> str:
     return neutralise(value) if isinstance(value, str) else str(value)  # D9: no formulas
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], file: TextIO) -> None:
+def write_csv(
+    rows: Iterable[Mapping[str, Any]] | Frames, keys: Sequence[str], file: TextIO
+) -> None:
     """CSV whose header is ``keys`` (the JSON keys of the rows)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(keys)
+    if isinstance(rows, Frames):
+        from k2calc.frames import csv_rows
+
+        file.write(buffer.getvalue())
+        csv_rows(rows.batches(), keys, file)
+        return
     for row in rows:
         writer.writerow([csv_cell(row.get(k)) for k in keys])
     file.write(buffer.getvalue())
@@ -113,12 +155,28 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class FrameTable:
+    """A table of ``Frames`` rows: ``blocks`` of the rows (a ``Grid`` first, then lines
+    under it) when they are few; when they are many and ``cells`` draw ``columns`` a batch
+    at a time (``frame_table``), plain aligned text streamed with the lines of ``blocks([])``
+    under it."""
+
+    rows: Frames
+    blocks: Callable[[list[dict[str, Any]]], Sequence[Block]]
+    columns: Sequence[Column] = ()
+    cells: Sequence[FrameCells] | None = None  # None: the rows are always read whole
+
+
+Block: TypeAlias = "Grid | FrameTable | str | Text"  # what a table form is made of, drawn in turn
+
+
+@dataclass(frozen=True)
 class View:
     """What a command shows: its JSON document, its CSV records, and its table form."""
 
     document: Any
-    records: Sequence[Mapping[str, Any]]
-    blocks: Sequence[Grid | str | Text] = ()
+    records: Sequence[Mapping[str, Any]] | Frames
+    blocks: Sequence[Block] = ()
     keys: Sequence[str] = field(default=())  # the CSV header; default: the records' keys
 
 
@@ -135,18 +193,26 @@ def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
     if fmt is Format.json:
         write_json(view.document, out)
     elif fmt is Format.csv:
-        write_csv(view.records, view.keys or record_keys(view.records), out)
+        keys = view.keys
+        if not keys and not isinstance(view.records, Frames):
+            keys = record_keys(view.records)
+        write_csv(view.records, keys, out)
     else:
         draw(view.blocks, out)
 
 
-def draw(blocks: Sequence[Grid | str | Text], file: TextIO) -> None:
+def draw(blocks: Sequence[Block], file: TextIO) -> None:
     """The table form: each block in turn, tables never cut."""
     from rich.console import Console
 
     console = Console(file=file, highlight=False, soft_wrap=False)
     for block in blocks:
-        if isinstance(block, Grid) and len(block.rows) > PLAIN_ROWS:
+        if isinstance(block, FrameTable):
+            from k2calc.frame_table import draw_frame_table
+
+            file.flush()
+            draw_frame_table(block, file)
+        elif isinstance(block, Grid) and len(block.rows) > PLAIN_ROWS:
             plain_grid(block, file)
         elif isinstance(block, Grid):
             if block.title:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from k2calc import views
 from k2calc.bounds import shown
-from k2calc.output import Column, Grid
+from k2calc.frame_table import CategoryCells, Cells, FrameCells, cells_of, joined
+from k2calc.output import Block, Column, Frames, FrameTable, Grid, View
 from k2calc.report import plural
 from k2calc.views import (
     FORM_HEADERS,
@@ -195,36 +196,6 @@ def summary_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
 # them equal to the columns' cells row by row).
 
 
-class Cells(NamedTuple):
-    """A column's cells: ``texts[codes[i]]`` is row i's."""
-
-    codes: npt.NDArray[np.intp]
-    texts: list[str]
-
-
-FrameCells = Callable[["pd.DataFrame"], Cells]
-
-
-def cells_of(keys: npt.NDArray[Any], draw: Callable[[Any], str], missing: str = "") -> Cells:
-    """Cells drawn once per distinct key (``missing`` for NaN or ``None``)."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(keys)
-    texts = [draw(u.item() if hasattr(u, "item") else u) for u in uniques]
-    codes = np.where(codes < 0, len(texts), codes).astype(np.intp)
-    return Cells(codes, [*texts, missing])
-
-
-def joined(first: Cells, second: Cells, draw: Callable[[str, str], str]) -> Cells:
-    """Cells drawn from two columns' texts, once per distinct pair."""
-    import pandas as pd
-
-    width = len(second.texts)
-    codes, pairs = pd.factorize(first.codes.astype(np.int64) * width + second.codes)
-    texts = [draw(first.texts[p // width], second.texts[p % width]) for p in pairs.tolist()]
-    return Cells(codes.astype(np.intp), texts)
-
-
 def mcg_cells(values: npt.NDArray[np.float64], places: int = 1) -> Cells:
     """``mcg`` of each value (``—`` for NaN), drawn once per distinct text: a value is keyed
     by its rounded figure unless it lies near a rounding tie (or is negative or huge), where
@@ -247,22 +218,6 @@ def _floats(frame: pd.DataFrame, key: str) -> npt.NDArray[np.float64]:
 
 def _flags(frame: pd.DataFrame, key: str) -> npt.NDArray[np.bool_]:
     return frame[key].to_numpy(dtype=bool)
-
-
-@dataclass(frozen=True)
-class CategoryCells:
-    """The cells of a text column (``draw`` of each of its values)."""
-
-    key: str
-    draw: Callable[[str], str] = str
-
-    def __call__(self, frame: pd.DataFrame) -> Cells:
-        column = frame[self.key]
-        if not hasattr(column, "cat"):
-            return cells_of(column.to_numpy(dtype=object), lambda v: self.draw(str(v)))
-        texts = [self.draw(str(c)) for c in column.cat.categories]
-        codes = column.cat.codes.to_numpy().astype(np.intp)
-        return Cells(np.where(codes < 0, len(texts), codes), [*texts, ""])
 
 
 def _shown(text: str) -> str:
@@ -347,3 +302,36 @@ def week_frame_cells(result: Report) -> list[FrameCells]:
         lambda frame: mcg_cells(_floats(frame, "mean_mcg")),
         lambda frame: mcg_cells(_floats(frame, "k1_mean_mcg")),
     ]
+
+
+def _weeks_blocks(result: Report, rows: list[dict[str, Any]]) -> list[Block]:
+    return [Grid(week_columns(result), rows, WEEKS_TITLE)]
+
+
+def report_view(result: Report, summary: bool = False, weeks: bool = False) -> View:
+    """``report``'s view: the day rows; with ``summary`` one row per subject (and in JSON
+    and the table the weekly means under it); with ``weeks`` the weekly means alone.
+    JSON always lists the skipped rows."""
+    day_rows = Frames(result.day_batches)
+    summary_rows = Frames(result.summary_batches)
+    week_rows = Frames(result.week_batches)
+    week_table = FrameTable(
+        week_rows, partial(_weeks_blocks, result), week_columns(result), week_frame_cells(result)
+    )
+    document: dict[str, Frames] = {}
+    if not weeks:
+        document["days"] = day_rows
+    if summary and not weeks:
+        document["summary"] = Frames(partial(result.summary_batches, dates=True))
+    if summary or weeks:
+        document["weeks"] = week_rows
+    document["skipped"] = Frames(lambda: iter([result.skipped]))
+    if weeks:
+        return View(document, week_rows, [week_table], result.week_keys)
+    if summary:
+        summary_table = FrameTable(summary_rows, partial(summary_blocks, result))
+        return View(document, summary_rows, [summary_table, "", week_table], result.summary_keys)
+    day_table = FrameTable(
+        day_rows, partial(days_blocks, result), day_columns(result), day_frame_cells(result)
+    )
+    return View(document, day_rows, [day_table], result.day_keys)

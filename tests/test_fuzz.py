@@ -29,7 +29,7 @@ from k2calc.csvcells import restore
 from k2calc.errors import K2Error
 from k2calc.foods import Food, FoodTable, load_table
 from k2calc.intake import total
-from k2calc.output import Format, emit, write_csv
+from k2calc.output import Format, Frames, emit, write_csv
 from k2calc.report import report
 from k2calc.views import total_view
 
@@ -264,8 +264,6 @@ def diaries(draw: st.DrawFn) -> str:
 
 @given(diaries(), st.booleans(), st.sampled_from([None, None, None, 2]))
 def test_fuzz_report(text: str, by_meal: bool, chunksize: int | None) -> None:
-    from k2calc.frames import write_csv
-
     source = io.TextIOWrapper(io.BytesIO(text.encode("utf-8", "surrogateescape")), "utf-8")
     try:
         result = report(source, TABLE, by_meal=by_meal, skip_invalid=True, chunksize=chunksize)
@@ -281,7 +279,7 @@ def test_fuzz_report(text: str, by_meal: bool, chunksize: int | None) -> None:
             assert not np.isinf(values).any()
             assert (np.isnan(values) == unmeasured).all()
         out = io.StringIO()
-        write_csv(iter([days]), result.day_keys, out)
+        write_csv(Frames(lambda: iter([days])), result.day_keys, out)
     _no_formula_cells(out.getvalue())
 
 

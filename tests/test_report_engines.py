@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from k2calc.foods import FoodTable
-from k2calc.frames import _csv_by_duckdb, _csv_by_pandas, _neutralised, rounded, write_csv
+from k2calc.frames import _csv_by_duckdb, _csv_by_pandas, _neutralised, rounded
 from k2calc.intake import INTAKE_KEYS, intake_columns
+from k2calc.output import Frames, write_csv, write_json
 from k2calc.report import K2_SUMS, report, resolve_items
 from k2calc.target import Target
 
@@ -64,8 +65,8 @@ def test_shuffled_file_gives_the_same_csv(tmp_path: Path, table: FoodTable) -> N
         for by_meal in (False, True):
             with report(diary(tmp_path, lines), table, chunksize=3, by_meal=by_meal) as result:
                 out = io.StringIO()
-                write_csv(result.day_batches(), result.day_keys, out)
-                write_csv(result.summary_batches(), result.summary_keys, out)
+                write_csv(Frames(result.day_batches), result.day_keys, out)
+                write_csv(Frames(result.summary_batches), result.summary_keys, out)
                 outputs.append((by_meal, out.getvalue(), result.status_counts()))
     assert all(o == outputs[0] for o in outputs[0::2])
     assert all(o == outputs[1] for o in outputs[1::2])
@@ -155,13 +156,12 @@ def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) 
 
 
 def _written(frame: pd.DataFrame, fmt: str) -> str:
-    import k2calc.frames as frames
-
     out = io.StringIO()
+    rows = Frames(lambda: iter([frame]))
     if fmt == "csv":
-        write_csv(iter([frame]), list(frame.columns), out)
+        write_csv(rows, list(frame.columns), out)
     else:
-        frames.write_json([("days", [frame])], out)
+        write_json({"days": rows}, out)
     return out.getvalue()
 
 

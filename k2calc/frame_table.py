@@ -1,0 +1,173 @@
+"""Tables of rows that come in DataFrame batches (a report's millions of days).
+
+A short one is read whole and laid out as any ``output.Grid``; a long one is written as plain
+aligned text (as ``output.plain_grid`` lays it out) in two passes with bounded memory: the
+first draws each batch's cells column by column, once per distinct value (``Cells``), and
+sets them aside on disk while it measures the widths; the second pads each column's distinct
+texts once and puts the lines together from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import pandas as pd
+
+    from k2calc.output import Block, FrameTable
+
+
+class Cells(NamedTuple):
+    """A column's cells: ``texts[codes[i]]`` is row i's."""
+
+    codes: npt.NDArray[np.intp]
+    texts: list[str]
+
+
+FrameCells = Callable[["pd.DataFrame"], Cells]  # a batch of rows -> one column's cells
+
+
+def cells_of(keys: npt.NDArray[Any], draw: Callable[[Any], str], missing: str = "") -> Cells:
+    """Cells drawn once per distinct key (``missing`` for NaN or ``None``)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(keys)
+    texts = [draw(u.item() if hasattr(u, "item") else u) for u in uniques]
+    codes = np.where(codes < 0, len(texts), codes).astype(np.intp)
+    return Cells(codes, [*texts, missing])
+
+
+def joined(first: Cells, second: Cells, draw: Callable[[str, str], str]) -> Cells:
+    """Cells drawn from two columns' texts, once per distinct pair."""
+    import pandas as pd
+
+    width = len(second.texts)
+    codes, pairs = pd.factorize(first.codes.astype(np.int64) * width + second.codes)
+    texts = [draw(first.texts[p // width], second.texts[p % width]) for p in pairs.tolist()]
+    return Cells(codes.astype(np.intp), texts)
+
+
+@dataclass(frozen=True)
+class CategoryCells:
+    """The cells of a text column (``draw`` of each of its values)."""
+
+    key: str
+    draw: Callable[[str], str] = str
+
+    def __call__(self, frame: pd.DataFrame) -> Cells:
+        column = frame[self.key]
+        if not hasattr(column, "cat"):
+            return cells_of(column.to_numpy(dtype=object), lambda v: self.draw(str(v)))
+        texts = [self.draw(str(c)) for c in column.cat.categories]
+        codes = column.cat.codes.to_numpy().astype(np.intp)
+        return Cells(np.where(codes < 0, len(texts), codes), [*texts, ""])
+
+
+def draw_frame_table(table: FrameTable, file: TextIO) -> None:
+    """``table`` onto ``file``: laid out by rich when short (or when it has no column-wise
+    cells), streamed as plain text when longer than ``output.PLAIN_ROWS`` rows."""
+    import pandas as pd
+
+    from k2calc import output
+    from k2calc.frames import as_records
+
+    first: list[pd.DataFrame] = []
+    rows = table.rows.batches()
+    for batch in rows:
+        first.append(batch)
+        if table.cells is not None and sum(map(len, first)) > output.PLAIN_ROWS:
+            break
+    else:
+        output.draw(table.blocks(as_records(pd.concat(first)) if first else []), file)
+        return
+    getattr(rows, "close", lambda: None)()  # its thread stops; the plain text reads anew
+    del first
+    drawn = _plain_rows(table, file)
+    output.draw(drawn[1:], file)
+
+
+def _plain_rows(table: FrameTable, file: TextIO) -> list[Block]:
+    """The long form of ``table``: the cells drawn in one pass, which measures the widths and
+    sets the drawn cells aside in a temporary file (each column's codes and its distinct
+    texts, so memory stays bounded by the batch); then the lines are put together from each
+    column's distinct cells, padded once. Returns ``table.blocks([])`` (called after the
+    first pass, so that counts made on the way are known), whose first is the table: its
+    title goes first."""
+    import pickle
+    import tempfile
+
+    from k2calc.output import Grid
+
+    columns, cells = table.columns, table.cells
+    assert cells is not None
+    widths = [len(c.header) for c in columns]
+    with tempfile.TemporaryFile() as drawn_file:
+        batches_drawn = 0
+        for batch in table.rows.batches():
+            rows, drawn_cells, by_value = _batch_cells(batch, cells)
+            for place, (codes, texts) in enumerate(drawn_cells):
+                used = np.bincount(codes, minlength=len(texts)) > 0
+                longest = max((len(t) for t, u in zip(texts, used, strict=True) if u), default=0)
+                widths[place] = max(widths[place], longest)
+            saved = (len(batch), rows, drawn_cells, by_value)
+            pickle.dump(saved, drawn_file, protocol=pickle.HIGHEST_PROTOCOL)
+            batches_drawn += 1
+
+        def line(row: list[str]) -> str:
+            return "  ".join(
+                cell.rjust(w) if c.numeric else cell.ljust(w)
+                for cell, w, c in zip(row, widths, columns, strict=True)
+            ).rstrip()
+
+        drawn = list(table.blocks([]))
+        assert isinstance(drawn[0], Grid)
+        file.write(f"{drawn[0].title}\n{line([c.header for c in columns])}\n")
+        file.write("  ".join("-" * w for w in widths) + "\n")
+        last = len(columns) - 1
+        drawn_file.seek(0)
+        for _ in range(batches_drawn):
+            size, rows, drawn_cells, by_value = pickle.load(drawn_file)
+            pieces = np.empty((size, len(columns)), dtype=object)
+            trailing = False  # some line would end in spaces: strip them, as plain_grid does
+            for place, (column, width) in enumerate(zip(columns, widths, strict=True)):
+                codes, texts = drawn_cells[place]
+                if by_value[place]:  # drawn from the distinct value rows
+                    codes = codes[rows]
+                padded = [t.rjust(width) if column.numeric else t.ljust(width) for t in texts]
+                if place == last:
+                    trailing = any(t.endswith(" ") for t in padded)
+                after = "\n" if place == last else "  "
+                pieces[:, place] = np.asarray([t + after for t in padded], dtype=object)[codes]
+            text = "".join(pieces.ravel())
+            if trailing:
+                text = "".join(line.rstrip() + "\n" for line in text.splitlines())
+            file.write(text)
+    return drawn
+
+
+def _batch_cells(
+    batch: pd.DataFrame, cells: Sequence[FrameCells]
+) -> tuple[npt.NDArray[np.intp] | None, list[Cells], list[bool]]:
+    """Each column's cells of ``batch``: those of the leading text columns (date, subject,
+    meal) from the batch, the others from its distinct value rows where they repeat; the
+    number of each row's distinct value row (else ``None``), and which columns' codes are
+    by those numbers. Codes are kept in the smallest integer type that holds them."""
+    from k2calc.frames import distinct_rows, leading_text
+
+    def small(some: Cells) -> Cells:
+        return Cells(some.codes.astype(np.min_scalar_type(len(some.texts))), some.texts)
+
+    leading = leading_text(batch)
+    found = distinct_rows(batch, [str(k) for k in batch.columns if k not in leading])
+    if found is None:
+        return None, [small(draw(batch)) for draw in cells], [False] * len(cells)
+    codes, firsts = found
+    distinct = batch.iloc[firsts].reset_index(drop=True)
+    by_row = [isinstance(draw, CategoryCells) and draw.key in leading for draw in cells]
+    out = [small(draw(batch if row else distinct)) for draw, row in zip(cells, by_row, strict=True)]
+    return codes.astype(np.min_scalar_type(len(firsts))), out, [not row for row in by_row]
