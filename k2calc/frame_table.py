@@ -10,7 +10,7 @@ texts once and puts the lines together from them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 import numpy as np
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas as pd
 
-    from k2calc.output import Block, FrameTable
+    from k2calc.output import Block, Column, FrameTable
 
 
 class Cells(NamedTuple):
@@ -52,18 +52,31 @@ def joined(first: Cells, second: Cells, draw: Callable[[str, str], str]) -> Cell
     return Cells(codes.astype(np.intp), texts)
 
 
+DRAWN_TEXTS = 100_000  # texts a CategoryCells keeps drawn from batch to batch, at most
+
+
 @dataclass(frozen=True)
 class CategoryCells:
-    """The cells of a text column (``draw`` of each of its values)."""
+    """The cells of a text column (``draw`` of each of its values; the same dates and
+    subjects come batch after batch, so the texts drawn are kept, up to ``DRAWN_TEXTS``)."""
 
     key: str
     draw: Callable[[str], str] = str
+    drawn: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def _text(self, value: str) -> str:
+        text = self.drawn.get(value)
+        if text is None:
+            if len(self.drawn) >= DRAWN_TEXTS:
+                self.drawn.clear()
+            text = self.drawn[value] = self.draw(value)
+        return text
 
     def __call__(self, frame: pd.DataFrame) -> Cells:
         column = frame[self.key]
         if not hasattr(column, "cat"):
-            return cells_of(column.to_numpy(dtype=object), lambda v: self.draw(str(v)))
-        texts = [self.draw(str(c)) for c in column.cat.categories]
+            return cells_of(column.to_numpy(dtype=object), lambda v: self._text(str(v)))
+        texts = [self._text(str(c)) for c in column.cat.categories]
         codes = column.cat.codes.to_numpy().astype(np.intp)
         return Cells(np.where(codes < 0, len(texts), codes), [*texts, ""])
 
@@ -128,26 +141,53 @@ def _plain_rows(table: FrameTable, file: TextIO) -> list[Block]:
         assert isinstance(drawn[0], Grid)
         file.write(f"{drawn[0].title}\n{line([c.header for c in columns])}\n")
         file.write("  ".join("-" * w for w in widths) + "\n")
-        last = len(columns) - 1
         drawn_file.seek(0)
         for _ in range(batches_drawn):
             size, rows, drawn_cells, by_value = pickle.load(drawn_file)
-            pieces = np.empty((size, len(columns)), dtype=object)
-            trailing = False  # some line would end in spaces: strip them, as plain_grid does
-            for place, (column, width) in enumerate(zip(columns, widths, strict=True)):
-                codes, texts = drawn_cells[place]
-                if by_value[place]:  # drawn from the distinct value rows
-                    codes = codes[rows]
-                padded = [t.rjust(width) if column.numeric else t.ljust(width) for t in texts]
-                if place == last:
-                    trailing = any(t.endswith(" ") for t in padded)
-                after = "\n" if place == last else "  "
-                pieces[:, place] = np.asarray([t + after for t in padded], dtype=object)[codes]
-            text = "".join(pieces.ravel())
-            if trailing:
-                text = "".join(line.rstrip() + "\n" for line in text.splitlines())
-            file.write(text)
+            file.write(_lines(size, rows, drawn_cells, by_value, columns, widths))
     return drawn
+
+
+def _lines(
+    size: int,
+    rows: npt.NDArray[np.intp] | None,
+    drawn: list[Cells],
+    by_value: list[bool],
+    columns: Sequence[Column],
+    widths: list[int],
+) -> str:
+    """A batch's lines from its drawn cells: each column's distinct texts padded once; the
+    columns drawn from the distinct value rows (the end of each line) joined once per
+    distinct row, so that a line is put together from a few pieces, not one per column."""
+    last = len(columns) - 1
+    padded = [
+        np.asarray(
+            [
+                (t.rjust(width) if column.numeric else t.ljust(width))
+                + ("\n" if place == last else "  ")
+                for t in cells.texts
+            ],
+            dtype=object,
+        )
+        for place, (column, width, cells) in enumerate(zip(columns, widths, drawn, strict=True))
+    ]
+    split = len(columns)  # the columns from here on are drawn from the distinct value rows
+    while split > 0 and by_value[split - 1]:
+        split -= 1
+    parts = [padded[place][drawn[place].codes] for place in range(split)]
+    if split < len(columns):
+        assert rows is not None
+        tails = padded[split][drawn[split].codes]
+        for place in range(split + 1, len(columns)):
+            tails = tails + padded[place][drawn[place].codes]  # once per distinct row
+        parts.append(tails[rows])
+    pieces = np.empty((size, len(parts)), dtype=object)
+    for place, part in enumerate(parts):
+        pieces[:, place] = part
+    text = "".join(pieces.ravel())
+    if any(t.endswith(" \n") for t in padded[last]):  # strip them, as plain_grid does
+        text = "".join(line.rstrip() + "\n" for line in text.splitlines())
+    return text
 
 
 def _batch_cells(
