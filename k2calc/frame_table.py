@@ -37,18 +37,30 @@ def cells_of(keys: npt.NDArray[Any], draw: Callable[[Any], str], missing: str = 
     import pandas as pd
 
     codes, uniques = pd.factorize(keys)
-    texts = [draw(u.item() if hasattr(u, "item") else u) for u in uniques]
+    texts = [draw(u) for u in np.asarray(uniques).tolist()]  # plain Python values
     codes = np.where(codes < 0, len(texts), codes).astype(np.intp)
     return Cells(codes, [*texts, missing])
 
 
-def joined(first: Cells, second: Cells, draw: Callable[[str, str], str]) -> Cells:
-    """Cells drawn from two columns' texts, once per distinct pair."""
+def joined(
+    first: Cells,
+    second: Cells,
+    draw: Callable[[str, str], str],
+    blank: npt.NDArray[np.bool_] | None = None,
+) -> Cells:
+    """Cells drawn from two columns' texts, once per distinct pair (empty where ``blank``)."""
     import pandas as pd
 
     width = len(second.texts)
-    codes, pairs = pd.factorize(first.codes.astype(np.int64) * width + second.codes)
-    texts = [draw(first.texts[p // width], second.texts[p % width]) for p in pairs.tolist()]
+    empty = len(first.texts) * width  # the pair of a blank cell, after every real one
+    pair = first.codes.astype(np.int64) * width + second.codes
+    codes, pairs = pd.factorize(pair if blank is None else np.where(blank, empty, pair))
+    firsts = np.asarray([*first.texts, ""], dtype=object)[pairs // width].tolist()
+    seconds = np.asarray(second.texts, dtype=object)[pairs % width].tolist()
+    texts = [
+        "" if p == empty else draw(a, b)
+        for p, a, b in zip(pairs.tolist(), firsts, seconds, strict=True)
+    ]
     return Cells(codes.astype(np.intp), texts)
 
 
@@ -125,8 +137,8 @@ def _plain_rows(table: FrameTable, file: TextIO) -> list[Block]:
             rows, drawn_cells, by_value = _batch_cells(batch, cells)
             for place, (codes, texts) in enumerate(drawn_cells):
                 used = np.bincount(codes, minlength=len(texts)) > 0
-                longest = max((len(t) for t, u in zip(texts, used, strict=True) if u), default=0)
-                widths[place] = max(widths[place], longest)
+                lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
+                widths[place] = max(widths[place], int(lengths[used].max(initial=0)))
             saved = (len(batch), rows, drawn_cells, by_value)
             pickle.dump(saved, drawn_file, protocol=pickle.HIGHEST_PROTOCOL)
             batches_drawn += 1

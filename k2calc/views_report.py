@@ -259,9 +259,8 @@ def _range_cells(frame: pd.DataFrame) -> Cells:
     low, high = _floats(frame, "low_mcg"), _floats(frame, "high_mcg")
     with np.errstate(invalid="ignore"):
         close = np.abs(low - high) <= 1e-9 * np.maximum(np.abs(low), np.abs(high))  # isclose
-    spread = joined(mcg_cells(low), mcg_cells(high), lambda lo, hi: f"{lo}–{hi}")
-    flat = _flag_cells(np.isnan(low) | np.isnan(high) | close, "1")
-    return joined(spread, flat, lambda text, none: "" if none else text)
+    flat = np.isnan(low) | np.isnan(high) | close
+    return joined(mcg_cells(low), mcg_cells(high), lambda lo, hi: f"{lo}–{hi}", blank=flat)
 
 
 def _k1_cells(frame: pd.DataFrame) -> Cells:
