@@ -66,27 +66,20 @@ class Frames:
     batches: Callable[[], Iterator[pd.DataFrame]]
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False)
-
-
 def write_json(data: Any, file: TextIO) -> None:
     """JSON with numbers as numbers, ``null`` for not measured; NaN fails loudly. A document
-    whose values include ``Frames`` is written as it streams: each of their rows on a line."""
-    if not isinstance(data, Mapping) or not any(isinstance(v, Frames) for v in data.values()):
-        file.write(_dumps(data) + "\n")
+    of ``Frames`` (a report's) is an object of arrays written as they stream, a row a line."""
+    streamed = isinstance(data, Mapping) and all(isinstance(v, Frames) for v in data.values())
+    if not streamed or not data:
+        file.write(json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
         return
     from k2calc.frames import json_rows
 
     file.write("{\n")
-    for position, (key, value) in enumerate(data.items()):
+    for position, (key, rows) in enumerate(data.items()):
         end = "," if position < len(data) - 1 else ""
-        file.write(f"  {json.dumps(key)}: ")
-        if not isinstance(value, Frames):
-            file.write(_dumps(value).replace("\n", "\n  ") + f"{end}\n")
-            continue
-        file.write("[")
-        wrote = json_rows(value.batches(), file)
+        file.write(f"  {json.dumps(key)}: [")
+        wrote = json_rows(rows.batches(), file)
         file.write(f"\n  ]{end}\n" if wrote else f"]{end}\n")
     file.write("}\n")
 

@@ -72,6 +72,32 @@ def test_shuffled_file_gives_the_same_csv(tmp_path: Path, table: FoodTable) -> N
     assert all(o == outputs[1] for o in outputs[1::2])
 
 
+def test_rows_as_frames_are_written_by_the_same_rules_as_dicts() -> None:
+    """``output``'s one CSV and JSON writer: rows given as a DataFrame batch (a report's) come
+    out as the same rows given as dicts (every other command's), cell for cell."""
+    import json
+
+    rows = [
+        {"subject": "=cmd", "total_mcg": 0.1 + 0.2, "partial": True, "k1_mcg": None},
+        {"subject": "b,c", "total_mcg": 1234.5678904, "partial": False, "k1_mcg": 2.5},
+    ]
+    frame = pd.DataFrame(rows).astype({"k1_mcg": float})  # None: NaN, as a report holds it
+    keys = list(rows[0])
+    as_dicts, as_frames = io.StringIO(), io.StringIO()
+    write_csv(rows, keys, as_dicts)
+    write_csv(Frames(lambda: iter([frame])), keys, as_frames)
+    expected = 'subject,total_mcg,partial,k1_mcg\n\'=cmd,0.3,true,\n"b,c",1234.56789,false,2.5\n'
+    assert as_dicts.getvalue() == as_frames.getvalue() == expected
+    as_dicts, as_frames = io.StringIO(), io.StringIO()
+    write_json({"days": rows}, as_dicts)
+    write_json({"days": Frames(lambda: iter([frame])), "none": Frames(lambda: iter([]))}, as_frames)
+    streamed = json.loads(as_frames.getvalue())
+    assert streamed == {**json.loads(as_dicts.getvalue()), "none": []}
+    assert streamed["days"][0] == {
+        "subject": "=cmd", "total_mcg": 0.3, "partial": True, "k1_mcg": None
+    }  # fmt: skip
+
+
 def test_duckdb_and_pandas_write_the_same_csv() -> None:
     texts = ["a", "", "a,b", 'q"x', "l\nm", " sp ", "=1+1", "'=x", "-2", "é", "NULL"]
     frame = pd.DataFrame(
