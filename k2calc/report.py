@@ -432,7 +432,7 @@ def _chunk_sums(
     if size == len(keep):  # a row a group (a day of one item): the group's sums are its item's
         item_of_group = np.empty(size, dtype=np.intp)
         item_of_group[group] = item_of_row
-        sums = values.T[:, item_of_group]  # a column a row: each column contiguous
+        sums = _by_column(values, item_of_group)
     else:
         sums = np.empty((len(VALUE_COLUMNS), size))
         for place, name in enumerate(VALUE_COLUMNS):
@@ -447,6 +447,12 @@ def _chunk_sums(
     frame.insert(0, "date", _ordinals(date_values)[day % n_dates])
     frame.insert(0, "subject", subjects_seen.numbered(subject_values)[day // n_dates])
     return frame
+
+
+def _by_column(values: FloatArray, rows: npt.NDArray[np.integer[Any]]) -> FloatArray:
+    """``values[rows]`` transposed, a column a row, each column contiguous (as a frame holds
+    it: a strided column makes every later pass over it several times slower)."""
+    return np.take(np.ascontiguousarray(values.T), rows, axis=1)
 
 
 def _item_grams(resolver: _Resolver, part: tuple[float, str] | str, food: int) -> float | str:
@@ -729,7 +735,7 @@ def _read_days(handle: IO[bytes] | None) -> Iterator[pd.DataFrame]:
     handle.seek(0)
     while handle.tell() < os.fstat(handle.fileno()).st_size:
         keys, codes, values = np.load(handle), np.load(handle), np.load(handle)
-        frame = pd.DataFrame(values.T[:, codes].T, columns=list(VALUE_COLUMNS), copy=False)
+        frame = pd.DataFrame(_by_column(values, codes).T, columns=list(VALUE_COLUMNS), copy=False)
         for place in reversed(range(len(GROUP_KEYS))):  # each column contiguous, no copies
             frame.insert(0, GROUP_KEYS[place], keys[:, place].astype(np.int64))
         yield frame
