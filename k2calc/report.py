@@ -728,17 +728,41 @@ def _save_days(handle: IO[bytes], frame: pd.DataFrame) -> None:
         np.save(handle, values[firsts])
 
 
+# Finished days as ``_save_days`` sets them aside: their keys (subject, date, meal), each
+# one's number among the distinct value rows, and those rows.
+_DaysRecord = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], FloatArray]
+
+
 def _read_days(handle: IO[bytes] | None) -> Iterator[pd.DataFrame]:
-    """The frames of finished days set aside in ``handle`` (``_save_days``), in order."""
+    """The frames of finished days set aside in ``handle`` (``_save_days``), in order: records
+    joined as numbers (not as frames, which copies every column) into frames of at least
+    ``BATCH_ROWS`` rows, so that a chunk's last day set aside alone is no batch of its own."""
     if handle is None:
         return
     handle.seek(0)
-    while handle.tell() < os.fstat(handle.fileno()).st_size:
-        keys, codes, values = np.load(handle), np.load(handle), np.load(handle)
-        frame = pd.DataFrame(_by_column(values, codes).T, columns=list(VALUE_COLUMNS), copy=False)
-        for place in reversed(range(len(GROUP_KEYS))):  # each column contiguous, no copies
-            frame.insert(0, GROUP_KEYS[place], keys[:, place].astype(np.int64))
-        yield frame
+    size = os.fstat(handle.fileno()).st_size
+    records: list[_DaysRecord] = []
+    while handle.tell() < size:
+        records.append((np.load(handle), np.load(handle), np.load(handle)))
+        if sum(len(keys) for keys, _, _ in records) >= BATCH_ROWS:
+            yield _days_frame(records)
+            records = []
+    if records:
+        yield _days_frame(records)
+
+
+def _days_frame(records: list[_DaysRecord]) -> pd.DataFrame:
+    """One frame of records set aside by ``_save_days``."""
+    keys = np.concatenate([record[0] for record in records])
+    starts = np.cumsum([0, *(len(record[2]) for record in records)])
+    codes = [record[1] + start for record, start in zip(records, starts[:-1], strict=True)]
+    values = np.concatenate([record[2] for record in records])
+    frame = pd.DataFrame(
+        _by_column(values, np.concatenate(codes)).T, columns=list(VALUE_COLUMNS), copy=False
+    )
+    for place in reversed(range(len(GROUP_KEYS))):  # each column contiguous, no copies
+        frame.insert(0, GROUP_KEYS[place], keys[:, place].astype(np.int64))
+    return frame
 
 
 def _ascending(*keys: npt.NDArray[np.int64]) -> bool:

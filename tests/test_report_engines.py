@@ -204,3 +204,30 @@ def test_repeated_values_are_written_from_pieces_as_whole_rows(
     else:
         assert json.loads(pieces) == json.loads(ordinary)
         assert len(pieces.splitlines()) == rows + 4  # one object a line
+
+
+def test_days_set_aside_come_back_joined_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finished days set aside on disk come back as they went, in order, records joined (as
+    numbers) into frames of at least ``BATCH_ROWS`` rows, each column contiguous."""
+    import tempfile
+
+    import k2calc.report as engine
+
+    monkeypatch.setattr(engine, "BATCH_ROWS", 4)
+    width = len(engine.VALUE_COLUMNS)
+
+    def days(first: int, rows: int, distinct: int) -> pd.DataFrame:
+        values = (np.arange(rows * width, dtype=float) % (distinct * width)).reshape(rows, width)
+        frame = pd.DataFrame(values, columns=list(engine.VALUE_COLUMNS))
+        keys = {"subject": 1, "date": np.arange(first, first + rows), "meal": 0}
+        return pd.concat([pd.DataFrame(keys), frame], axis=1)
+
+    records = [days(0, 3, 1), days(3, 1, 1), days(4, 5, 5), days(9, 2, 2)]
+    with tempfile.TemporaryFile() as handle:
+        for frame in records:
+            engine._save_days(handle, frame)
+        back = list(engine._read_days(handle))
+    assert [len(frame) for frame in back] == [4, 5, 2]
+    expected = pd.concat(records, ignore_index=True)
+    pd.testing.assert_frame_equal(pd.concat(back, ignore_index=True), expected)
+    assert all(frame[key].to_numpy().flags.c_contiguous for frame in back for key in frame)
