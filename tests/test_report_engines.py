@@ -190,6 +190,7 @@ def test_repeated_values_are_written_from_pieces_as_whole_rows(
     )
     frame.loc[5, "subject"] = np.nan
     monkeypatch.setattr(frames, "FAST_ROWS", 0)
+    monkeypatch.setattr(frames, "TEXT_ROWS", 7)  # rows put together a few at a time
     monkeypatch.setattr(frames, "REPEATED", -1.0)  # never by pieces: DuckDB
     ordinary = _written(frame.copy(), fmt)
     monkeypatch.setattr(frames, "REPEATED", 1.0)  # always by pieces, never whole by DuckDB
@@ -231,3 +232,4 @@ def test_days_set_aside_come_back_joined_in_batches(monkeypatch: pytest.MonkeyPa
     expected = pd.concat(records, ignore_index=True)
     pd.testing.assert_frame_equal(pd.concat(back, ignore_index=True), expected)
     assert all(frame[key].to_numpy().flags.c_contiguous for frame in back for key in frame)
+
