@@ -789,6 +789,9 @@ def _with_day_totals(frame: pd.DataFrame, by_meal: bool, no_meal: int) -> pd.Dat
         if not (frame["meal"].to_numpy() == no_meal).all():  # summed by meal: sum the days
             frame = _grouped(frame, GROUP_KEYS[:2]).assign(meal=no_meal)
         return frame.assign(day_total_mcg=frame["total_mcg"])
+    subject, date = frame["subject"].to_numpy(), frame["date"].to_numpy()
+    if not ((subject[1:] == subject[:-1]) & (date[1:] == date[:-1])).any():  # a meal a day
+        return frame.assign(day_total_mcg=frame["total_mcg"])
     meals = frame.groupby(GROUP_KEYS[:2], sort=False)["total_mcg"]
     return frame.assign(day_total_mcg=meals.transform("sum").to_numpy())
 

@@ -233,3 +233,24 @@ def test_days_set_aside_come_back_joined_in_batches(monkeypatch: pytest.MonkeyPa
     pd.testing.assert_frame_equal(pd.concat(back, ignore_index=True), expected)
     assert all(frame[key].to_numpy().flags.c_contiguous for frame in back for key in frame)
 
+
+def test_a_meal_row_carries_its_days_status_with_one_meal_a_day_or_more(
+    tmp_path: Path, table: FoodTable
+) -> None:
+    """Days of one meal each (a batch of them takes each row's total as its day's) and days
+    of several meals: every meal row has its whole day's status."""
+    lines = [
+        f"ann,2026-11-0{d},lunch,{'natto,30 g' if d % 2 else 'butter,1 tbsp'}" for d in (1, 2, 3)
+    ]
+    lines += ["bob,2026-11-01,lunch,butter,1 tbsp", "bob,2026-11-01,dinner,natto,30 g"]
+    lines += [f"cy,2026-11-0{d},lunch,butter,1 tbsp" for d in (1, 2, 3, 4)]
+    with report(diary(tmp_path, lines), table, chunksize=2, by_meal=True) as result:
+        rows = [(r["subject"], r["date"], r["meal"], r["status"]) for r in result.day_rows()]
+    assert rows == [
+        ("ann", "2026-11-01", "lunch", "above"),  # natto: 281.7 mcg
+        ("ann", "2026-11-02", "lunch", "below"),  # butter: 2.97 mcg
+        ("ann", "2026-11-03", "lunch", "above"),
+        ("bob", "2026-11-01", "dinner", "above"),
+        ("bob", "2026-11-01", "lunch", "above"),  # butter, on a day of 284.7 mcg
+        *(("cy", f"2026-11-0{d}", "lunch", "below") for d in (1, 2, 3, 4)),
+    ]
