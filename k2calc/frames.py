@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 FAST_ROWS = 20_000  # a batch at least this long is formatted by DuckDB
 JSON_ROWS = 25_000  # rows DuckDB writes as JSON at a time
 FORMAT_MEMORY = "64MB"  # DuckDB's limit while it formats (its default is 80 % of RAM)
+FAST_DISTINCT = 1_000  # a batch's distinct value rows from this many on: by DuckDB (pieces)
 TEXT_ROWS = 10_000  # rows put together into one text at a time (``_assemble``)
 REPEATED = 0.5  # a batch with at most this share of distinct rows is written by pieces
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant: mixes a row's words into one
@@ -187,7 +188,7 @@ def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     if pieces is None:
         return False
     leading, codes, distinct = pieces
-    if len(distinct) >= FAST_ROWS:  # many distinct rows: DuckDB's text, as for a whole batch
+    if len(distinct) >= FAST_DISTINCT:  # many distinct rows: DuckDB's text, as for a batch
         names = {str(k): '"' + str(k).replace('"', '""') + '"' for k in distinct.columns}
         texts = set(_text_columns(distinct))
         columns = [

@@ -197,8 +197,8 @@ def test_repeated_values_are_written_from_pieces_as_whole_rows(
     monkeypatch.setattr(frames, "_csv_by_duckdb", None)
     if fmt == "json":
         monkeypatch.setattr(frames, "_by_duckdb", None)
-    if distinct_by == "pandas":  # the batch is large, its distinct rows are not
-        monkeypatch.setattr(frames, "FAST_ROWS", rows)
+    # the batch is large; its distinct rows are too (DuckDB), or not (pandas)
+    monkeypatch.setattr(frames, "FAST_DISTINCT", 0 if distinct_by == "duckdb" else rows)
     pieces = _written(frame.copy(), fmt)
     if fmt == "csv":
         assert pieces == ordinary
