@@ -184,7 +184,7 @@ class _Names:
 
     def order(self, numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """For each of ``numbers``, its name's place among the names of ``numbers``."""
-        present, where = np.unique(numbers, return_inverse=True)
+        where, present = pd.factorize(numbers)  # hashed, not sorted: few distinct numbers
         places = np.empty(len(present), dtype=np.int64)
         by_name = sorted(range(len(present)), key=lambda i: self.names[present[i]])
         places[by_name] = np.arange(len(present))
