@@ -65,6 +65,9 @@ VALUE_COLUMNS = (*SUM_COLUMNS, *MAX_COLUMNS)
 ALL_COLUMNS = ["subject", "date", "meal", *VALUE_COLUMNS]
 SKIPPED_KEYS = ("row", "value", "reason")
 GROUP_KEYS = ["subject", "date", "meal"]
+# Beside a chunk's sums: each row's number among the distinct value rows where it is known
+# without comparing them (a day of one item has that item's values), else -1.
+VALUE_ROW = "value_row"
 _FIRST_DATA_LINE = 2  # the header is line 1
 
 Progress = Callable[[int, int | None], None]  # (rows read, bytes read where known)
@@ -432,8 +435,9 @@ def _chunk_sums(
     if size == len(keep):  # a row a group (a day of one item): the group's sums are its item's
         item_of_group = np.empty(size, dtype=np.intp)
         item_of_group[group] = item_of_row
-        sums = _by_column(values, item_of_group)
+        sums, value_row = _by_column(values, item_of_group), item_of_group
     else:
+        value_row = np.full(size, -1, dtype=np.intp)
         sums = np.empty((len(VALUE_COLUMNS), size))
         for place, name in enumerate(VALUE_COLUMNS):
             weights = values[:, place][item_of_row]
@@ -446,6 +450,7 @@ def _chunk_sums(
     frame.insert(0, "meal", meals_seen.numbered(meal_values)[uniques % n_meals])
     frame.insert(0, "date", _ordinals(date_values)[day % n_dates])
     frame.insert(0, "subject", subjects_seen.numbered(subject_values)[day // n_dates])
+    frame[VALUE_ROW] = value_row
     return frame
 
 
@@ -531,6 +536,8 @@ class _Sums:
     def add(self, frame: pd.DataFrame) -> None:
         """Add one chunk's sums."""
         if self.in_order and len(frame):
+            if VALUE_ROW not in frame:  # summed again (DuckDB's sums): not known
+                frame = frame.assign(**{VALUE_ROW: -1})
             frame = self._sorted(frame)
             first = self._day_of(frame)
             carry = self.carry
@@ -541,7 +548,7 @@ class _Sums:
                     return
                 if first == last:
                     same = int(np.argmax(~_same_day(frame, frame.iloc[0]))) or len(frame)
-                    head = _merge([carry, frame.iloc[:same]], GROUP_KEYS)
+                    head = _merge([carry, frame.iloc[:same]], GROUP_KEYS).assign(**{VALUE_ROW: -1})
                     frame = pd.concat([self._sorted(head), frame.iloc[same:]], ignore_index=True)
                 else:
                     self._finish(carry)
@@ -588,9 +595,8 @@ class _Sums:
     def _finished(self) -> Iterator[pd.DataFrame]:
         """The finished days, in order, then the last day."""
         yield from _read_days(self.done_file)
-        yield from self.done
-        if self.carry is not None:
-            yield self.carry
+        for days in [*self.done, *([] if self.carry is None else [self.carry])]:
+            yield days.drop(columns=VALUE_ROW)
 
     def _out_of_order(self, frame: pd.DataFrame) -> None:
         """A row came before the day before it: from now on, sum and sort in general (the
@@ -717,7 +723,8 @@ def _save_days(handle: IO[bytes], frame: pd.DataFrame) -> None:
     distinct ones (a day of one item has that item's values: few distinct rows), so the file
     stays small where values repeat."""
     np.save(handle, frame[GROUP_KEYS].to_numpy(dtype=np.int32))
-    found = distinct_rows(frame, list(VALUE_COLUMNS))
+    known = frame[VALUE_ROW].to_numpy()
+    found = _known_rows(known) if (known >= 0).all() else distinct_rows(frame, list(VALUE_COLUMNS))
     values = frame[list(VALUE_COLUMNS)].to_numpy(dtype=float)
     if found is None:
         np.save(handle, np.arange(len(frame), dtype=np.int32))
@@ -726,6 +733,13 @@ def _save_days(handle: IO[bytes], frame: pd.DataFrame) -> None:
         codes, firsts = found
         np.save(handle, codes.astype(np.int32))
         np.save(handle, values[firsts])
+
+
+def _known_rows(value_row: IntArray) -> tuple[IntArray, IntArray]:
+    """``distinct_rows`` from the value rows ``_chunk_sums`` knew: each row's number among
+    them and the first row of each."""
+    codes, _ = pd.factorize(value_row)
+    return codes.astype(np.intp), np.flatnonzero(~pd.Series(value_row).duplicated().to_numpy())
 
 
 # Finished days as ``_save_days`` sets them aside: their keys (subject, date, meal), each
