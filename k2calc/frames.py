@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 FAST_ROWS = 20_000  # a batch at least this long is formatted by DuckDB
 JSON_ROWS = 25_000  # rows DuckDB writes as JSON at a time
 FORMAT_MEMORY = "64MB"  # DuckDB's limit while it formats (its default is 80 % of RAM)
+FAST_DISTINCT = 1_000  # a batch's distinct value rows from this many on: by DuckDB (pieces)
+TEXT_ROWS = 10_000  # rows put together into one text at a time (``_assemble``)
 REPEATED = 0.5  # a batch with at most this share of distinct rows is written by pieces
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant: mixes a row's words into one
 T = TypeVar("T")
@@ -140,17 +142,22 @@ def _assemble(
     cell: Callable[[str, str | None], str],
     codes: npt.NDArray[np.intp],
     tails: list[str],
-) -> str:
+    last: str | None = None,
+) -> Iterator[str]:
     """Rows put together from pieces: ``cell(key, text)`` of each leading category (``None``
     for a missing one), already followed by its separator, then the row's tail
-    (``tails[codes]``)."""
+    (``tails[codes]``; ``last`` instead for the last row, where given); ``TEXT_ROWS`` rows
+    a text (a few MB, which the allocator reuses, not pages mapped afresh for each batch)."""
     pieces = np.empty((len(frame), len(leading) + 1), dtype=object)
     for place, key in enumerate(leading):
         column = frame[key]
         texts = [cell(key, str(c)) for c in column.cat.categories] + [cell(key, None)]
         pieces[:, place] = np.asarray(texts, dtype=object)[column.cat.codes.to_numpy()]
     pieces[:, -1] = np.asarray(tails, dtype=object)[codes]
-    return "".join(pieces.ravel())
+    if last is not None:
+        pieces[-1, -1] = last
+    for start in range(0, len(pieces), TEXT_ROWS):
+        yield "".join(pieces[start : start + TEXT_ROWS].ravel())
 
 
 def _csv_cell(text: str) -> str:
@@ -182,7 +189,7 @@ def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     if pieces is None:
         return False
     leading, codes, distinct = pieces
-    if len(distinct) >= FAST_ROWS:  # many distinct rows: DuckDB's text, as for a whole batch
+    if len(distinct) >= FAST_DISTINCT:  # many distinct rows: DuckDB's text, as for a batch
         names = {str(k): '"' + str(k).replace('"', '""') + '"' for k in distinct.columns}
         texts = set(_text_columns(distinct))
         columns = [
@@ -196,10 +203,11 @@ def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     tails = written.split("\n")[:-1]
     if len(tails) != len(distinct):  # a value cell with a line break: never in a report
         return False
-    text = _assemble(
+    parts = _assemble(
         frame, leading, lambda _, t: _csv_cell(t or "") + ",", codes, [t + "\n" for t in tails]
     )
-    _write(text.encode("utf-8"), file)
+    for text in parts:
+        _write(text.encode("utf-8"), file)
     return True
 
 
@@ -311,8 +319,9 @@ def _json_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     def cell(key: str, text: str | None) -> str:
         return f"{starts[key]}:{json.dumps(text, ensure_ascii=False)},"
 
-    text = _assemble(frame, leading, cell, codes, tails)
-    file.write(text[: -len(",\n    ")])
+    last = tails[codes[-1]][: -len(",\n    ")]
+    for text in _assemble(frame, leading, cell, codes, tails, last):
+        file.write(text)
     return True
 
 

@@ -65,6 +65,9 @@ VALUE_COLUMNS = (*SUM_COLUMNS, *MAX_COLUMNS)
 ALL_COLUMNS = ["subject", "date", "meal", *VALUE_COLUMNS]
 SKIPPED_KEYS = ("row", "value", "reason")
 GROUP_KEYS = ["subject", "date", "meal"]
+# Beside a chunk's sums: each row's number among the distinct value rows where it is known
+# without comparing them (a day of one item has that item's values), else -1.
+VALUE_ROW = "value_row"
 _FIRST_DATA_LINE = 2  # the header is line 1
 
 Progress = Callable[[int, int | None], None]  # (rows read, bytes read where known)
@@ -184,7 +187,7 @@ class _Names:
 
     def order(self, numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """For each of ``numbers``, its name's place among the names of ``numbers``."""
-        present, where = np.unique(numbers, return_inverse=True)
+        where, present = pd.factorize(numbers)  # hashed, not sorted: few distinct numbers
         places = np.empty(len(present), dtype=np.int64)
         by_name = sorted(range(len(present)), key=lambda i: self.names[present[i]])
         places[by_name] = np.arange(len(present))
@@ -432,8 +435,9 @@ def _chunk_sums(
     if size == len(keep):  # a row a group (a day of one item): the group's sums are its item's
         item_of_group = np.empty(size, dtype=np.intp)
         item_of_group[group] = item_of_row
-        sums = values.T[:, item_of_group]  # a column a row: each column contiguous
+        sums, value_row = _by_column(values, item_of_group), item_of_group
     else:
+        value_row = np.full(size, -1, dtype=np.intp)
         sums = np.empty((len(VALUE_COLUMNS), size))
         for place, name in enumerate(VALUE_COLUMNS):
             weights = values[:, place][item_of_row]
@@ -446,7 +450,14 @@ def _chunk_sums(
     frame.insert(0, "meal", meals_seen.numbered(meal_values)[uniques % n_meals])
     frame.insert(0, "date", _ordinals(date_values)[day % n_dates])
     frame.insert(0, "subject", subjects_seen.numbered(subject_values)[day // n_dates])
+    frame[VALUE_ROW] = value_row
     return frame
+
+
+def _by_column(values: FloatArray, rows: npt.NDArray[np.integer[Any]]) -> FloatArray:
+    """``values[rows]`` transposed, a column a row, each column contiguous (as a frame holds
+    it: a strided column makes every later pass over it several times slower)."""
+    return np.take(np.ascontiguousarray(values.T), rows, axis=1)
 
 
 def _item_grams(resolver: _Resolver, part: tuple[float, str] | str, food: int) -> float | str:
@@ -525,6 +536,8 @@ class _Sums:
     def add(self, frame: pd.DataFrame) -> None:
         """Add one chunk's sums."""
         if self.in_order and len(frame):
+            if VALUE_ROW not in frame:  # summed again (DuckDB's sums): not known
+                frame = frame.assign(**{VALUE_ROW: -1})
             frame = self._sorted(frame)
             first = self._day_of(frame)
             carry = self.carry
@@ -535,7 +548,7 @@ class _Sums:
                     return
                 if first == last:
                     same = int(np.argmax(~_same_day(frame, frame.iloc[0]))) or len(frame)
-                    head = _merge([carry, frame.iloc[:same]], GROUP_KEYS)
+                    head = _merge([carry, frame.iloc[:same]], GROUP_KEYS).assign(**{VALUE_ROW: -1})
                     frame = pd.concat([self._sorted(head), frame.iloc[same:]], ignore_index=True)
                 else:
                     self._finish(carry)
@@ -582,9 +595,8 @@ class _Sums:
     def _finished(self) -> Iterator[pd.DataFrame]:
         """The finished days, in order, then the last day."""
         yield from _read_days(self.done_file)
-        yield from self.done
-        if self.carry is not None:
-            yield self.carry
+        for days in [*self.done, *([] if self.carry is None else [self.carry])]:
+            yield days.drop(columns=VALUE_ROW)
 
     def _out_of_order(self, frame: pd.DataFrame) -> None:
         """A row came before the day before it: from now on, sum and sort in general (the
@@ -711,7 +723,8 @@ def _save_days(handle: IO[bytes], frame: pd.DataFrame) -> None:
     distinct ones (a day of one item has that item's values: few distinct rows), so the file
     stays small where values repeat."""
     np.save(handle, frame[GROUP_KEYS].to_numpy(dtype=np.int32))
-    found = distinct_rows(frame, list(VALUE_COLUMNS))
+    known = frame[VALUE_ROW].to_numpy()
+    found = _known_rows(known) if (known >= 0).all() else distinct_rows(frame, list(VALUE_COLUMNS))
     values = frame[list(VALUE_COLUMNS)].to_numpy(dtype=float)
     if found is None:
         np.save(handle, np.arange(len(frame), dtype=np.int32))
@@ -722,17 +735,48 @@ def _save_days(handle: IO[bytes], frame: pd.DataFrame) -> None:
         np.save(handle, values[firsts])
 
 
+def _known_rows(value_row: IntArray) -> tuple[IntArray, IntArray]:
+    """``distinct_rows`` from the value rows ``_chunk_sums`` knew: each row's number among
+    them and the first row of each."""
+    codes, _ = pd.factorize(value_row)
+    return codes.astype(np.intp), np.flatnonzero(~pd.Series(value_row).duplicated().to_numpy())
+
+
+# Finished days as ``_save_days`` sets them aside: their keys (subject, date, meal), each
+# one's number among the distinct value rows, and those rows.
+_DaysRecord = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], FloatArray]
+
+
 def _read_days(handle: IO[bytes] | None) -> Iterator[pd.DataFrame]:
-    """The frames of finished days set aside in ``handle`` (``_save_days``), in order."""
+    """The frames of finished days set aside in ``handle`` (``_save_days``), in order: records
+    joined as numbers (not as frames, which copies every column) into frames of at least
+    ``BATCH_ROWS`` rows, so that a chunk's last day set aside alone is no batch of its own."""
     if handle is None:
         return
     handle.seek(0)
-    while handle.tell() < os.fstat(handle.fileno()).st_size:
-        keys, codes, values = np.load(handle), np.load(handle), np.load(handle)
-        frame = pd.DataFrame(values.T[:, codes].T, columns=list(VALUE_COLUMNS), copy=False)
-        for place in reversed(range(len(GROUP_KEYS))):  # each column contiguous, no copies
-            frame.insert(0, GROUP_KEYS[place], keys[:, place].astype(np.int64))
-        yield frame
+    size = os.fstat(handle.fileno()).st_size
+    records: list[_DaysRecord] = []
+    while handle.tell() < size:
+        records.append((np.load(handle), np.load(handle), np.load(handle)))
+        if sum(len(keys) for keys, _, _ in records) >= BATCH_ROWS:
+            yield _days_frame(records)
+            records = []
+    if records:
+        yield _days_frame(records)
+
+
+def _days_frame(records: list[_DaysRecord]) -> pd.DataFrame:
+    """One frame of records set aside by ``_save_days``."""
+    keys = np.concatenate([record[0] for record in records])
+    starts = np.cumsum([0, *(len(record[2]) for record in records)])
+    codes = [record[1] + start for record, start in zip(records, starts[:-1], strict=True)]
+    values = np.concatenate([record[2] for record in records])
+    frame = pd.DataFrame(
+        _by_column(values, np.concatenate(codes)).T, columns=list(VALUE_COLUMNS), copy=False
+    )
+    for place in reversed(range(len(GROUP_KEYS))):  # each column contiguous, no copies
+        frame.insert(0, GROUP_KEYS[place], keys[:, place].astype(np.int64))
+    return frame
 
 
 def _ascending(*keys: npt.NDArray[np.int64]) -> bool:
@@ -758,6 +802,9 @@ def _with_day_totals(frame: pd.DataFrame, by_meal: bool, no_meal: int) -> pd.Dat
     if not by_meal:
         if not (frame["meal"].to_numpy() == no_meal).all():  # summed by meal: sum the days
             frame = _grouped(frame, GROUP_KEYS[:2]).assign(meal=no_meal)
+        return frame.assign(day_total_mcg=frame["total_mcg"])
+    subject, date = frame["subject"].to_numpy(), frame["date"].to_numpy()
+    if not ((subject[1:] == subject[:-1]) & (date[1:] == date[:-1])).any():  # a meal a day
         return frame.assign(day_total_mcg=frame["total_mcg"])
     meals = frame.groupby(GROUP_KEYS[:2], sort=False)["total_mcg"]
     return frame.assign(day_total_mcg=meals.transform("sum").to_numpy())

@@ -78,5 +78,6 @@ def report_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     if request.param == "general-duckdb":
         monkeypatch.setattr(k2calc.report, "IN_ORDER", False)
         monkeypatch.setattr(k2calc.frames, "FAST_ROWS", 0)
+        monkeypatch.setattr(k2calc.frames, "FAST_DISTINCT", 0)
         monkeypatch.setattr(k2calc.frames, "JSON_ROWS", 2)  # JSON written in slices
     return str(request.param)

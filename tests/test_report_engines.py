@@ -216,17 +216,82 @@ def test_repeated_values_are_written_from_pieces_as_whole_rows(
     )
     frame.loc[5, "subject"] = np.nan
     monkeypatch.setattr(frames, "FAST_ROWS", 0)
+    monkeypatch.setattr(frames, "TEXT_ROWS", 7)  # rows put together a few at a time
     monkeypatch.setattr(frames, "REPEATED", -1.0)  # never by pieces: DuckDB
     ordinary = _written(frame.copy(), fmt)
     monkeypatch.setattr(frames, "REPEATED", 1.0)  # always by pieces, never whole by DuckDB
     monkeypatch.setattr(frames, "_csv_by_duckdb", None)
     if fmt == "json":
         monkeypatch.setattr(frames, "_by_duckdb", None)
-    if distinct_by == "pandas":  # the batch is large, its distinct rows are not
-        monkeypatch.setattr(frames, "FAST_ROWS", rows)
+    # the batch is large; its distinct rows are too (DuckDB), or not (pandas)
+    monkeypatch.setattr(frames, "FAST_DISTINCT", 0 if distinct_by == "duckdb" else rows)
     pieces = _written(frame.copy(), fmt)
     if fmt == "csv":
         assert pieces == ordinary
     else:
         assert json.loads(pieces) == json.loads(ordinary)
         assert len(pieces.splitlines()) == rows + 4  # one object a line
+
+
+def test_days_set_aside_come_back_joined_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finished days set aside on disk come back as they went, in order, records joined (as
+    numbers) into frames of at least ``BATCH_ROWS`` rows, each column contiguous; value rows
+    are compared only where their numbers are not known."""
+    import tempfile
+
+    import numpy.typing as npt
+
+    import k2calc.frames as frames
+    import k2calc.report as engine
+
+    monkeypatch.setattr(engine, "BATCH_ROWS", 4)
+    compared: list[int] = []
+
+    def distinct_rows(
+        frame: pd.DataFrame, keys: list[str]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
+        compared.append(len(frame))
+        return frames.distinct_rows(frame, keys)
+
+    monkeypatch.setattr(engine, "distinct_rows", distinct_rows)
+    width = len(engine.VALUE_COLUMNS)
+
+    def days(first: int, rows: int, distinct: int, known: bool) -> pd.DataFrame:
+        values = (np.arange(rows * width, dtype=float) % (distinct * width)).reshape(rows, width)
+        frame = pd.DataFrame(values, columns=list(engine.VALUE_COLUMNS))
+        keys = {"subject": 1, "date": np.arange(first, first + rows), "meal": 0}
+        value_row = np.arange(rows) % distinct if known else -1
+        return pd.concat([pd.DataFrame(keys), frame], axis=1).assign(value_row=value_row)
+
+    records = [days(0, 3, 1, True), days(3, 1, 1, False), days(4, 5, 5, False), days(9, 2, 2, True)]
+    with tempfile.TemporaryFile() as handle:
+        for frame in records:
+            engine._save_days(handle, frame)
+        back = list(engine._read_days(handle))
+    assert compared == [1, 5]
+    assert [len(frame) for frame in back] == [4, 5, 2]
+    expected = pd.concat(records, ignore_index=True).drop(columns="value_row")
+    pd.testing.assert_frame_equal(pd.concat(back, ignore_index=True), expected)
+    assert all(frame[key].to_numpy().flags.c_contiguous for frame in back for key in frame)
+
+
+def test_a_meal_row_carries_its_days_status_with_one_meal_a_day_or_more(
+    tmp_path: Path, table: FoodTable
+) -> None:
+    """Days of one meal each (a batch of them takes each row's total as its day's) and days
+    of several meals: every meal row has its whole day's status."""
+    lines = [
+        f"ann,2026-11-0{d},lunch,{'natto,30 g' if d % 2 else 'butter,1 tbsp'}" for d in (1, 2, 3)
+    ]
+    lines += ["bob,2026-11-01,lunch,butter,1 tbsp", "bob,2026-11-01,dinner,natto,30 g"]
+    lines += [f"cy,2026-11-0{d},lunch,butter,1 tbsp" for d in (1, 2, 3, 4)]
+    with report(diary(tmp_path, lines), table, chunksize=2, by_meal=True) as result:
+        rows = [(r["subject"], r["date"], r["meal"], r["status"]) for r in result.day_rows()]
+    assert rows == [
+        ("ann", "2026-11-01", "lunch", "above"),  # natto: 281.7 mcg
+        ("ann", "2026-11-02", "lunch", "below"),  # butter: 2.97 mcg
+        ("ann", "2026-11-03", "lunch", "above"),
+        ("bob", "2026-11-01", "dinner", "above"),
+        ("bob", "2026-11-01", "lunch", "above"),  # butter, on a day of 284.7 mcg
+        *(("cy", f"2026-11-0{d}", "lunch", "below") for d in (1, 2, 3, 4)),
+    ]
