@@ -9,7 +9,8 @@ texts once and puts the lines together from them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
@@ -110,19 +111,17 @@ def draw_frame_table(table: FrameTable, file: TextIO) -> None:
     else:
         output.draw(table.blocks(as_records(pd.concat(first)) if first else []), file)
         return
-    getattr(rows, "close", lambda: None)()  # its thread stops; the plain text reads anew
-    del first
-    drawn = _plain_rows(table, file)
+    drawn = _plain_rows(table, itertools.chain(first, rows), file)
     output.draw(drawn[1:], file)
 
 
-def _plain_rows(table: FrameTable, file: TextIO) -> list[Block]:
-    """The long form of ``table``: the cells drawn in one pass, which measures the widths and
-    sets the drawn cells aside in a temporary file (each column's codes and its distinct
-    texts, so memory stays bounded by the batch); then the lines are put together from each
-    column's distinct cells, padded once. Returns ``table.blocks([])`` (called after the
-    first pass, so that counts made on the way are known), whose first is the table: its
-    title goes first."""
+def _plain_rows(table: FrameTable, batches: Iterator[pd.DataFrame], file: TextIO) -> list[Block]:
+    """The long form of ``table`` (its rows: ``batches``): the cells drawn in one pass, which
+    measures the widths and sets the drawn cells aside in a temporary file (each column's
+    codes and its distinct texts, so memory stays bounded by the batch); then the lines are
+    put together from each column's distinct cells, padded once. Returns
+    ``table.blocks([])`` (called after the first pass, so that counts made on the way are
+    known), whose first is the table: its title goes first."""
     import pickle
     import tempfile
 
@@ -133,7 +132,7 @@ def _plain_rows(table: FrameTable, file: TextIO) -> list[Block]:
     widths = [len(c.header) for c in columns]
     with tempfile.TemporaryFile() as drawn_file:
         batches_drawn = 0
-        for batch in table.rows.batches():
+        for batch in batches:
             rows, drawn_cells, by_value = _batch_cells(batch, cells)
             for place, (codes, texts) in enumerate(drawn_cells):
                 used = np.bincount(codes, minlength=len(texts)) > 0
