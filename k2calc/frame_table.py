@@ -44,25 +44,26 @@ def cells_of(keys: npt.NDArray[Any], draw: Callable[[Any], str], missing: str = 
 
 
 def joined(
-    first: Cells,
-    second: Cells,
-    draw: Callable[[str, str], str],
-    blank: npt.NDArray[np.bool_] | None = None,
+    first: Cells, second: Cells, separator: str = "", blank: npt.NDArray[np.bool_] | None = None
 ) -> Cells:
-    """Cells drawn from two columns' texts, once per distinct pair (empty where ``blank``)."""
+    """Cells of two columns' texts put together (``first``, ``separator``, ``second``), once
+    per distinct pair; empty where ``blank``."""
     import pandas as pd
 
     width = len(second.texts)
     empty = len(first.texts) * width  # the pair of a blank cell, after every real one
     pair = first.codes.astype(np.int64) * width + second.codes
     codes, pairs = pd.factorize(pair if blank is None else np.where(blank, empty, pair))
-    firsts = np.asarray([*first.texts, ""], dtype=object)[pairs // width].tolist()
-    seconds = np.asarray(second.texts, dtype=object)[pairs % width].tolist()
-    texts = [
-        "" if p == empty else draw(a, b)
-        for p, a, b in zip(pairs.tolist(), firsts, seconds, strict=True)
-    ]
-    return Cells(codes.astype(np.intp), texts)
+    firsts = np.asarray([*first.texts, ""], dtype=object)[pairs // width]
+    seconds = np.asarray(second.texts, dtype=object)[pairs % width]
+    texts = firsts + separator + seconds if separator else firsts + seconds
+    texts[pairs == empty] = ""
+    return Cells(codes.astype(np.intp), texts.tolist())
+
+
+def replaced(cells: Cells, where: npt.NDArray[np.bool_], text: str) -> Cells:
+    """``cells`` with ``text`` in place of the rows ``where``."""
+    return Cells(np.where(where, len(cells.texts), cells.codes), [*cells.texts, text])
 
 
 DRAWN_TEXTS = 100_000  # texts a CategoryCells keeps drawn from batch to batch, at most

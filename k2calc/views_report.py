@@ -10,7 +10,7 @@ import numpy as np
 
 from k2calc import views
 from k2calc.bounds import shown
-from k2calc.frame_table import CategoryCells, Cells, FrameCells, cells_of, joined
+from k2calc.frame_table import CategoryCells, Cells, FrameCells, cells_of, joined, replaced
 from k2calc.output import Block, Column, Frames, FrameTable, Grid, View
 from k2calc.report import plural
 from k2calc.views import (
@@ -205,7 +205,35 @@ def mcg_cells(values: npt.NDArray[np.float64], places: int = 1) -> Cells:
         scaled = values * scale
         rounded = np.rint(scaled)
         safe = (np.abs(np.abs(scaled - rounded) - 0.5) > 1e-4) & (values >= 0) & (values < 1e9)
-    return cells_of(np.where(safe, rounded / scale, values), lambda v: mcg(v, places), NOT_MEASURED)
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.where(safe, rounded / scale, values))
+    texts = _mcg_texts(np.asarray(uniques, dtype=np.float64), places)
+    return Cells(np.where(codes < 0, len(texts), codes).astype(np.intp), [*texts, NOT_MEASURED])
+
+
+PLAIN_BELOW = 1000.0  # figures below this need no thousands separator
+
+
+def _mcg_texts(values: npt.NDArray[np.float64], places: int) -> list[str]:
+    """``mcg`` of each value: by numpy's string functions for figures below ``PLAIN_BELOW``
+    already rounded to ``places`` (a report's own), by ``mcg`` for the rest."""
+    scale = 10**places
+    units = np.rint(values * scale)
+    plain = (values >= 0) & (values < PLAIN_BELOW) & (units / scale == values)
+    texts = np.asarray(
+        ["" if p else mcg(v, places) for v, p in zip(values.tolist(), plain.tolist(), strict=True)],
+        dtype=object,
+    )
+    if plain.any():
+        whole, part = np.divmod(units[plain].astype(np.int64), scale)
+        digits = whole.astype(str)
+        if places:
+            digits = np.strings.add(
+                digits, np.strings.add(".", np.strings.zfill(part.astype(str), places))
+            )
+        texts[plain] = digits
+    return list(texts.tolist())
 
 
 def _flag_cells(flags: npt.NDArray[np.bool_], mark: str) -> Cells:
@@ -230,8 +258,7 @@ def _form_cells(key: str) -> FrameCells:
     def cells(frame: pd.DataFrame) -> Cells:
         value = _floats(frame, key)
         unsplit = ~np.isnan(_floats(frame, "unsplit_mk_mcg")) & ~_flags(frame, "partial")
-        not_split = _flag_cells(np.isnan(value) & unsplit, "1")
-        return joined(mcg_cells(value), not_split, lambda text, ns: NOT_SPLIT if ns else text)
+        return replaced(mcg_cells(value), np.isnan(value) & unsplit, NOT_SPLIT)
 
     return cells
 
@@ -247,11 +274,11 @@ def _total_cells(frame: pd.DataFrame) -> Cells:
         measured |= known
     figures = mcg_cells(np.where(measured, total, np.nan))
     low = frame["confidence"].astype(object).to_numpy() == "low"
-    marks = Cells(
-        (_flags(frame, "partial") + 2 * low).astype(np.intp),
+    marks = Cells(  # none on a total not measured
+        np.where(measured, _flags(frame, "partial") + 2 * low, 0).astype(np.intp),
         ["", PARTIAL_MARK, LOW_MARK, PARTIAL_MARK + LOW_MARK],
     )
-    return joined(figures, marks, lambda text, mark: text if text == NOT_MEASURED else text + mark)
+    return joined(figures, marks)
 
 
 def _range_cells(frame: pd.DataFrame) -> Cells:
@@ -260,21 +287,21 @@ def _range_cells(frame: pd.DataFrame) -> Cells:
     with np.errstate(invalid="ignore"):
         close = np.abs(low - high) <= 1e-9 * np.maximum(np.abs(low), np.abs(high))  # isclose
     flat = np.isnan(low) | np.isnan(high) | close
-    return joined(mcg_cells(low), mcg_cells(high), lambda lo, hi: f"{lo}–{hi}", blank=flat)
+    return joined(mcg_cells(low), mcg_cells(high), "–", blank=flat)
 
 
 def _k1_cells(frame: pd.DataFrame) -> Cells:
     """``views.k1_cell``."""
     marks = _flag_cells(_flags(frame, "k1_partial"), PARTIAL_MARK)
     figures = mcg_cells(_floats(frame, "k1_mcg"))
-    return joined(figures, marks, lambda text, mark: text + mark)
+    return joined(figures, marks)
 
 
 def _coverage_cells(frame: pd.DataFrame) -> Cells:
     """``coverage_cell``."""
     k2 = cells_of(_floats(frame, "k2_coverage"), percent, NOT_MEASURED)
     k1 = cells_of(_floats(frame, "k1_coverage"), percent, NOT_MEASURED)
-    return joined(k2, k1, lambda a, b: f"{a}/{b}")
+    return joined(k2, k1, "/")
 
 
 def day_frame_cells(result: Report) -> list[FrameCells]:
