@@ -269,3 +269,22 @@ def test_a_meal_row_carries_its_days_status_with_one_meal_a_day_or_more(
         ("bob", "2026-11-01", "lunch", "above"),  # butter, on a day of 284.7 mcg
         *(("cy", f"2026-11-0{d}", "lunch", "below") for d in (1, 2, 3, 4)),
     ]
+
+
+def test_distinct_rows_by_their_bits() -> None:
+    """Rows are numbered by their values' bits: NumPy's NaN repeats as any value does; a NaN
+    of other bits is a row of its own, never merged with another row."""
+    from k2calc.frames import distinct_rows
+
+    other_nan = np.array([0x7FF8000000000001], dtype=np.uint64).view(np.float64)[0]
+    frame = pd.DataFrame(
+        {
+            "value": [1.5, np.nan, 1.5, np.nan, other_nan, 1.5, np.nan, np.nan],
+            "flag": [True, False, True, False, False, True, False, False],
+        }
+    )
+    found = distinct_rows(frame, ["value", "flag"])
+    assert found is not None
+    codes, firsts = found
+    assert codes.tolist() == [0, 1, 0, 1, 2, 0, 1, 1]
+    assert firsts.tolist() == [0, 1, 4]
