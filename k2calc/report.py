@@ -736,10 +736,14 @@ def _save_days(handle: IO[bytes], frame: pd.DataFrame) -> None:
 
 
 def _known_rows(value_row: IntArray) -> tuple[IntArray, IntArray]:
-    """``distinct_rows`` from the value rows ``_chunk_sums`` knew: each row's number among
-    them and the first row of each."""
-    codes, _ = pd.factorize(value_row)
-    return codes.astype(np.intp), np.flatnonzero(~pd.Series(value_row).duplicated().to_numpy())
+    """``distinct_rows`` from the value rows ``_chunk_sums`` knew (small numbers: its items):
+    each row's number among those present, and a row of each."""
+    present = np.zeros(int(value_row.max()) + 1, dtype=bool)
+    present[value_row] = True
+    codes = (np.cumsum(present) - 1)[value_row]
+    rows = np.empty(int(present.sum()), dtype=np.intp)
+    rows[codes] = np.arange(len(codes))
+    return codes, rows
 
 
 # Finished days as ``_save_days`` sets them aside: their keys (subject, date, meal), each
