@@ -941,17 +941,24 @@ class Report:
             yield pd.DataFrame(out)[self.week_keys]
 
     def _subject_days(self) -> Iterator[pd.DataFrame]:
-        """The day sums (subject, date, K2, K1, item counts), sorted, in batches of whole
-        subjects (a subject's days may span the batches they come in)."""
-        carry: pd.DataFrame | None = None
-        for sums in self.sums.groups(by_meal=False):
-            days = sums[["subject", "date", "total_mcg", "k1_mcg", *_DAY_ITEMS.values()]]
-            if carry is not None:
-                days = pd.concat([carry, days], ignore_index=True)
-            last = days["subject"].to_numpy() == days["subject"].iat[-1]
-            carry = days[last]
-            if not last.all():
-                yield days[~last]
+        """The day sums, sorted, in batches of whole subjects (a subject's days may span the
+        batches they come in: only its days are joined, the rest of a batch is passed on as
+        it is)."""
+        carry: pd.DataFrame | None = None  # the last subject's days so far
+        for days in self.sums.groups(by_meal=False):
+            subject = days["subject"].to_numpy()
+            if carry is not None:  # sorted: its days go on at the head of this batch
+                other = subject != carry["subject"].iat[0]
+                head = int(np.argmax(other)) if other.any() else len(days)
+                carry = pd.concat([carry, days.iloc[:head]], ignore_index=True)
+                if head == len(days):
+                    continue
+                yield carry
+                days, subject = days.iloc[head:], subject[head:]
+            tail = len(days) - int((subject == subject[-1]).sum())  # the last subject's days
+            carry = days.iloc[tail:]
+            if tail:
+                yield days.iloc[:tail]
         if carry is not None:
             yield carry
 
