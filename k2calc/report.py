@@ -777,14 +777,13 @@ def _days_frame(records: list[_DaysRecord], values: Sequence[str]) -> pd.DataFra
     """One frame of records set aside by ``_save_days``, of their ``values`` (value columns)
     only: the rows of the others are not made."""
     keys = np.concatenate([record[0] for record in records])
+    starts = np.cumsum([0, *(len(record[2]) for record in records)])
+    codes = [record[1] + start for record, start in zip(records, starts[:-1], strict=True)]
     places = [VALUE_COLUMNS.index(key) for key in values]
-    columns = np.empty((len(places), len(keys)))  # a column a row, each column contiguous
-    start = 0
-    for _, codes, distinct in records:  # each record's rows made in place: no copy between
-        table = np.ascontiguousarray(distinct[:, places].T)
-        np.take(table, codes, axis=1, out=columns[:, start : start + len(codes)], mode="clip")
-        start += len(codes)
-    frame = pd.DataFrame(columns.T, columns=list(values), copy=False)
+    distinct = np.concatenate([record[2][:, places] for record in records])
+    frame = pd.DataFrame(
+        _by_column(distinct, np.concatenate(codes)).T, columns=list(values), copy=False
+    )
     for place in reversed(range(len(GROUP_KEYS))):  # each column contiguous, no copies
         frame.insert(0, GROUP_KEYS[place], keys[:, place].astype(np.int64))
     return frame
