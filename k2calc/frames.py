@@ -80,15 +80,13 @@ def csv_rows(batches: Iterable[pd.DataFrame], keys: Sequence[str], file: TextIO)
 
 
 def _words(column: pd.Series[Any]) -> npt.NDArray[np.uint64] | None:
-    """A column as one 64-bit word a row, equal words for equal values (every NaN alike), or
-    ``None`` for a column of Python objects."""
+    """A column as one 64-bit word a row, equal words for equal values (a float's bits: NaNs
+    of other bits than NumPy's own only repeat less), or ``None`` for a column of Python
+    objects."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         return column.cat.codes.to_numpy().astype(np.int64).view(np.uint64)
     values = column.to_numpy()
     if values.dtype == np.float64:
-        nan = np.isnan(values)
-        if nan.any():
-            return np.where(nan, np.nan, values).view(np.uint64)
         return values.view(np.uint64)
     if values.dtype.kind in "biu":
         return values.astype(np.int64).view(np.uint64)

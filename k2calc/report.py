@@ -503,11 +503,13 @@ def _merge(parts: list[pd.DataFrame], keys: list[str] = GROUP_KEYS) -> pd.DataFr
 
 
 def _grouped(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per group of ``keys``: ``SUM_COLUMNS`` summed, ``MAX_COLUMNS`` the largest."""
+    """One row per group of ``keys``: ``SUM_COLUMNS`` summed, ``MAX_COLUMNS`` the largest
+    (those of them ``frame`` has)."""
     groups = frame.groupby(keys, sort=False)
-    out = groups[list(SUM_COLUMNS)].sum()
+    out = groups[[key for key in SUM_COLUMNS if key in frame]].sum()
     for key in MAX_COLUMNS:
-        out[key] = groups[key].max()
+        if key in frame:
+            out[key] = groups[key].max()
     return out.reset_index()
 
 
@@ -592,9 +594,9 @@ class _Sums:
                 _save_days(self.done_file, frame)
             self.done = []
 
-    def _finished(self) -> Iterator[pd.DataFrame]:
-        """The finished days, in order, then the last day."""
-        yield from _read_days(self.done_file)
+    def _finished(self, values: Sequence[str]) -> Iterator[pd.DataFrame]:
+        """The finished days, in order, then the last day (with at least ``values``)."""
+        yield from _read_days(self.done_file, values)
         for days in [*self.done, *([] if self.carry is None else [self.carry])]:
             yield days.drop(columns=VALUE_ROW)
 
@@ -603,7 +605,7 @@ class _Sums:
         days set aside go over a batch at a time, so memory stays bounded here too)."""
         handle, done, carry = self.done_file, self.done, self.carry
         self.in_order, self.done_file, self.done, self.carry = False, None, [], None
-        for part in _read_days(handle):
+        for part in _read_days(handle, VALUE_COLUMNS):
             self.add(part)
         for part in [*done, *([] if carry is None else [carry]), frame]:
             self.add(part)
@@ -645,12 +647,14 @@ class _Sums:
         self.duck.execute(f"INSERT INTO sums SELECT {', '.join(ALL_COLUMNS)} FROM chunk_sums")
         self.duck.unregister("chunk_sums")
 
-    def groups(self, by_meal: bool) -> Iterator[pd.DataFrame]:
+    def groups(
+        self, by_meal: bool, values: Sequence[str] = VALUE_COLUMNS
+    ) -> Iterator[pd.DataFrame]:
         """Sums per (subject, date[, meal]), sorted as their strings sort, in batches, with
         ``day_total_mcg`` (the day's whole total, which sets a meal row's status)."""
         no_meal = self.meals.number("")
         if self.in_order:
-            for frame in self._finished():
+            for frame in self._finished(values):
                 yield _with_day_totals(frame, by_meal, no_meal)
             return
         subject_ranks, meal_ranks = self.subjects.ranks(), self.meals.ranks()
@@ -736,10 +740,14 @@ def _save_days(handle: IO[bytes], frame: pd.DataFrame) -> None:
 
 
 def _known_rows(value_row: IntArray) -> tuple[IntArray, IntArray]:
-    """``distinct_rows`` from the value rows ``_chunk_sums`` knew: each row's number among
-    them and the first row of each."""
-    codes, _ = pd.factorize(value_row)
-    return codes.astype(np.intp), np.flatnonzero(~pd.Series(value_row).duplicated().to_numpy())
+    """``distinct_rows`` from the value rows ``_chunk_sums`` knew (small numbers: its items):
+    each row's number among those present, and a row of each."""
+    present = np.zeros(int(value_row.max()) + 1, dtype=bool)
+    present[value_row] = True
+    codes = (np.cumsum(present) - 1)[value_row]
+    rows = np.empty(int(present.sum()), dtype=np.intp)
+    rows[codes] = np.arange(len(codes))
+    return codes, rows
 
 
 # Finished days as ``_save_days`` sets them aside: their keys (subject, date, meal), each
@@ -747,7 +755,7 @@ def _known_rows(value_row: IntArray) -> tuple[IntArray, IntArray]:
 _DaysRecord = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], FloatArray]
 
 
-def _read_days(handle: IO[bytes] | None) -> Iterator[pd.DataFrame]:
+def _read_days(handle: IO[bytes] | None, values: Sequence[str]) -> Iterator[pd.DataFrame]:
     """The frames of finished days set aside in ``handle`` (``_save_days``), in order: records
     joined as numbers (not as frames, which copies every column) into frames of at least
     ``BATCH_ROWS`` rows, so that a chunk's last day set aside alone is no batch of its own."""
@@ -759,20 +767,22 @@ def _read_days(handle: IO[bytes] | None) -> Iterator[pd.DataFrame]:
     while handle.tell() < size:
         records.append((np.load(handle), np.load(handle), np.load(handle)))
         if sum(len(keys) for keys, _, _ in records) >= BATCH_ROWS:
-            yield _days_frame(records)
+            yield _days_frame(records, values)
             records = []
     if records:
-        yield _days_frame(records)
+        yield _days_frame(records, values)
 
 
-def _days_frame(records: list[_DaysRecord]) -> pd.DataFrame:
-    """One frame of records set aside by ``_save_days``."""
+def _days_frame(records: list[_DaysRecord], values: Sequence[str]) -> pd.DataFrame:
+    """One frame of records set aside by ``_save_days``, of their ``values`` (value columns)
+    only: the rows of the others are not made."""
     keys = np.concatenate([record[0] for record in records])
     starts = np.cumsum([0, *(len(record[2]) for record in records)])
     codes = [record[1] + start for record, start in zip(records, starts[:-1], strict=True)]
-    values = np.concatenate([record[2] for record in records])
+    places = [VALUE_COLUMNS.index(key) for key in values]
+    distinct = np.concatenate([record[2][:, places] for record in records])
     frame = pd.DataFrame(
-        _by_column(values, np.concatenate(codes)).T, columns=list(VALUE_COLUMNS), copy=False
+        _by_column(distinct, np.concatenate(codes)).T, columns=list(values), copy=False
     )
     for place in reversed(range(len(GROUP_KEYS))):  # each column contiguous, no copies
         frame.insert(0, GROUP_KEYS[place], keys[:, place].astype(np.int64))
@@ -937,17 +947,24 @@ class Report:
             yield pd.DataFrame(out)[self.week_keys]
 
     def _subject_days(self) -> Iterator[pd.DataFrame]:
-        """The day sums (subject, date, K2, K1, item counts), sorted, in batches of whole
-        subjects (a subject's days may span the batches they come in)."""
-        carry: pd.DataFrame | None = None
-        for sums in self.sums.groups(by_meal=False):
-            days = sums[["subject", "date", "total_mcg", "k1_mcg", *_DAY_ITEMS.values()]]
-            if carry is not None:
-                days = pd.concat([carry, days], ignore_index=True)
-            last = days["subject"].to_numpy() == days["subject"].iat[-1]
-            carry = days[last]
-            if not last.all():
-                yield days[~last]
+        """The day sums, sorted, in batches of whole subjects (a subject's days may span the
+        batches they come in: only its days are joined, the rest of a batch is passed on as
+        it is)."""
+        carry: pd.DataFrame | None = None  # the last subject's days so far
+        for days in self.sums.groups(by_meal=False, values=_DAY_VALUES):
+            subject = days["subject"].to_numpy()
+            if carry is not None:  # sorted: its days go on at the head of this batch
+                other = subject != carry["subject"].iat[0]
+                head = int(np.argmax(other)) if other.any() else len(days)
+                carry = pd.concat([carry, days.iloc[:head]], ignore_index=True)
+                if head == len(days):
+                    continue
+                yield carry
+                days, subject = days.iloc[head:], subject[head:]
+            tail = len(days) - int((subject == subject[-1]).sum())  # the last subject's days
+            carry = days.iloc[tail:]
+            if tail:
+                yield days.iloc[:tail]
         if carry is not None:
             yield carry
 
@@ -1019,6 +1036,7 @@ def _coalesced(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
 
 # The item counts a summary reads (``days.DAY_COLUMNS``), by the sums' names for them.
 _DAY_ITEMS = {"items": "items", "k2_items": "k2_items", "k1_items": "k1_mcg_items"}
+_DAY_VALUES = ("total_mcg", "k1_mcg", *_DAY_ITEMS.values())  # the sums a summary reads
 
 
 def _gaps(

@@ -267,12 +267,18 @@ def test_days_set_aside_come_back_joined_in_batches(monkeypatch: pytest.MonkeyPa
     with tempfile.TemporaryFile() as handle:
         for frame in records:
             engine._save_days(handle, frame)
-        back = list(engine._read_days(handle))
+        back = list(engine._read_days(handle, engine.VALUE_COLUMNS))
     assert compared == [1, 5]
     assert [len(frame) for frame in back] == [4, 5, 2]
     expected = pd.concat(records, ignore_index=True).drop(columns="value_row")
     pd.testing.assert_frame_equal(pd.concat(back, ignore_index=True), expected)
     assert all(frame[key].to_numpy().flags.c_contiguous for frame in back for key in frame)
+    with tempfile.TemporaryFile() as handle:
+        for frame in records:
+            engine._save_days(handle, frame)
+        some = list(engine._read_days(handle, ["items", "total_mcg"]))
+    columns = ["subject", "date", "meal", "items", "total_mcg"]
+    pd.testing.assert_frame_equal(pd.concat(some, ignore_index=True), expected[columns])
 
 
 def test_a_meal_row_carries_its_days_status_with_one_meal_a_day_or_more(
@@ -295,3 +301,41 @@ def test_a_meal_row_carries_its_days_status_with_one_meal_a_day_or_more(
         ("bob", "2026-11-01", "lunch", "above"),  # butter, on a day of 284.7 mcg
         *(("cy", f"2026-11-0{d}", "lunch", "below") for d in (1, 2, 3, 4)),
     ]
+
+
+def test_distinct_rows_by_their_bits() -> None:
+    """Rows are numbered by their values' bits: NumPy's NaN repeats as any value does; a NaN
+    of other bits is a row of its own, never merged with another row."""
+    from k2calc.frames import distinct_rows
+
+    other_nan = np.array([0x7FF8000000000001], dtype=np.uint64).view(np.float64)[0]
+    frame = pd.DataFrame(
+        {
+            "value": [1.5, np.nan, 1.5, np.nan, other_nan, 1.5, np.nan, np.nan],
+            "flag": [True, False, True, False, False, True, False, False],
+        }
+    )
+    found = distinct_rows(frame, ["value", "flag"])
+    assert found is not None
+    codes, firsts = found
+    assert codes.tolist() == [0, 1, 0, 1, 2, 0, 1, 1]
+    assert firsts.tolist() == [0, 1, 4]
+
+
+def test_a_summary_by_meal_equals_the_summary_by_day(tmp_path: Path, table: FoodTable) -> None:
+    """The summary of a report by meal (its meals summed into days again, from only the sums
+    a summary reads) equals the summary of the same report by day."""
+    lines = [
+        f"s{s},2026-11-{d:02d},{meal},{food},{amount}"
+        for s in range(3)
+        for d in range(1, 5)
+        for meal, food, amount in [("lunch", "natto", "1/2 cup"), ("dinner", "kale", "1 cup")]
+    ]
+    summaries = []
+    for by_meal in (False, True):
+        with report(diary(tmp_path, lines), table, chunksize=3, by_meal=by_meal) as result:
+            out = io.StringIO()
+            write_csv(result.summary_batches(), result.summary_keys, out)
+            summaries.append(out.getvalue())
+    assert summaries[0] == summaries[1]
+    assert len(summaries[0].splitlines()) == 4  # a header and 3 subjects
