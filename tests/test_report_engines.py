@@ -335,7 +335,7 @@ def test_a_summary_by_meal_equals_the_summary_by_day(tmp_path: Path, table: Food
     for by_meal in (False, True):
         with report(diary(tmp_path, lines), table, chunksize=3, by_meal=by_meal) as result:
             out = io.StringIO()
-            write_csv(result.summary_batches(), result.summary_keys, out)
+            write_csv(Frames(result.summary_batches), result.summary_keys, out)
             summaries.append(out.getvalue())
     assert summaries[0] == summaries[1]
     assert len(summaries[0].splitlines()) == 4  # a header and 3 subjects
