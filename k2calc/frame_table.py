@@ -126,6 +126,7 @@ def _plain_rows(table: FrameTable, batches: Iterator[pd.DataFrame], file: TextIO
     import pickle
     import tempfile
 
+    from k2calc.frames import write_bytes
     from k2calc.output import Grid
 
     columns, cells = table.columns, table.cells
@@ -156,7 +157,7 @@ def _plain_rows(table: FrameTable, batches: Iterator[pd.DataFrame], file: TextIO
         drawn_file.seek(0)
         for _ in range(batches_drawn):
             size, rows, drawn_cells, by_value = pickle.load(drawn_file)
-            file.write(_lines(size, rows, drawn_cells, by_value, columns, widths))
+            write_bytes(_lines(size, rows, drawn_cells, by_value, columns, widths), file)
     return drawn
 
 
@@ -167,16 +168,19 @@ def _lines(
     by_value: list[bool],
     columns: Sequence[Column],
     widths: list[int],
-) -> str:
-    """A batch's lines from its drawn cells: each column's distinct texts padded once; the
-    columns drawn from the distinct value rows (the end of each line) joined once per
-    distinct row, so that a line is put together from a few pieces, not one per column."""
+) -> bytes:
+    """A batch's lines (UTF-8) from its drawn cells: each column's distinct texts padded and
+    encoded once; the columns drawn from the distinct value rows (the end of each line)
+    joined once per distinct row, so that a line is put together from a few pieces, not one
+    per column."""
     last = len(columns) - 1
     padded = [
         np.asarray(
             [
-                (t.rjust(width) if column.numeric else t.ljust(width))
-                + ("\n" if place == last else "  ")
+                (
+                    (t.rjust(width) if column.numeric else t.ljust(width))
+                    + ("\n" if place == last else "  ")
+                ).encode()
                 for t in cells.texts
             ],
             dtype=object,
@@ -196,9 +200,10 @@ def _lines(
     pieces = np.empty((size, len(parts)), dtype=object)
     for place, part in enumerate(parts):
         pieces[:, place] = part
-    text = "".join(pieces.ravel())
-    if any(t.endswith(" \n") for t in padded[last]):  # strip them, as plain_grid does
-        text = "".join(line.rstrip() + "\n" for line in text.splitlines())
+    text = b"".join(pieces.ravel())
+    if any(t.endswith(b" \n") for t in padded[last]):  # strip them, as plain_grid does
+        lines = text.decode().splitlines()
+        text = "".join(line.rstrip() + "\n" for line in lines).encode()
     return text
 
 

@@ -205,7 +205,7 @@ def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
         frame, leading, lambda _, t: _csv_cell(t or "") + ",", codes, [t + "\n" for t in tails]
     )
     for text in parts:
-        _write(text.encode("utf-8"), file)
+        write_bytes(text.encode("utf-8"), file)
     return True
 
 
@@ -241,7 +241,7 @@ def _csv_by_duckdb(frame: pd.DataFrame, text: list[str], file: TextIO) -> None:
     """The same text as ``_csv_by_pandas`` (an empty string is written empty, not "")."""
     names = {k: '"' + str(k).replace('"', '""') + '"' for k in frame.columns}
     columns = [f"nullif({n}::VARCHAR, '') AS {n}" if k in text else n for k, n in names.items()]
-    _write(_by_duckdb(frame, ", ".join(columns), "FORMAT csv, HEADER false"), file)
+    write_bytes(_by_duckdb(frame, ", ".join(columns), "FORMAT csv, HEADER false"), file)
 
 
 def _by_duckdb(frame: pd.DataFrame, columns: str, options: str) -> bytes:
@@ -259,7 +259,7 @@ def _by_duckdb(frame: pd.DataFrame, columns: str, options: str) -> bytes:
         os.unlink(path)
 
 
-def _write(data: bytes, file: TextIO) -> None:
+def write_bytes(data: bytes, file: TextIO) -> None:
     """Bytes onto ``file`` (through its binary buffer where it has one)."""
     binary = getattr(file, "buffer", None)
     if binary is None:
@@ -290,7 +290,7 @@ def json_rows(batches: Iterable[pd.DataFrame], file: TextIO) -> bool:
                 part = rounded(batch.iloc[start : start + JSON_ROWS])
                 lines = _by_duckdb(part, "*", "FORMAT json").rstrip(b"\n")
                 end_of_part = b",\n    " if start + JSON_ROWS < len(batch) else b""
-                _write(lines.replace(b"\n", b",\n    ") + end_of_part, file)
+                write_bytes(lines.replace(b"\n", b",\n    ") + end_of_part, file)
             continue
         encoded = rounded(batch).to_json(
             orient="records", lines=True, force_ascii=False, double_precision=PLACES
