@@ -51,23 +51,37 @@ def test_a_day_split_across_chunks_sums_whole(
     assert rows[("bob", "2026-11-02")]["mk4_mcg"] is None
 
 
-def test_shuffled_file_gives_the_same_csv(tmp_path: Path, table: FoodTable) -> None:
-    lines = [
+def _lines(subjects: int, days: int, meals: list[tuple[str, str, str]]) -> list[str]:
+    """Diary lines: each subject, each day from 2026-11-01, each (meal, food, amount)."""
+    return [
         f"s{s},2026-11-{d:02d},{meal},{food},{amount}"
-        for s in range(4)
-        for d in range(1, 6)
-        for meal, food, amount in [("lunch", "natto", "1/2 cup"), ("dinner", "gouda", "50 g")]
+        for s in range(subjects)
+        for d in range(1, days + 1)
+        for meal, food, amount in meals
     ]
+
+
+def _report_csv(
+    path: Path, lines: list[str], table: FoodTable, by_meal: bool, days: bool = True
+) -> tuple[str, dict[str, int]]:
+    """The CSV of a report in chunks of 3 rows (the day rows unless not ``days``, then the
+    summary), and its days by status."""
+    with report(diary(path, lines), table, chunksize=3, by_meal=by_meal) as result:
+        out = io.StringIO()
+        if days:
+            write_csv(Frames(result.day_batches), result.day_keys, out)
+        write_csv(Frames(result.summary_batches), result.summary_keys, out)
+        return out.getvalue(), result.status_counts()
+
+
+def test_shuffled_file_gives_the_same_csv(tmp_path: Path, table: FoodTable) -> None:
+    lines = _lines(4, 5, [("lunch", "natto", "1/2 cup"), ("dinner", "gouda", "50 g")])
     outputs = []
     for seed in (None, 1, 2):
         if seed is not None:
             random.Random(seed).shuffle(lines)
         for by_meal in (False, True):
-            with report(diary(tmp_path, lines), table, chunksize=3, by_meal=by_meal) as result:
-                out = io.StringIO()
-                write_csv(Frames(result.day_batches), result.day_keys, out)
-                write_csv(Frames(result.summary_batches), result.summary_keys, out)
-                outputs.append((by_meal, out.getvalue(), result.status_counts()))
+            outputs.append((by_meal, *_report_csv(tmp_path, lines, table, by_meal)))
     assert all(o == outputs[0] for o in outputs[0::2])
     assert all(o == outputs[1] for o in outputs[1::2])
 
@@ -325,17 +339,9 @@ def test_distinct_rows_by_their_bits() -> None:
 def test_a_summary_by_meal_equals_the_summary_by_day(tmp_path: Path, table: FoodTable) -> None:
     """The summary of a report by meal (its meals summed into days again, from only the sums
     a summary reads) equals the summary of the same report by day."""
-    lines = [
-        f"s{s},2026-11-{d:02d},{meal},{food},{amount}"
-        for s in range(3)
-        for d in range(1, 5)
-        for meal, food, amount in [("lunch", "natto", "1/2 cup"), ("dinner", "kale", "1 cup")]
+    lines = _lines(3, 4, [("lunch", "natto", "1/2 cup"), ("dinner", "kale", "1 cup")])
+    summaries = [
+        _report_csv(tmp_path, lines, table, by_meal, days=False)[0] for by_meal in (False, True)
     ]
-    summaries = []
-    for by_meal in (False, True):
-        with report(diary(tmp_path, lines), table, chunksize=3, by_meal=by_meal) as result:
-            out = io.StringIO()
-            write_csv(Frames(result.summary_batches), result.summary_keys, out)
-            summaries.append(out.getvalue())
     assert summaries[0] == summaries[1]
     assert len(summaries[0].splitlines()) == 4  # a header and 3 subjects
