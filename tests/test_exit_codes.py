@@ -72,11 +72,31 @@ def test_a_log_in_a_folder_that_does_not_exist_is_refused(k2: Invoke, tmp_path: 
     assert not (tmp_path / "typo").exists()
 
 
+def _blocked(pid: int, timeout: float = 60.0) -> None:
+    """Return once process ``pid`` sleeps and its CPU time stands still: it has started and
+    waits on its input (a fixed pause was too short on a loaded machine, whose interrupt then
+    came during start-up). Without /proc, a pause."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        time.sleep(3)
+        return
+    deadline, last, still = time.monotonic() + timeout, -1, 0
+    while time.monotonic() < deadline:
+        fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's name
+        state, cpu = fields[0], int(fields[11]) + int(fields[12])  # utime + stime
+        still = still + 1 if state == "S" and cpu == last else 0
+        if still == 2:  # asleep, without a tick of CPU, for two looks 0.3 s apart
+            return
+        last = cpu
+        time.sleep(0.3)
+    raise AssertionError(f"process {pid} never settled to wait on its input")
+
+
 def test_interrupted_is_130() -> None:
     waiting = subprocess.Popen(
         [SCRIPT, "total", "-"], stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    time.sleep(1.5)  # started and reading stdin
+    _blocked(waiting.pid)  # started and reading stdin
     waiting.send_signal(signal.SIGINT)
     _, err = waiting.communicate(timeout=30)
     assert waiting.returncode == 130
