@@ -35,12 +35,19 @@ FrameCells = Callable[["pd.DataFrame"], Cells]  # a batch of rows -> one column'
 
 def cells_of(keys: npt.NDArray[Any], draw: Callable[[Any], str], missing: str = "") -> Cells:
     """Cells drawn once per distinct key (``missing`` for NaN or ``None``)."""
+    return drawn_at_once(keys, lambda uniques: [draw(u) for u in uniques.tolist()], missing)
+
+
+def drawn_at_once(
+    keys: npt.NDArray[Any], draw: Callable[[npt.NDArray[Any]], list[str]], missing: str = ""
+) -> Cells:
+    """Cells of the distinct keys, ``draw`` of all of them at once (``missing`` for NaN or
+    ``None``)."""
     import pandas as pd
 
     codes, uniques = pd.factorize(keys)
-    texts = [draw(u) for u in np.asarray(uniques).tolist()]  # plain Python values
-    codes = np.where(codes < 0, len(texts), codes).astype(np.intp)
-    return Cells(codes, [*texts, missing])
+    texts = draw(np.asarray(uniques))
+    return Cells(np.where(codes < 0, len(texts), codes).astype(np.intp), [*texts, missing])
 
 
 def joined(

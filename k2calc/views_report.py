@@ -10,7 +10,15 @@ import numpy as np
 
 from k2calc import views
 from k2calc.bounds import shown
-from k2calc.frame_table import CategoryCells, Cells, FrameCells, cells_of, joined, replaced
+from k2calc.frame_table import (
+    CategoryCells,
+    Cells,
+    FrameCells,
+    cells_of,
+    drawn_at_once,
+    joined,
+    replaced,
+)
 from k2calc.output import Block, Column, Frames, FrameTable, Grid, View
 from k2calc.report import plural
 from k2calc.views import (
@@ -205,11 +213,8 @@ def mcg_cells(values: npt.NDArray[np.float64], places: int = 1) -> Cells:
         scaled = values * scale
         rounded = np.rint(scaled)
         safe = (np.abs(np.abs(scaled - rounded) - 0.5) > 1e-4) & (values >= 0) & (values < 1e9)
-    import pandas as pd
-
-    codes, uniques = pd.factorize(np.where(safe, rounded / scale, values))
-    texts = _mcg_texts(np.asarray(uniques, dtype=np.float64), places)
-    return Cells(np.where(codes < 0, len(texts), codes).astype(np.intp), [*texts, NOT_MEASURED])
+    keys = np.where(safe, rounded / scale, values)
+    return drawn_at_once(keys, lambda uniques: _mcg_texts(uniques, places), NOT_MEASURED)
 
 
 PLAIN_BELOW = 1000.0  # figures below this need no thousands separator
