@@ -2,9 +2,9 @@
 
 ``output.write_csv`` and ``output.write_json`` hand ``Frames`` rows here, a batch at a
 time, fast at millions of rows: the DataFrames' columns are the public keys; floats are
-rounded once to
-``output.PLACES`` decimals (as ``output.clean``), text cells are made spreadsheet-safe in CSV
-(``csvcells.neutralise``), missing values are empty in CSV and ``null`` in JSON.
+rounded once to ``output.PLACES`` decimals (as ``output.clean``), text cells are made
+spreadsheet-safe in CSV (``csvcells.neutralise``), missing values are empty in CSV and
+``null`` in JSON.
 
 Large batches are formatted by DuckDB, which writes a float in CSV exactly as Python's
 ``repr`` does (the shortest text that reads back to it) and is about five times faster than
@@ -188,12 +188,7 @@ def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
         return False
     leading, codes, distinct = pieces
     if len(distinct) >= FAST_DISTINCT:  # many distinct rows: DuckDB's text, as for a batch
-        names = {str(k): '"' + str(k).replace('"', '""') + '"' for k in distinct.columns}
-        texts = set(_text_columns(distinct))
-        columns = [
-            f"nullif({n}::VARCHAR, '') AS {n}" if k in texts else n for k, n in names.items()
-        ]
-        written = _by_duckdb(distinct, ", ".join(columns), "FORMAT csv, HEADER false").decode()
+        written = _duckdb_csv(distinct, _text_columns(distinct)).decode()
     else:
         out = io.StringIO()
         _csv_by_pandas(distinct, out)
@@ -238,10 +233,16 @@ def _connection() -> duckdb.DuckDBPyConnection:
 
 
 def _csv_by_duckdb(frame: pd.DataFrame, text: list[str], file: TextIO) -> None:
-    """The same text as ``_csv_by_pandas`` (an empty string is written empty, not "")."""
+    """The same text as ``_csv_by_pandas``."""
+    write_bytes(_duckdb_csv(frame, text), file)
+
+
+def _duckdb_csv(frame: pd.DataFrame, text: list[str]) -> bytes:
+    """``frame``'s rows as CSV lines by DuckDB, its ``text`` columns as pandas writes them (an
+    empty string empty, not "")."""
     names = {k: '"' + str(k).replace('"', '""') + '"' for k in frame.columns}
     columns = [f"nullif({n}::VARCHAR, '') AS {n}" if k in text else n for k, n in names.items()]
-    write_bytes(_by_duckdb(frame, ", ".join(columns), "FORMAT csv, HEADER false"), file)
+    return _by_duckdb(frame, ", ".join(columns), "FORMAT csv, HEADER false")
 
 
 def _by_duckdb(frame: pd.DataFrame, columns: str, options: str) -> bytes:
