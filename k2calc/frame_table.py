@@ -147,7 +147,7 @@ def _plain_rows(table: FrameTable, batches: Iterator[pd.DataFrame], file: TextIO
                 used = np.bincount(codes, minlength=len(texts)) > 0
                 lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
                 widths[place] = max(widths[place], int(lengths[used].max(initial=0)))
-            saved = (len(batch), rows, drawn_cells, by_value)
+            saved = (rows, drawn_cells, by_value)
             pickle.dump(saved, drawn_file, protocol=pickle.HIGHEST_PROTOCOL)
             batches_drawn += 1
 
@@ -163,23 +163,25 @@ def _plain_rows(table: FrameTable, batches: Iterator[pd.DataFrame], file: TextIO
         file.write("  ".join("-" * w for w in widths) + "\n")
         drawn_file.seek(0)
         for _ in range(batches_drawn):
-            size, rows, drawn_cells, by_value = pickle.load(drawn_file)
-            write_bytes(_lines(size, rows, drawn_cells, by_value, columns, widths), file)
+            rows, drawn_cells, by_value = pickle.load(drawn_file)
+            for text in _lines(rows, drawn_cells, by_value, columns, widths):
+                write_bytes(text, file)
     return drawn
 
 
 def _lines(
-    size: int,
     rows: npt.NDArray[np.intp] | None,
     drawn: list[Cells],
     by_value: list[bool],
     columns: Sequence[Column],
     widths: list[int],
-) -> bytes:
-    """A batch's lines (UTF-8) from its drawn cells: each column's distinct texts padded and
-    encoded once; the columns drawn from the distinct value rows (the end of each line)
-    joined once per distinct row, so that a line is put together from a few pieces, not one
-    per column."""
+) -> Iterator[bytes]:
+    """A batch's lines (UTF-8, a few thousand at a time) from its drawn cells: each column's
+    distinct texts padded and encoded once; the columns drawn from the distinct value rows
+    (the end of each line) joined once per distinct row, so that a line is put together from
+    a few pieces, not one per column."""
+    from k2calc.frames import put_together
+
     last = len(columns) - 1
     padded = [
         np.asarray(
@@ -204,14 +206,11 @@ def _lines(
         for place in range(split + 1, len(columns)):
             tails = tails + padded[place][drawn[place].codes]  # once per distinct row
         parts.append(tails[rows])
-    pieces = np.empty((size, len(parts)), dtype=object)
-    for place, part in enumerate(parts):
-        pieces[:, place] = part
-    text = b"".join(pieces.ravel())
-    if any(t.endswith(b" \n") for t in padded[last]):  # strip them, as plain_grid does
-        lines = text.decode().splitlines()
-        text = "".join(line.rstrip() + "\n" for line in lines).encode()
-    return text
+    trailing = any(t.endswith(b" \n") for t in padded[last])  # strip, as plain_grid does
+    for text in put_together(parts, b""):
+        if trailing:
+            text = "".join(line.rstrip() + "\n" for line in text.decode().splitlines()).encode()
+        yield text
 
 
 def _batch_cells(

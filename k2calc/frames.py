@@ -26,7 +26,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from queue import Full, Queue
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, AnyStr, TextIO, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -42,7 +42,7 @@ FAST_ROWS = 20_000  # a batch at least this long is formatted by DuckDB
 JSON_ROWS = 25_000  # rows DuckDB writes as JSON at a time
 FORMAT_MEMORY = "64MB"  # DuckDB's limit while it formats (its default is 80 % of RAM)
 FAST_DISTINCT = 1_000  # a batch's distinct value rows from this many on: by DuckDB (pieces)
-TEXT_ROWS = 10_000  # rows put together into one text at a time (``_assemble``)
+TEXT_ROWS = 10_000  # rows put together into one text at a time (``put_together``)
 REPEATED = 0.5  # a batch with at most this share of distinct rows is written by pieces
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant: mixes a row's words into one
 T = TypeVar("T")
@@ -144,18 +144,27 @@ def _assemble(
 ) -> Iterator[str]:
     """Rows put together from pieces: ``cell(key, text)`` of each leading category (``None``
     for a missing one), already followed by its separator, then the row's tail
-    (``tails[codes]``; ``last`` instead for the last row, where given); ``TEXT_ROWS`` rows
-    a text (a few MB, which the allocator reuses, not pages mapped afresh for each batch)."""
-    pieces = np.empty((len(frame), len(leading) + 1), dtype=object)
-    for place, key in enumerate(leading):
+    (``tails[codes]``; ``last`` instead for the last row, where given)."""
+    parts = []
+    for key in leading:
         column = frame[key]
         texts = [cell(key, str(c)) for c in column.cat.categories] + [cell(key, None)]
-        pieces[:, place] = np.asarray(texts, dtype=object)[column.cat.codes.to_numpy()]
-    pieces[:, -1] = np.asarray(tails, dtype=object)[codes]
+        parts.append(np.asarray(texts, dtype=object)[column.cat.codes.to_numpy()])
+    row_tails = np.asarray(tails, dtype=object)[codes]
     if last is not None:
-        pieces[-1, -1] = last
+        row_tails[-1] = last
+    return put_together([*parts, row_tails], "")
+
+
+def put_together(parts: Sequence[npt.NDArray[np.object_]], nothing: AnyStr) -> Iterator[AnyStr]:
+    """Rows joined from their pieces (``parts``: a row's pieces in order, each an array of
+    ``str``, or of ``bytes`` with ``nothing`` as ``b""``), ``TEXT_ROWS`` rows a text (a few
+    MB, which the allocator reuses, not pages mapped afresh for each batch)."""
+    pieces = np.empty((len(parts[0]), len(parts)), dtype=object)
+    for place, part in enumerate(parts):
+        pieces[:, place] = part
     for start in range(0, len(pieces), TEXT_ROWS):
-        yield "".join(pieces[start : start + TEXT_ROWS].ravel())
+        yield nothing.join(pieces[start : start + TEXT_ROWS].ravel())
 
 
 def _csv_cell(text: str) -> str:

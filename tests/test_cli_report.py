@@ -447,11 +447,13 @@ def test_long_tables_equal_output_plain_grid(
     import pandas as pd
 
     import k2calc.frame_table as frame_table
+    import k2calc.frames as frames
     import k2calc.output as output
     from k2calc.frames import as_records
 
     path = shuffled_file(tmp_path, K1_DIARY + STEADY.split("\n", 1)[1].replace(",n", ",x,n"), False)
     monkeypatch.setattr(output, "PLAIN_ROWS", 1)
+    monkeypatch.setattr(frames, "TEXT_ROWS", 3)  # lines put together a few at a time
     streamed = k2("report", str(path), *args)
     assert streamed.exit_code == 0, streamed.stderr
 
