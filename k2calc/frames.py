@@ -19,12 +19,13 @@ rows are put together from the pieces: the cost follows the distinct values, not
 
 from __future__ import annotations
 
-import io
+import itertools
 import json
 import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from queue import Full, Queue
 from typing import TYPE_CHECKING, Any, AnyStr, TextIO, TypeVar
 
@@ -63,20 +64,51 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
     return [k for k in frame.columns if frame[k].dtype.kind not in "biuf"]
 
 
+Texts = Callable[[], Iterable[bytes]]  # a batch's text (UTF-8), once it is formatted
+
+
 def csv_rows(batches: Iterable[pd.DataFrame], keys: Sequence[str], file: TextIO) -> None:
     """Every batch's rows (its ``keys``, in order) as CSV lines: ``true``/``false``, empty
     for null."""
-    for batch in batches:
-        frame = rounded(batch[list(keys)])
-        text = _text_columns(frame)
-        for key in text:  # no spreadsheet formulas (D9)
-            frame[key] = _neutralised(frame[key])
-        if len(frame) >= FAST_ROWS and _csv_by_pieces(frame, file):
-            continue
-        if len(frame) >= FAST_ROWS or _has_carriage_return(frame, text):
-            _csv_by_duckdb(frame, text, file)
-        else:
-            _csv_by_pandas(frame, file)
+    with _formatter() as formatter:
+        _written_ahead((_csv_texts(batch, keys, formatter) for batch in batches), file)
+
+
+def _csv_texts(batch: pd.DataFrame, keys: Sequence[str], formatter: Executor) -> Texts:
+    """A batch's CSV lines, handed to ``formatter`` to format."""
+    frame = rounded(batch[list(keys)])
+    text = _text_columns(frame)
+    for key in text:  # no spreadsheet formulas (D9)
+        frame[key] = _neutralised(frame[key])
+    pieces = _pieces(frame) if len(frame) >= FAST_ROWS else None
+    if pieces is not None:
+        return _csv_by_pieces(frame, pieces, formatter)
+    if len(frame) >= FAST_ROWS or _has_carriage_return(frame, text):
+        return _when_done(formatter.submit(_duckdb_csv, frame, text))
+    return _when_done(formatter.submit(_csv_by_pandas, frame))
+
+
+def _formatter() -> ThreadPoolExecutor:
+    """The thread that formats batches (DuckDB lets go of the interpreter while it works)."""
+    return ThreadPoolExecutor(1, thread_name_prefix="k2calc-format")
+
+
+def _when_done(text: Future[bytes]) -> Texts:
+    return lambda: [text.result()]
+
+
+def _written_ahead(batch_texts: Iterable[Texts], file: TextIO) -> bool:
+    """Each batch's text written once the next batch has gone to be formatted, so that one is
+    formatted while the other is put together and written; False when there were none."""
+    waiting: Texts | None = None
+    for texts in itertools.chain(batch_texts, [None]):
+        if waiting is not None:
+            for text in waiting():
+                write_bytes(text, file)
+        if texts is None:
+            return waiting is not None
+        waiting = texts
+    return False  # never reached: the chain ends with None
 
 
 def _words(column: pd.Series[Any]) -> npt.NDArray[np.uint64] | None:
@@ -189,28 +221,30 @@ def _pieces(frame: pd.DataFrame) -> tuple[list[str], npt.NDArray[np.intp], pd.Da
     return leading, codes, frame[rest].iloc[firsts].reset_index(drop=True)
 
 
-def _csv_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
-    """A batch whose values repeat, written from its distinct value rows; False (nothing
-    written) when they do not repeat enough."""
-    pieces = _pieces(frame)
-    if pieces is None:
-        return False
+def _csv_by_pieces(
+    frame: pd.DataFrame,
+    pieces: tuple[list[str], npt.NDArray[np.intp], pd.DataFrame],
+    formatter: Executor,
+) -> Texts:
+    """A batch whose values repeat (``_pieces``): its distinct value rows handed to
+    ``formatter``, the lines put together from them once they are back."""
     leading, codes, distinct = pieces
-    if len(distinct) >= FAST_DISTINCT:  # many distinct rows: DuckDB's text, as for a batch
-        written = _duckdb_csv(distinct, _text_columns(distinct)).decode()
-    else:
-        out = io.StringIO()
-        _csv_by_pandas(distinct, out)
-        written = out.getvalue()
-    tails = written.split("\n")[:-1]
-    if len(tails) != len(distinct):  # a value cell with a line break: never in a report
-        return False
-    parts = _assemble(
-        frame, leading, lambda _, t: _csv_cell(t or "") + ",", codes, [t + "\n" for t in tails]
+    many = len(distinct) >= FAST_DISTINCT  # many distinct rows: DuckDB's text, as for a batch
+    written = (
+        formatter.submit(_duckdb_csv, distinct, _text_columns(distinct))
+        if many
+        else formatter.submit(_csv_by_pandas, distinct)
     )
-    for text in parts:
-        write_bytes(text.encode("utf-8"), file)
-    return True
+
+    def texts() -> Iterable[bytes]:
+        tails = written.result().decode().split("\n")[:-1]
+        if len(tails) != len(distinct):  # a value cell with a line break: never in a report
+            return [_duckdb_csv(frame, _text_columns(frame))]
+        ends = [t + "\n" for t in tails]
+        parts = _assemble(frame, leading, lambda _, t: _csv_cell(t or "") + ",", codes, ends)
+        return (part.encode("utf-8") for part in parts)
+
+    return texts
 
 
 def _neutralised(column: pd.Series[Any]) -> pd.Series[Any]:
@@ -226,11 +260,11 @@ def _has_carriage_return(frame: pd.DataFrame, text: list[str]) -> bool:
     return any("\r" in v for k in text for v in frame[k] if isinstance(v, str))
 
 
-def _csv_by_pandas(frame: pd.DataFrame, file: TextIO) -> None:
+def _csv_by_pandas(frame: pd.DataFrame) -> bytes:
     for key in frame.columns:
         if frame[key].dtype.kind == "b":
             frame[key] = np.where(frame[key].to_numpy(), "true", "false")
-    frame.to_csv(file, index=False, header=False, lineterminator="\n")
+    return frame.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
 
 
 def _connection() -> duckdb.DuckDBPyConnection:
@@ -241,14 +275,9 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return _duck[0]
 
 
-def _csv_by_duckdb(frame: pd.DataFrame, text: list[str], file: TextIO) -> None:
-    """The same text as ``_csv_by_pandas``."""
-    write_bytes(_duckdb_csv(frame, text), file)
-
-
 def _duckdb_csv(frame: pd.DataFrame, text: list[str]) -> bytes:
-    """``frame``'s rows as CSV lines by DuckDB, its ``text`` columns as pandas writes them (an
-    empty string empty, not "")."""
+    """``frame``'s rows as CSV lines by DuckDB: the same text as ``_csv_by_pandas`` (its
+    ``text`` columns as pandas writes them: an empty string empty, not "")."""
     names = {k: '"' + str(k).replace('"', '""') + '"' for k in frame.columns}
     columns = [f"nullif({n}::VARCHAR, '') AS {n}" if k in text else n for k, n in names.items()]
     return _by_duckdb(frame, ", ".join(columns), "FORMAT csv, HEADER false")
@@ -287,39 +316,69 @@ def json_rows(batches: Iterable[pd.DataFrame], file: TextIO) -> bool:
     Rows go through pandas' JSON encoder (NaN → null), floats rounded to ``PLACES`` first and
     written with that many decimals, so they read back as ``output.clean`` leaves them.
     """
-    first = True
-    for batch in batches:
-        if batch.empty:
-            continue
-        file.write("\n    " if first else ",\n    ")
-        first = False
-        if len(batch) >= FAST_ROWS and _json_by_pieces(rounded(batch), file):
-            continue
-        if len(batch) >= FAST_ROWS:  # DuckDB writes one object a line, NaN as null
-            for start in range(0, len(batch), JSON_ROWS):  # a few MB of text at a time
-                part = rounded(batch.iloc[start : start + JSON_ROWS])
-                lines = _by_duckdb(part, "*", "FORMAT json").rstrip(b"\n")
-                end_of_part = b",\n    " if start + JSON_ROWS < len(batch) else b""
-                write_bytes(lines.replace(b"\n", b",\n    ") + end_of_part, file)
-            continue
-        encoded = rounded(batch).to_json(
-            orient="records", lines=True, force_ascii=False, double_precision=PLACES
+    with _formatter() as formatter:
+        batch_texts = (
+            _json_texts(rounded(batch), place == 0, formatter)
+            for place, batch in enumerate(b for b in batches if not b.empty)
         )
-        file.write(encoded.rstrip("\n").replace("\n", ",\n    "))
-    return not first
+        return _written_ahead(batch_texts, file)
 
 
-def _json_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
-    """``_csv_by_pieces`` for JSON: a batch's objects, one a line, from its distinct value
-    rows; False (nothing written) when they do not repeat enough."""
-    pieces = _pieces(frame)
-    if pieces is None:
-        return False
+def _json_texts(frame: pd.DataFrame, first: bool, formatter: Executor) -> Texts:
+    """A batch's objects, each after a line break and the indent (and a comma but before
+    the ``first`` batch's first), handed to ``formatter`` to format."""
+    pieces = _pieces(frame) if len(frame) >= FAST_ROWS else None
+    if pieces is not None:
+        objects = _json_by_pieces(frame, pieces, formatter)
+    elif len(frame) >= FAST_ROWS:  # DuckDB writes one object a line, NaN as null
+        parts = [
+            formatter.submit(_duckdb_json, frame.iloc[start : start + JSON_ROWS])
+            for start in range(0, len(frame), JSON_ROWS)  # a few MB of text at a time
+        ]
+        objects = lambda: _between((part.result() for part in parts), b",\n    ")  # noqa: E731
+    else:
+        objects = _when_done(formatter.submit(_pandas_json, frame))
+    start = b"\n    " if first else b",\n    "
+    return lambda: itertools.chain([start], objects())
+
+
+def _between(texts: Iterable[bytes], separator: bytes) -> Iterator[bytes]:
+    """``texts`` with ``separator`` between each and the next."""
+    for place, text in enumerate(texts):
+        yield separator + text if place else text
+
+
+def _duckdb_json(frame: pd.DataFrame) -> bytes:
+    """``frame``'s objects by DuckDB, one a line, after the first each after a comma."""
+    return _one_a_line(_by_duckdb(frame, "*", "FORMAT json"))
+
+
+def _pandas_json(frame: pd.DataFrame) -> bytes:
+    """``_duckdb_json`` by pandas."""
+    return _one_a_line(_json_lines(frame))
+
+
+def _json_lines(frame: pd.DataFrame) -> bytes:
+    """``frame``'s objects by pandas, one a line (JSON Lines)."""
+    lines = frame.to_json(orient="records", lines=True, force_ascii=False, double_precision=PLACES)
+    return lines.encode("utf-8")
+
+
+def _one_a_line(lines: bytes) -> bytes:
+    """JSON Lines as array items: after the first, each after a comma, the line break and the
+    indent."""
+    return lines.rstrip(b"\n").replace(b"\n", b",\n    ")
+
+
+def _json_by_pieces(
+    frame: pd.DataFrame,
+    pieces: tuple[list[str], npt.NDArray[np.intp], pd.DataFrame],
+    formatter: Executor,
+) -> Texts:
+    """``_csv_by_pieces`` for JSON: a batch's objects, one a line, put together from its
+    distinct value rows once ``formatter`` has written them."""
     leading, codes, distinct = pieces
-    encoded = distinct.to_json(
-        orient="records", lines=True, force_ascii=False, double_precision=PLACES
-    )
-    tails = [line[1:] + ",\n    " for line in encoded.rstrip("\n").split("\n")]
+    written = formatter.submit(_json_lines, distinct)
     starts = {
         key: ("{" if place == 0 else "") + json.dumps(key) for place, key in enumerate(leading)
     }
@@ -327,10 +386,14 @@ def _json_by_pieces(frame: pd.DataFrame, file: TextIO) -> bool:
     def cell(key: str, text: str | None) -> str:
         return f"{starts[key]}:{json.dumps(text, ensure_ascii=False)},"
 
-    last = tails[codes[-1]][: -len(",\n    ")]
-    for text in _assemble(frame, leading, cell, codes, tails, last):
-        file.write(text)
-    return True
+    def texts() -> Iterable[bytes]:
+        lines = written.result().decode().rstrip("\n").split("\n")
+        tails = [line[1:] + ",\n    " for line in lines]
+        last = tails[codes[-1]][: -len(",\n    ")]
+        parts = _assemble(frame, leading, cell, codes, tails, last)
+        return (part.encode("utf-8") for part in parts)
+
+    return texts
 
 
 AHEAD = 2  # items made ahead of the one being used
@@ -340,7 +403,7 @@ def prefetched(items: Iterator[T]) -> Iterator[T]:
     """``items``, made by a thread up to ``AHEAD`` ahead: pandas' parser, numpy and DuckDB let
     go of the interpreter while they work, so reading the next chunk overlaps summing this one
     and making the next batch overlaps writing this one. An error in the thread is raised
-    here; closing this generator stops and joins the thread."""
+    here; closing this generator stops and joins the thread, and closes ``items``."""
     queue: Queue[tuple[bool, Any]] = Queue(maxsize=AHEAD)
     stop = threading.Event()
 
@@ -375,6 +438,9 @@ def prefetched(items: Iterator[T]) -> Iterator[T]:
     finally:
         stop.set()
         thread.join()
+        close = getattr(items, "close", None)
+        if close is not None:  # a generator that reads another prefetched one stops it now
+            close()
 
 
 def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from k2calc.foods import FoodTable
-from k2calc.frames import _csv_by_duckdb, _csv_by_pandas, _neutralised, rounded
+from k2calc.frames import _csv_by_pandas, _duckdb_csv, _neutralised, rounded
 from k2calc.intake import INTAKE_KEYS, intake_columns
 from k2calc.output import Frames, write_csv, write_json
 from k2calc.report import K2_SUMS, report, resolve_items
@@ -126,11 +126,9 @@ def test_duckdb_and_pandas_write_the_same_csv() -> None:
     ready = rounded(frame)
     for key in ("name", "group"):
         ready[key] = _neutralised(ready[key])
-    by_pandas, by_duckdb = io.StringIO(), io.StringIO()
-    _csv_by_pandas(ready.copy(), by_pandas)
-    _csv_by_duckdb(ready.copy(), ["name", "group"], by_duckdb)
-    assert by_duckdb.getvalue() == by_pandas.getvalue()
-    assert "'=1+1" in by_pandas.getvalue() and ",1e-06," in by_pandas.getvalue()
+    by_pandas = _csv_by_pandas(ready.copy())
+    assert _duckdb_csv(ready.copy(), ["name", "group"]) == by_pandas
+    assert b"'=1+1" in by_pandas and b",1e-06," in by_pandas
 
 
 def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) -> None:
@@ -234,7 +232,13 @@ def test_repeated_values_are_written_from_pieces_as_whole_rows(
     monkeypatch.setattr(frames, "REPEATED", -1.0)  # never by pieces: DuckDB
     ordinary = _written(frame.copy(), fmt)
     monkeypatch.setattr(frames, "REPEATED", 1.0)  # always by pieces, never whole by DuckDB
-    monkeypatch.setattr(frames, "_csv_by_duckdb", None)
+    whole = frames._duckdb_csv
+
+    def distinct_only(part: pd.DataFrame, text: list[str]) -> bytes:
+        assert len(part) < rows  # the batch's distinct rows, never the batch itself
+        return whole(part, text)
+
+    monkeypatch.setattr(frames, "_duckdb_csv", distinct_only)
     if fmt == "json":
         monkeypatch.setattr(frames, "_by_duckdb", None)
     # the batch is large; its distinct rows are too (DuckDB), or not (pandas)
