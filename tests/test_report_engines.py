@@ -349,3 +349,14 @@ def test_a_summary_by_meal_equals_the_summary_by_day(tmp_path: Path, table: Food
     ]
     assert summaries[0] == summaries[1]
     assert len(summaries[0].splitlines()) == 4  # a header and 3 subjects
+
+
+def test_texts_set_aside_come_back_as_they_were() -> None:
+    """A long table's drawn texts go to disk as one string each column; a column with a text
+    holding the separator goes as its list."""
+    from k2calc.frame_table import _packed, _unpacked
+
+    for texts in (["1.5", "", "—", "12.0*†"], [""], [], ["a\0b", "c"], ["\0"]):
+        packed = _packed(texts)
+        assert _unpacked(packed) == texts
+        assert isinstance(packed, str) == ("\0" not in "".join(texts) and texts != [])
