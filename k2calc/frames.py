@@ -15,6 +15,10 @@ Where a large batch's values repeat — a day of one item has that item's figure
 diary's items come from a few thousand (food, amount) pairs — each distinct combination of
 the columns after the leading text columns (date, subject, meal) is formatted once and the
 rows are put together from the pieces: the cost follows the distinct values, not the rows.
+
+The formatting is done in a second thread (``_formatter``): DuckDB lets go of the
+interpreter while it works, so it formats one batch while the batch before is put together
+and written.
 """
 
 from __future__ import annotations
@@ -100,15 +104,20 @@ def _when_done(text: Future[bytes]) -> Texts:
 def _written_ahead(batch_texts: Iterable[Texts], file: TextIO) -> bool:
     """Each batch's text written once the next batch has gone to be formatted, so that one is
     formatted while the other is put together and written; False when there were none."""
+
+    def write(texts: Texts) -> None:
+        for text in texts():
+            write_bytes(text, file)
+
     waiting: Texts | None = None
-    for texts in itertools.chain(batch_texts, [None]):
+    for texts in batch_texts:
         if waiting is not None:
-            for text in waiting():
-                write_bytes(text, file)
-        if texts is None:
-            return waiting is not None
+            write(waiting)
         waiting = texts
-    return False  # never reached: the chain ends with None
+    if waiting is None:
+        return False
+    write(waiting)
+    return True
 
 
 def _words(column: pd.Series[Any]) -> npt.NDArray[np.uint64] | None:
@@ -403,7 +412,7 @@ def prefetched(items: Iterator[T]) -> Iterator[T]:
     """``items``, made by a thread up to ``AHEAD`` ahead: pandas' parser, numpy and DuckDB let
     go of the interpreter while they work, so reading the next chunk overlaps summing this one
     and making the next batch overlaps writing this one. An error in the thread is raised
-    here; closing this generator stops and joins the thread, and closes ``items``."""
+    here; closing this generator stops and joins the thread."""
     queue: Queue[tuple[bool, Any]] = Queue(maxsize=AHEAD)
     stop = threading.Event()
 
@@ -438,9 +447,6 @@ def prefetched(items: Iterator[T]) -> Iterator[T]:
     finally:
         stop.set()
         thread.join()
-        close = getattr(items, "close", None)
-        if close is not None:  # a generator that reads another prefetched one stops it now
-            close()
 
 
 def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
