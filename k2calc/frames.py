@@ -52,6 +52,8 @@ REPEATED = 0.5  # a batch with at most this share of distinct rows is written by
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant: mixes a row's words into one
 T = TypeVar("T")
 _NEEDS_QUOTES = (",", '"', "\n", "\r")  # a CSV cell with one of these is quoted
+_OBJECTS_APART = ",\n    "  # between one JSON object of an array and the next, one a line
+_OBJECTS_APART_UTF8 = _OBJECTS_APART.encode()
 _duck: list[duckdb.DuckDBPyConnection] = []  # one in-memory connection, made when needed
 
 
@@ -69,6 +71,9 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
 
 
 Texts = Callable[[], Iterable[bytes]]  # a batch's text (UTF-8), once it is formatted
+# A batch split by ``_pieces``: its leading text columns, each row's number among the distinct
+# value rows, and those rows.
+Pieces = tuple[list[str], npt.NDArray[np.intp], pd.DataFrame]
 
 
 def csv_rows(batches: Iterable[pd.DataFrame], keys: Sequence[str], file: TextIO) -> None:
@@ -215,7 +220,7 @@ def _csv_cell(text: str) -> str:
     return text
 
 
-def _pieces(frame: pd.DataFrame) -> tuple[list[str], npt.NDArray[np.intp], pd.DataFrame] | None:
+def _pieces(frame: pd.DataFrame) -> Pieces | None:
     """A batch split for writing from its distinct value rows: the leading text columns, each
     row's number among the distinct rows, and those rows (the rest of the columns); ``None``
     when the values do not repeat enough to pay."""
@@ -232,7 +237,7 @@ def _pieces(frame: pd.DataFrame) -> tuple[list[str], npt.NDArray[np.intp], pd.Da
 
 def _csv_by_pieces(
     frame: pd.DataFrame,
-    pieces: tuple[list[str], npt.NDArray[np.intp], pd.DataFrame],
+    pieces: Pieces,
     formatter: Executor,
 ) -> Texts:
     """A batch whose values repeat (``_pieces``): its distinct value rows handed to
@@ -344,10 +349,10 @@ def _json_texts(frame: pd.DataFrame, first: bool, formatter: Executor) -> Texts:
             formatter.submit(_duckdb_json, frame.iloc[start : start + JSON_ROWS])
             for start in range(0, len(frame), JSON_ROWS)  # a few MB of text at a time
         ]
-        objects = lambda: _between((part.result() for part in parts), b",\n    ")  # noqa: E731
+        objects = lambda: _between((part.result() for part in parts), _OBJECTS_APART_UTF8)  # noqa: E731
     else:
         objects = _when_done(formatter.submit(_pandas_json, frame))
-    start = b"\n    " if first else b",\n    "
+    start = _OBJECTS_APART_UTF8[1:] if first else _OBJECTS_APART_UTF8
     return lambda: itertools.chain([start], objects())
 
 
@@ -376,12 +381,12 @@ def _json_lines(frame: pd.DataFrame) -> bytes:
 def _one_a_line(lines: bytes) -> bytes:
     """JSON Lines as array items: after the first, each after a comma, the line break and the
     indent."""
-    return lines.rstrip(b"\n").replace(b"\n", b",\n    ")
+    return lines.rstrip(b"\n").replace(b"\n", _OBJECTS_APART_UTF8)
 
 
 def _json_by_pieces(
     frame: pd.DataFrame,
-    pieces: tuple[list[str], npt.NDArray[np.intp], pd.DataFrame],
+    pieces: Pieces,
     formatter: Executor,
 ) -> Texts:
     """``_csv_by_pieces`` for JSON: a batch's objects, one a line, put together from its
@@ -397,8 +402,8 @@ def _json_by_pieces(
 
     def texts() -> Iterable[bytes]:
         lines = written.result().decode().rstrip("\n").split("\n")
-        tails = [line[1:] + ",\n    " for line in lines]
-        last = tails[codes[-1]][: -len(",\n    ")]
+        tails = [line[1:] + _OBJECTS_APART for line in lines]
+        last = tails[codes[-1]][: -len(_OBJECTS_APART)]
         parts = _assemble(frame, leading, cell, codes, tails, last)
         return (part.encode("utf-8") for part in parts)
 
