@@ -11,6 +11,7 @@ important columns go first, text folds, and numbers never split.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import math
@@ -21,6 +22,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from k2calc.csvcells import neutralise
+from k2calc.errors import K2Error, os_reason
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,9 +182,49 @@ def text_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
+# A write that fails for one of these is the output's failure, said in one line (issue #27);
+# EPIPE (a reader that stopped) is not a failure.
+WRITE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EACCES, errno.EPERM, errno.EROFS}
+)
+
+
+class OutputError(K2Error):
+    """The output could not be written (a full disk, an I/O error, no permission)."""
+
+
+def write_failure(exc: OSError, what: str = "the output") -> OutputError:
+    """The one line for a failed write of ``what``: ``cannot write the output: no space
+    left on device``."""
+    return OutputError(f"cannot write {what}: {os_reason(exc)}")
+
+
 def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
-    """Write ``view`` to ``file`` (stdout) as ``fmt``."""
+    """Write ``view`` to ``file`` (stdout) as ``fmt``, flushed; a write that fails (a full
+    disk, an I/O error) is an ``OutputError``, a reader that stopped (``| head``) a
+    ``BrokenPipeError``. Output that could not be written to stdout is dropped, so nothing
+    is written again (half) at exit."""
     out = sys.stdout if file is None else file
+    try:
+        _write(view, fmt, out)
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if out is sys.stdout:
+            drop_stdout()
+        raise write_failure(exc) from None
+
+
+def drop_stdout() -> None:
+    """Point stdout at the null device, so what is still buffered for it is dropped quietly."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _write(view: View, fmt: Format, out: TextIO) -> None:
+    """``view`` as ``fmt`` on ``out``."""
     if fmt is Format.json:
         write_json(view.document, out)
     elif fmt is Format.csv:
