@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from k2calc import paths
-from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, read_bounded
+from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, first_unsafe_line, read_bounded
 from k2calc.errors import FoodTableError, Hint
 from k2calc.sort_keys import FoodSort
 from k2calc.vitamin import GRADES, VitaminK
@@ -539,6 +539,12 @@ def read_user_foods(path: Path) -> list[Food]:
                 f"{path}: too big for a food table (over {MAX_INPUT_BYTES:,} bytes)"
             )
         text = data.decode("utf-8-sig")
+        line = first_unsafe_line(text)
+        if line is not None:
+            raise FoodTableError(
+                f"{path}:{line}: holds control characters (an escape sequence, NUL); a food "
+                "table is plain text"
+            )
         return read_foods(io.StringIO(text, newline=""), str(path), str(path))
     except FileNotFoundError:
         raise FoodTableError(f"{path}: no such file", hint=Hint.FOODS_FILE) from None

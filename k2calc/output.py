@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
+from k2calc.bounds import escaped
 from k2calc.csvcells import neutralise
 from k2calc.errors import K2Error, os_reason
 
@@ -251,11 +252,12 @@ def draw(blocks: Sequence[Block], file: TextIO) -> None:
             plain_grid(block, file)
         elif isinstance(block, Grid):
             if block.title:
-                console.print(block.title, markup=False, highlight=False)
+                console.print(escaped(block.title), markup=False, highlight=False)
             console.print(_fitted(block, console))
         else:
             # plain lines (a path, a count) are never wrapped; styled lines fold at the width
-            console.print(block, markup=False, highlight=False, soft_wrap=isinstance(block, str))
+            line = escaped(block) if isinstance(block, str) else _escaped(block)
+            console.print(line, markup=False, highlight=False, soft_wrap=isinstance(block, str))
 
 
 def _rich_table(grid: Grid, cells: Sequence[Sequence[Any]], shown: Sequence[int]) -> Table:
@@ -292,6 +294,19 @@ def _rich_table(grid: Grid, cells: Sequence[Sequence[Any]], shown: Sequence[int]
     return table
 
 
+def _escaped(cell: Any) -> Any:
+    """A table cell (str or rich Text) with control and bidi characters escaped (issue #27):
+    what a foods file or an item holds never drives the terminal."""
+    if isinstance(cell, str):
+        return escaped(cell)
+    plain = getattr(cell, "plain", None)
+    if plain is None or escaped(plain) == plain:
+        return cell
+    from rich.text import Text
+
+    return Text(escaped(plain), style=cell.style)
+
+
 def _widest(cells: Iterable[Any]) -> int:
     """The longest line of any of ``cells`` (str or rich Text)."""
     lines = (line for c in cells for line in (c if isinstance(c, str) else c.plain).splitlines())
@@ -304,7 +319,7 @@ def _fitted(grid: Grid, console: Console) -> Table:
     needs rather than cut anything."""
     from rich.measure import Measurement
 
-    cells = [[c.cell(row) for c in grid.columns] for row in grid.rows]
+    cells = [[_escaped(c.cell(row)) for c in grid.columns] for row in grid.rows]
     shown = list(range(len(grid.columns)))
     unbounded = console.options.update_width(10**6)
     table = _rich_table(grid, cells, shown)
@@ -320,7 +335,7 @@ def _fitted(grid: Grid, console: Console) -> Table:
 def plain_grid(grid: Grid, file: TextIO) -> None:
     """A plain aligned text table, for tables too long to lay out with rich quickly."""
     columns = grid.columns
-    rows = [[str(c.cell(row)) for c in columns] for row in grid.rows]
+    rows = [[escaped(str(c.cell(row))) for c in columns] for row in grid.rows]
     if grid.footer:
         rows.append([c.footer for c in columns])
     headers = [c.header for c in columns]
@@ -333,7 +348,7 @@ def plain_grid(grid: Grid, file: TextIO) -> None:
         ).rstrip()
 
     if grid.title:
-        file.write(grid.title + "\n")
+        file.write(escaped(grid.title) + "\n")
     file.write(line(headers) + "\n")
     file.write("  ".join("-" * w for w in widths) + "\n")
     file.writelines(line(row) + "\n" for row in rows)
