@@ -7,7 +7,7 @@ interpreter has already loaded are imported before the handler is set: ``signal`
 imports ``enum``, so the handler is set through ``_signal``.
 """
 
-import _signal
+import _signal  # type: ignore[import-not-found]  # the C module: no stubs, no imports
 import os
 
 EXIT_INTERRUPTED = 130  # the shell's code for a process ended by Ctrl-C

@@ -329,6 +329,8 @@ def import_(
     """
     from k2calc import mealog
     from k2calc.bounds import MAX_INPUT_BYTES, read_bounded
+    from k2calc.errors import os_reason
+    from k2calc.files import open_regular
     from k2calc.foods import load_table
     from k2calc.views_log import imported_view
 
@@ -337,13 +339,15 @@ def import_(
         if file == "-":
             data = read_bounded(sys.stdin.buffer)
         else:
-            with Path(file).open("rb") as handle:
+            with open_regular(Path(file)) as handle:
                 data = read_bounded(handle)
         if data is None:
             raise K2Error(f"{label}: too big to import (over {MAX_INPUT_BYTES:,} bytes)")
         text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except OSError as exc:
+        raise K2Error(f"{file}: cannot read: {os_reason(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise K2Error(f"{file}: cannot read: {exc}") from None
     skipped: list[str] | None = [] if skip_invalid else None
     with column_hints():
         new = mealog.read_import(
