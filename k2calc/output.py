@@ -10,15 +10,20 @@ important columns go first, text folds, and numbers never split.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
 import json
 import math
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from k2calc.bounds import escaped
@@ -200,27 +205,71 @@ def write_failure(exc: OSError, what: str = "the output") -> OutputError:
     return OutputError(f"cannot write {what}: {os_reason(exc)}")
 
 
-def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
-    """Write ``view`` to ``file`` (stdout) as ``fmt``, flushed; a write that fails (a full
-    disk, an I/O error) is an ``OutputError``, a reader that stopped (``| head``) a
-    ``BrokenPipeError``. Output that could not be written to stdout is dropped, so nothing
-    is written again (half) at exit."""
-    out = sys.stdout if file is None else file
+def emit(view: View, fmt: Format, to: TextIO | Path | None = None) -> None:
+    """Write ``view`` as ``fmt`` to ``to``: stdout (``None``), an open text file, or a file
+    by its path, written whole beside it and renamed into place (``written``).
+
+    A write that fails (a full disk, an I/O error, no permission) is an ``OutputError``
+    and a reader that stopped (``| head``) a ``BrokenPipeError``; what could not be
+    written to stdout is dropped, so nothing is written again (half) at exit.
+    """
     try:
+        if isinstance(to, Path):
+            with written(to) as out:
+                _write(view, fmt, out)
+            return
+        out = sys.stdout if to is None else to
         _write(view, fmt, out)
         out.flush()
     except BrokenPipeError:
         raise
     except OSError as exc:
-        if out is sys.stdout:
+        if to is None:
             drop_stdout()
-        raise write_failure(exc) from None
+        raise write_failure(exc, str(to) if isinstance(to, Path) else "the output") from None
+
+
+@contextmanager
+def written(path: Path) -> Iterator[TextIO]:
+    """A text file (UTF-8) that becomes ``path`` only when all of it is written: it is made
+    beside ``path`` (beside the file a symbolic link names) and renamed over it on success,
+    removed on any failure, so a full disk or an interrupt never leaves a 0-byte or
+    half-written ``path``. It gets the mode a new file gets, or the mode of the file it
+    replaces. A ``path`` that is not a regular file (``/dev/null``, a FIFO) is written to
+    as it is: it is never replaced."""
+    import tempfile
+
+    real = path.resolve()
+    if real.exists() and not real.is_file():
+        with real.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        return
+    descriptor, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=real.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(name, _mode_for(real))
+        os.replace(name, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits of ``path`` if it exists, else those of a new file (umask)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def drop_stdout() -> None:
     """Point stdout at the null device, so what is still buffered for it is dropped quietly."""
-    import os
-
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 

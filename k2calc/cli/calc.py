@@ -15,6 +15,7 @@ from k2calc.cli.common import (
     FormatOpt,
     ItemsCommand,
     LookupOpt,
+    OutputOpt,
     TargetOpt,
     items_argument,
     read_items,
@@ -39,6 +40,7 @@ def total(
         ),
     ],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     check: CheckOpt = False,
@@ -60,7 +62,7 @@ def total(
     from k2calc.views import total_view
 
     result = compute_total(_items_or_export(items), lookup.table(), target, lookup.strict)
-    emit(total_view(result), fmt)
+    emit(total_view(result), fmt, output)
     if check and result.status != WITHIN:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
@@ -113,6 +115,7 @@ def foods(
         ),
     ] = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
 ) -> None:
     """List or search the food table: K2 by form per 100 g.
@@ -141,13 +144,14 @@ def foods(
     )
     if len(found) < len(matching):
         title += f", the first {len(found)}" + ("" if limit else " (--limit N for more)")
-    emit(foods_view(found, title), fmt)
+    emit(foods_view(found, title), fmt, output)
 
 
 @user_errors
 def show(
     food: Annotated[list[str], typer.Argument(metavar="FOOD", help="A food name or alias.")],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
 ) -> None:
     """Show one food: every form per 100 g, its range, the units it knows, its sources.
@@ -159,7 +163,7 @@ def show(
     """
     from k2calc.views import food_view
 
-    emit(food_view(load_table(foods_file).find(" ".join(food))), fmt)
+    emit(food_view(load_table(foods_file).find(" ".join(food))), fmt, output)
 
 
 def register(app: typer.Typer) -> None:

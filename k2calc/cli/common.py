@@ -41,6 +41,16 @@ FormatOpt = Annotated[
         help="Output: a table for people, csv or json for programs.",
     ),
 ]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Write to this file instead of stdout: made whole beside it, then renamed into "
+        "place, so a failure leaves no partial file.",
+    ),
+]
 FoodsOpt = Annotated[
     Path | None,
     typer.Option(

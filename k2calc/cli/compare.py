@@ -12,6 +12,7 @@ from k2calc.cli.common import (
     FoodsOpt,
     FormatOpt,
     ItemsCommand,
+    OutputOpt,
     TargetOpt,
     UsageError,
     items_argument,
@@ -65,6 +66,7 @@ def compare(
         ),
     ] = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
     target: TargetOpt = DEFAULT_TARGET,
 ) -> None:
@@ -97,7 +99,7 @@ def compare(
         per_serving=per is Per.serving,
         sort=sort,
     )
-    emit(compare_view(rows, target), fmt)
+    emit(compare_view(rows, target), fmt, output)
 
 
 @user_errors
@@ -119,6 +121,7 @@ def suggest(
     date: DateOpt = "today",
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
     target: TargetOpt = DEFAULT_TARGET,
 ) -> None:
@@ -147,7 +150,7 @@ def suggest(
         day = total(read_items(items), table, target)
     else:
         day = day_total(db_path(db), log_date(date), target)
-    emit(suggest_view(suggest_for_day(day, table, limit, category)), fmt)
+    emit(suggest_view(suggest_for_day(day, table, limit, category)), fmt, output)
 
 
 def register(app: typer.Typer) -> None:

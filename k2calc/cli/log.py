@@ -19,6 +19,7 @@ from k2calc.cli.common import (
     FormatOpt,
     ItemsCommand,
     LookupOpt,
+    OutputOpt,
     TargetOpt,
     UsageError,
     items_argument,
@@ -136,6 +137,7 @@ def add(
     ] = None,
     note: Annotated[str, typer.Option("--note", help="A note kept with each entry.")] = "",
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     db: DbOpt = None,
@@ -161,7 +163,7 @@ def add(
     portions = resolve_all(read_items(items), lookup.table(), lookup.strict)
     new = [mealog.NewEntry(date_logged, mealog.normalize_meal(meal), p, note) for p in portions]
     added = mealog.add_entries(path, new)
-    emit(added_view(added, mealog.logged_day(path, date_logged, target)), fmt)
+    emit(added_view(added, mealog.logged_day(path, date_logged, target)), fmt, output)
 
 
 @log_app.command()
@@ -177,6 +179,7 @@ def show(
     last: ToOpt = None,
     days: DaysOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     target: TargetOpt = DEFAULT_TARGET,
     check: Annotated[
         bool,
@@ -220,14 +223,14 @@ def show(
     span = _span(date, first, last, days)
     if span is None:
         one = mealog.logged_day(path, log_date(date or "today"), target)
-        emit(day_view(one), fmt)
+        emit(day_view(one), fmt, output)
         shown = [one]
     else:
         from k2calc.days import summarize
 
         shown = mealog.logged_days(mealog.entries_between(path, *span), target)
         summary = summarize([d.day for d in shown], target) if shown else None
-        emit(range_view(shown, summary, target, span, log_date("today"), vitamin), fmt)
+        emit(range_view(shown, summary, target, span, log_date("today"), vitamin), fmt, output)
     shown = [d for d in shown if d.entries]
     if check and not shown:
         typer.echo("k2calc: nothing logged in the days shown, so nothing to check", err=True)
@@ -242,6 +245,7 @@ def remove(
         list[int], typer.Argument(metavar="ID...", help="Ids of entries, from k2calc log show.")
     ],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Remove entries by id: all of them, or none if an id is not in the log.
@@ -254,7 +258,7 @@ def remove(
     from k2calc import mealog
     from k2calc.views_log import removed_view
 
-    emit(removed_view(mealog.remove_entries(db_path(db), ids)), fmt)
+    emit(removed_view(mealog.remove_entries(db_path(db), ids)), fmt, output)
 
 
 @log_app.command("export")
@@ -264,6 +268,7 @@ def export(
         ExportFormat,
         typer.Option("--format", "-f", help="csv (the default) or json, both read back by import."),
     ] = ExportFormat.csv,
+    output: OutputOpt = None,
     first: FromOpt = None,
     last: ToOpt = None,
     days: DaysOpt = None,
@@ -287,7 +292,7 @@ def export(
     path = db_path(db)
     span = _span(None, first, last, days)
     entries = mealog.all_entries(path) if span is None else mealog.entries_between(path, *span)
-    emit(export_view(entries), Format(fmt.value))
+    emit(export_view(entries), Format(fmt.value), output)
 
 
 @log_app.command("import")
@@ -300,6 +305,7 @@ def import_(
         ),
     ],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
     db: DbOpt = None,
     columns: DiaryColumnsOpt = None,
@@ -361,7 +367,7 @@ def import_(
         typer.echo(safe_lines(bad_rows_listing(heading, skipped)), err=True)
     path = db_path(db, creating=True)
     added = mealog.add_entries(path, new) if new else []
-    emit(imported_view(added, str(path)), fmt)
+    emit(imported_view(added, str(path)), fmt, output)
 
 
 @log_app.command("path")

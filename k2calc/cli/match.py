@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from k2calc.cli.columns import AuditColumnsOpt, announce, column_hints
-from k2calc.cli.common import FoodsOpt, FormatOpt, fail, user_errors
+from k2calc.cli.common import FoodsOpt, FormatOpt, OutputOpt, fail, user_errors
 from k2calc.output import Format, emit
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ def match(
         ),
     ],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
     strict: Annotated[
         bool,
@@ -60,7 +61,7 @@ def match(
     with column_hints():
         counts = count_foods(source, columns, announce(label))
     rows = audit_strings(counts, load_table(foods_file))
-    emit(audit_view(rows), fmt)
+    emit(audit_view(rows), fmt, output)
     unsure = [r for r in rows if not r.sure]
     if strict and unsure:
         found = how_counts(unsure)

@@ -18,6 +18,7 @@ from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     FormatOpt,
     LookupOpt,
+    OutputOpt,
     TargetOpt,
     UsageError,
     user_errors,
@@ -86,6 +87,7 @@ def report(
         ),
     ] = DEFAULT_CHUNK_ROWS,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     check: Annotated[
@@ -146,7 +148,7 @@ def report(
             heading = f"k2calc: {file}: skipped {count} that could not be used:"
             listed = bad_rows_text(result.skipped, heading)
             typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
-        emit(report_view(result, summary, weeks), fmt)
+        emit(report_view(result, summary, weeks), fmt, output)
         if check and result.outside_target:
             raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
