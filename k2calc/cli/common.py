@@ -59,6 +59,7 @@ FoodsOpt = Annotated[
         help="Your own foods CSV (same columns as foods.csv); its foods override built-in "
         "ones of the same name.",
         dir_okay=False,
+        readable=False,  # k2calc says it: 'cannot read: permission denied', as elsewhere
     ),
 ]
 StrictOpt = Annotated[
