@@ -119,8 +119,18 @@ def write_csv(
         file.write(buffer.getvalue())
         csv_rows(rows.batches(), keys, file)
         return
+    # csv quotes a cell holding the line terminator ("\n") but not a lone CR, which readers
+    # take as a line end too: a row with one is written with "\r\n" rows, then ended "\n"
+    quoting_cr = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([csv_cell(row.get(k)) for k in keys])
+        cells = [csv_cell(row.get(k)) for k in keys]
+        if any("\r" in cell for cell in cells):
+            quoting_cr.writerow(cells)
+            buffer.seek(buffer.tell() - 2)
+            buffer.write("\n")
+            buffer.truncate()
+        else:
+            writer.writerow(cells)
     file.write(buffer.getvalue())
 
 

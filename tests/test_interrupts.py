@@ -3,9 +3,10 @@ at random moments of its first 300 ms ends with exit code 130 and nothing on std
 newline, whether the interrupt comes during its imports, while typer builds the command, or
 while the command runs.
 
-The interpreter's own start-up (its frozen modules and ``site``, before the console script's
-first line) is outside any program's reach: an interrupt there is Python's, and is told
-apart by its traceback holding no frame of k2calc or of a library k2calc imports.
+The interpreter's own start-up (its frozen modules and ``site``, then the console script's
+import of k2calc.console, before k2calc's first instruction) is outside any program's
+reach: an interrupt there is Python's, told apart by its traceback holding no frame of
+k2calc or of a library k2calc imports.
 """
 
 from __future__ import annotations
@@ -43,12 +44,15 @@ class Interrupted:
         newline on stderr."""
         return self.returncode in (EXIT_INTERRUPTED, -signal.SIGINT) and self.stderr in ("", "\n")
 
-    def in_interpreter_start_up(self) -> bool:
-        """A traceback wholly inside the interpreter's start-up: no frame of the console
-        script, of k2calc or of any installed library."""
+    def before_k2calc_starts(self) -> bool:
+        """A traceback from before k2calc's first instruction: the interpreter's start-up
+        (its frozen modules, ``site`` and the hooks ``site`` runs, such as setuptools'
+        ``_distutils_hack``) or the generated console script's import of k2calc.console.
+        No frame is in k2calc or in a library k2calc imports."""
         files = re.findall(r'File "([^"]+)"', self.stderr)
         return "Traceback" in self.stderr and not any(
-            f == SCRIPT or f.startswith(PACKAGE) or "site-packages" in f for f in files
+            f.startswith(PACKAGE) or ("site-packages" in f and "_distutils_hack" not in f)
+            for f in files
         )
 
 
@@ -83,9 +87,9 @@ def interrupt_runs(count: int, cwd: Path, seed: int) -> list[Interrupted]:
 
 def test_interrupts_in_the_first_300_ms_exit_130_without_a_traceback(tmp_path: Path) -> None:
     runs = interrupt_runs(RUNS, tmp_path, seed=27)
-    failed = [r for r in runs if not r.clean() and not r.in_interpreter_start_up()]
+    failed = [r for r in runs if not r.clean() and not r.before_k2calc_starts()]
     assert failed == []
-    # Most moments fall after the interpreter's start-up (~30 ms): those must all be clean.
+    # Most moments fall after the interpreter's start-up (30-100 ms): all of those are clean.
     assert sum(r.clean() for r in runs) >= RUNS * 2 // 3
 
 

@@ -394,3 +394,14 @@ def test_permission_denied_is_worded_one_way(tmp_path: Path) -> None:
             [*prefix, SCRIPT, *args], cwd=tmp_path, capture_output=True, env=env, timeout=60
         )
         assert one_error_line(done.stderr) == expected, args
+
+
+def test_a_csv_cell_with_a_carriage_return_is_quoted() -> None:
+    """A lone CR is a line end to CSV readers: a cell holding one is quoted (defect 6)."""
+    from k2calc.output import write_csv
+
+    out = io.StringIO()
+    write_csv([{"a": "1 \r1/2", "b": "x"}, {"a": "y", "b": "z"}], ["a", "b"], out)
+    assert out.getvalue() == 'a,b\n"1 \r1/2",x\ny,z\n'
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert rows == [["a", "b"], ["1 \r1/2", "x"], ["y", "z"]]
