@@ -1,11 +1,15 @@
-"""Fuzzing at a scale that means something (issue #14, item 6).
+"""Fuzzing at a scale that means something (issue #14, item 6; issue #27, item 6).
 
-Four surfaces, each fed inputs that reach a resolved item, not only the amount regex: real
+Seven surfaces, each fed inputs that reach a resolved item, not only the amount regex: real
 food names and aliases from the table, real units and measures, amounts of every form, and
-noise (control, bidi and undecodable characters, formula starts, quotes, huge numbers).
+noise (control, bidi and undecodable characters, formula starts, quotes, huge numbers):
+items, a user's food file, a report CSV, a log import file (issue #14); stdin for
+``total -`` with long and odd lines, free-text options, and food files with control and
+bidi characters, whose tables must be safe to print (issue #27).
 
 The default run keeps these quick (the ``dev`` profile in conftest.py: 100 examples each). CI runs
-``pytest -m fuzz --hypothesis-profile=ci``: at least 10,000 examples per surface.
+``pytest -m fuzz --hypothesis-profile=ci-third`` under each of LC_ALL=C, C.UTF-8 and
+en_US.UTF-8: 10,002 examples per surface in all.
 """
 
 from __future__ import annotations
