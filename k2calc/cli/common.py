@@ -307,6 +307,17 @@ class UsageError(K2Error):
     """Options that contradict each other (exit code 2)."""
 
 
+def _refuse_split_items(items: list[str]) -> None:
+    """Refuse an item that is a bare amount (``k2calc total 30 g natto``: the shell split one
+    item into three), with the hint to quote each item whole."""
+    for position, item in enumerate(items, 1):
+        if item.strip() and not any(c.isalpha() for c in item):
+            raise K2Error(
+                f"item {position}: '{item}' is an amount with no food; the shell splits "
+                "unquoted words, so quote each item whole, e.g. \"30 g natto\" \"2 eggs\""
+            )
+
+
 def read_items(items: list[str]) -> list[str]:
     """The items given, or, for a lone ``-``, one per line of stdin (blank and # lines skipped)."""
     if items != ["-"]:
@@ -315,6 +326,8 @@ def read_items(items: list[str]) -> list[str]:
         for item in items:
             if item.startswith("--"):
                 raise UsageError(f"no such option: {item.split('=')[0]} (see --help)")
+        if len(items) > 1:
+            _refuse_split_items(items)
         return items
     data = read_bounded(sys.stdin.buffer)
     if data is None:

@@ -157,6 +157,11 @@ def add(
     from k2calc.views_log import added_view
 
     date_logged = log_date(date)
+    if date_logged > dt.date.today().isoformat():
+        raise K2Error(
+            f"--date {date}: {date_logged} is after today ({dt.date.today()}); "
+            "log what was eaten, on the day it was eaten"
+        )
     path = db_path(db, creating=True)
     portions = resolve_all(read_items(items), lookup.table(), lookup.strict)
     new = [mealog.NewEntry(date_logged, mealog.normalize_meal(meal), p, note) for p in portions]
