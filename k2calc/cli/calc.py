@@ -20,6 +20,7 @@ from k2calc.cli.common import (
     read_items,
     user_errors,
 )
+from k2calc.cli.completion import complete_food
 from k2calc.errors import CategoryError, K2Error
 from k2calc.foods import load_table, sort_foods
 from k2calc.output import Format, emit
@@ -146,7 +147,10 @@ def foods(
 
 @user_errors
 def show(
-    food: Annotated[list[str], typer.Argument(metavar="FOOD", help="A food name or alias.")],
+    food: Annotated[
+        list[str],
+        typer.Argument(metavar="FOOD", help="A food name or alias.", autocompletion=complete_food),
+    ],
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
 ) -> None:

@@ -238,8 +238,10 @@ class ItemsCommand(TyperCommand):
 
 def items_argument(help: str) -> Any:
     """The ``ITEM...`` argument of a command that reads items (``read_items``: a lone ``-``
-    reads stdin), to declare with ``cls=ItemsCommand``."""
-    return typer.Argument(metavar="ITEM...", help=help)
+    reads stdin), to declare with ``cls=ItemsCommand``; food names complete after an amount."""
+    from k2calc.cli.completion import complete_item
+
+    return typer.Argument(metavar="ITEM...", help=help, autocompletion=complete_item)
 
 
 def say(message: str) -> None:
@@ -314,7 +316,7 @@ def _refuse_split_items(items: list[str]) -> None:
         if item.strip() and not any(c.isalpha() for c in item):
             raise K2Error(
                 f"item {position}: '{item}' is an amount with no food; the shell splits "
-                "unquoted words, so quote each item whole, e.g. \"30 g natto\" \"2 eggs\""
+                'unquoted words, so quote each item whole, e.g. "30 g natto" "2 eggs"'
             )
 
 

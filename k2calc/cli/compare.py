@@ -18,6 +18,7 @@ from k2calc.cli.common import (
     read_items,
     user_errors,
 )
+from k2calc.cli.completion import complete_food
 from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
 from k2calc.compare import DEFAULT_SUGGESTIONS
 from k2calc.foods import load_table
@@ -38,6 +39,7 @@ def compare(
         typer.Argument(
             metavar="FOOD...",
             help="Food names, one per argument: quote names of several words ('egg yolk').",
+            autocompletion=complete_food,
         ),
     ],
     amount: Annotated[
