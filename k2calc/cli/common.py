@@ -162,6 +162,14 @@ class K2Group(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        arguments = kwargs.get("args", args[0] if args else None)
+        arguments = sys.argv[1:] if arguments is None else list(arguments)
+        try:
+            kwargs.setdefault("default_map", settings_defaults(self))
+        except K2Error as exc:  # a broken settings file: only `k2calc config` still runs
+            if arguments[:1] != ["config"]:
+                say(f"{_message(exc)} (see k2calc config --help)")
+                sys.exit(EXIT_BAD_INPUT)
         try:
             code = super().main(*args, **kwargs)
         except NoArgsIsHelpError as exc:
@@ -175,6 +183,23 @@ class K2Group(TyperGroup):
         except Abort:
             sys.exit(EXIT_INTERRUPTED)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def settings_defaults(command: Any) -> dict[str, Any]:
+    """Click's ``default_map`` for ``command`` (a click group) from the settings file: each
+    setting as the default of the parameter it names, in every command that has one."""
+    from k2calc.config import SETTINGS, read_settings
+
+    by_parameter = {SETTINGS[name].parameter: value for name, value in read_settings().items()}
+
+    def defaults(of: Any) -> dict[str, Any]:
+        commands = getattr(of, "commands", None)
+        if commands is not None:
+            return {name: defaults(sub) for name, sub in commands.items()}
+        names = {parameter.name for parameter in of.params}
+        return {name: value for name, value in by_parameter.items() if name in names}
+
+    return defaults(command) if by_parameter else {}
 
 
 def new_app(name: str, help: str, completion: bool = False) -> typer.Typer:
