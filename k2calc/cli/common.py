@@ -141,9 +141,16 @@ class Lookup:
 
     def table(self) -> FoodTable:
         """The food table to look in."""
-        from k2calc.foods import load_table
+        return food_table(self.foods_file)
 
-        return load_table(self.foods_file)
+
+def food_table(foods_file: Path | None = None) -> FoodTable:
+    """The built-in table, the user's foods file (``--foods``) over it, and the user's
+    recipes (``k2calc recipe``) as foods."""
+    from k2calc.foods import load_table
+    from k2calc.recipes import read_book, with_recipes
+
+    return with_recipes(load_table(foods_file), read_book())
 
 
 def lookup_options(foods_file: FoodsOpt = None, strict: StrictOpt = False) -> Lookup:
@@ -355,7 +362,7 @@ def read_items(items: list[str]) -> list[str]:
                 raise UsageError(f"no such option: {item.split('=')[0]} (see --help)")
         if len(items) > 1:
             _refuse_split_items(items)
-        return items
+        return _with_meals(items)
     data = read_bounded(sys.stdin.buffer)
     if data is None:
         raise K2Error(f"too much on stdin (over {MAX_INPUT_BYTES:,} bytes); give items a line")
@@ -364,4 +371,13 @@ def read_items(items: list[str]) -> list[str]:
     read = [line for line in lines if line and not line.startswith("#")]
     if not read:
         raise K2Error("no items on stdin; give one item a line, e.g. '30 g natto'")
-    return read
+    return _with_meals(read)
+
+
+def _with_meals(items: list[str]) -> list[str]:
+    """``items`` with each saved meal (``@breakfast``) replaced by its items."""
+    if not any(item.strip().startswith("@") for item in items):
+        return items
+    from k2calc.recipes import expand_meals
+
+    return expand_meals(items)

@@ -27,12 +27,12 @@ class Shell(StrEnum):
 
 def _labels(ctx: typer.Context, prefix: str) -> list[str]:
     """Food names and aliases starting with ``prefix``, from the table ``--foods`` gives."""
+    from k2calc.cli.common import food_table
     from k2calc.errors import K2Error
-    from k2calc.foods import load_table
 
     foods_file = ctx.params.get("foods_file")
     try:
-        table = load_table(Path(foods_file) if foods_file else None)
+        table = food_table(Path(foods_file) if foods_file else None)
     except K2Error:  # a bad --foods file: complete nothing rather than print an error
         return []
     return table.labels_starting(prefix)
