@@ -345,7 +345,13 @@ def draw(blocks: Sequence[Block], file: TextIO, terminal: bool = False) -> None:
     the terminal (its width and colours) although ``file`` is not one."""
     from rich.console import Console
 
-    console = Console(
+    class Drawing(Console):
+        def on_broken_pipe(self) -> None:
+            """A reader that stopped (``| head``): k2calc's own handling (exit 0), not
+            rich's (exit 1)."""
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    console = Drawing(
         file=file,
         highlight=False,
         soft_wrap=False,

@@ -407,3 +407,16 @@ def test_a_csv_cell_with_a_carriage_return_is_quoted() -> None:
     assert out.getvalue() == 'a,b\n"1 \r1/2",x\ny,z\n'
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert rows == [["a", "b"], ["1 \r1/2", "x"], ["y", "z"]]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_a_reader_gone_before_any_output_is_exit_0(tmp_path: Path, fmt: str) -> None:
+    """Every write meets a closed pipe (EPIPE): exit 0 and nothing on stderr, for tables
+    too (rich's own handling would exit 1)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = k2calc("foods", "natto", "-f", fmt, cwd=tmp_path, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, b"")
