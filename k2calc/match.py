@@ -82,6 +82,8 @@ IGNORED = frozenset(
         "shelled",
         "peeled",
         "pitted",
+        "mature",  # a cheese's age grade: "mature cheddar" is cheddar
+        "natural",  # Cronometer's "Almonds, Natural", British "natural yoghurt"
     ]
 )
 FILLER = frozenset(["of", "a", "an", "the", "some", "my"])
@@ -369,7 +371,8 @@ def _exact(table: FoodTable, key: str, shown: str, how: str = "") -> Match | Non
 
 def _correct(tokens: list[str], index: _MatchIndex) -> list[str]:
     """Each word in no name replaced by the one vocabulary word it is clearly closest to:
-    a rapidfuzz ratio of at least ``TYPO_SCORE``, or one edit away in a word of 5+ letters."""
+    a rapidfuzz ratio of at least ``TYPO_SCORE``, or one edit away in a word of 5+ letters,
+    with the same first letter."""
     corrected = []
     for token in tokens:
         if token in index.postings or len(token) < MIN_TYPO_LENGTH or token.isdigit():
@@ -384,6 +387,9 @@ def _closest(token: str, index: _MatchIndex) -> str | None:
     from rapidfuzz.distance import Levenshtein
 
     near = process.extract(token, index.vocabulary, scorer=fuzz.ratio, limit=5, score_cutoff=60)
+    # A typo keeps the first letter: "dahi" (Hindi for yogurt) is no "ahi", "zoodles" no
+    # "noodles", "oatcakes" no "pancakes".
+    near = [n for n in near if n[0][:1] == token[:1]]
     if not near:
         return None
     best_word, best_score, _ = near[0]

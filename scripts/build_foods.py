@@ -16,6 +16,8 @@ Inputs (a maintainer edits only the ``curation/`` files):
   row, with its MK-4 and K1 records where USDA has them and its household measures.
 * ``reference/k2viewer/k2_database.csv`` and ``reference/k2_food_values*.csv``: study values.
 * ``curation/names.csv``: one line per friendly name: ``name,aliases,ndb_no,category,note``.
+* ``curation/aliases.csv``: everyday and regional names (``name,aliases,note``) added to a food
+  named in ``names.csv`` or ``foods.toml`` (``rajma`` for kidney beans), with why.
 * ``curation/foods.toml``: foods whose values come from studies. Each value is found by its
   source key and the reference row's own text, never by line number, and the forms read must
   add up to the ``total`` written beside it, so a moved, edited or ambiguous row fails the build
@@ -748,6 +750,18 @@ def read_names() -> list[dict[str, str]]:
     return lines
 
 
+def add_aliases(rows: list[Row]) -> None:
+    """The everyday and regional names of ``curation/aliases.csv``, each on the food it names."""
+    by_name = {row.name: row for row in rows}
+    for number, line in enumerate(read_csv(CURATION / "aliases.csv"), 2):
+        row = by_name.get(line["name"].strip())
+        if row is None:
+            raise BuildError(f"curation/aliases.csv:{number}: no curated food {line['name']!r}")
+        if not line["note"].strip():
+            raise BuildError(f"curation/aliases.csv:{number}: say where the names come from")
+        row.aliases = [*row.aliases, *split_list(line["aliases"])]
+
+
 def build_rows() -> list[Row]:
     sr28, weights = load_sr28(), load_weights()
     study = load_study_values(sr28)
@@ -779,6 +793,7 @@ def build_rows() -> list[Row]:
         row.category = line["category"].strip() or row.category
         row.note = " ".join(x for x in (line["note"].strip(), row.note) if x)
         curated.append(row)
+    add_aliases(curated)
     rows = curated + [usda_row(sr28[n], weights) for n in sorted(sr28) if n not in claimed]
     validate(rows)
     return rows
