@@ -165,6 +165,24 @@ SUPPLEMENTS = (
         other_mk_mcg_per_100g=0.0,
         note="Supplement: the amount given is MK-4 itself.",
     ),
+    Food(
+        name="k2",
+        aliases=("vitamin k2", "menaquinone", "k2 form not given"),
+        category=SUPPLEMENT_CATEGORY,
+        unsplit_mk_mcg_per_100g=1e8,
+        note="Supplement: the amount given is vitamin K2 of a form not stated (MK-4, MK-7 or "
+        "another menaquinone), counted as K2 unsplit, never guessed as MK-7.",
+    ),
+    Food(
+        name="k1",
+        aliases=("vitamin k1", "phylloquinone", "phytonadione", "phytomenadione"),
+        category=SUPPLEMENT_CATEGORY,
+        mk4_mcg_per_100g=0.0,
+        mk7_mcg_per_100g=0.0,
+        other_mk_mcg_per_100g=0.0,
+        k1_mcg_per_100g=1e8,
+        note="Supplement: the amount given is vitamin K1 (phylloquinone) itself; it has no K2.",
+    ),
 )
 
 

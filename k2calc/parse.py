@@ -17,7 +17,10 @@ from k2calc.units import (
     Unit,
     find_unit,
     multi_word_units,
+    spelled_unit,
 )
+from k2calc.match import CONTAINERS
+from k2calc.wording import reword
 
 MAX_AMOUNT = 1_000_000.0
 EACH = "each"
@@ -202,16 +205,19 @@ def resolve(text: str, table: FoodTable, strict: bool = False) -> Portion:
     """
     if (problem := item_problem(text)) is not None:
         raise ItemParseError(problem)
+    written = reword(text)
     try:
-        amount, rest = split_amount(text)
+        amount, rest = split_amount(written)
     except ItemParseError:
-        moved = _amount_first(text.strip())
+        moved = _amount_first(written.strip())
         if moved is None:
             raise
         amount, rest = split_amount(moved)
     tokens = rest.split()
     if tokens and tokens[0].lower() == "of":
         tokens = tokens[1:]
+    if tokens:
+        tokens[0] = spelled_unit(tokens[0])
     if not tokens:
         raise ItemParseError(f"no food in '{text.strip()}'; {EXAMPLE}")
     for spelling in multi_word_units():
@@ -255,7 +261,18 @@ def resolve(text: str, table: FoodTable, strict: bool = False) -> Portion:
         if tail is None:
             raise
         return _with_unit(text, tail, amount, tokens[0])
-    return _with_unit(text, food, amount, EACH)
+    if singular(tokens[0].lower()) in CONTAINERS:
+        # "a handful of almonds" is no one almond: the container's own measure, or refused
+        return _with_unit(text, food, amount, tokens[0])
+    return _with_unit(text, food, amount, _piece_named(food, tokens[-1]))
+
+
+def _piece_named(food: Food, last_word: str) -> str:
+    """The measure a count names by the food's last word: ``3 fish sticks`` are sticks (28 g),
+    ``5 broccoli florets`` florets (refused where none is weighed), else one whole."""
+    if len(last_word) > 1 and is_count_word(last_word):
+        return last_word if last_word != EACH else EACH
+    return EACH
 
 
 def is_count_word(word: str) -> bool:

@@ -226,7 +226,9 @@ def plain_decimal(value: Decimal) -> str:
 
 def build_measures(items: Iterable[tuple[str, str, str]], category: str, name: str = "") -> str:
     """``unit=grams;…`` from (amount, measure text, grams); the first of each unit wins."""
-    food_words = frozenset(words(normalize(name.split(",")[0])))
+    # the food's own nouns: "Nuts, almonds" counts by "1 almond" (1.2 g), "Fish, fish sticks"
+    # by "1 stick" where the item names it
+    food_words = frozenset(words(normalize(",".join(name.split(",")[:2]))))
     ordered = sorted(items, key=lambda item: any(w in _plain(item[1]) for w in SECOND_CHOICE))
     out: dict[str, str] = {}
     for amount, text, grams in ordered:
