@@ -21,6 +21,7 @@ candidate is an ``UnknownFoodError`` with the closest names.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -84,6 +85,7 @@ IGNORED = frozenset(
         "pitted",
         "mature",  # a cheese's age grade: "mature cheddar" is cheddar
         "natural",  # Cronometer's "Almonds, Natural", British "natural yoghurt"
+        "slice",  # "Publix, Sharp Cheddar, Slices": the cheese, however cut
     ]
 )
 FILLER = frozenset(["of", "a", "an", "the", "some", "my"])
@@ -286,9 +288,20 @@ def _index(table: FoodTable) -> _MatchIndex:
     return cached
 
 
+# Phrases food diaries use for what USDA names otherwise (Cronometer's "Kale, Cooked from
+# Frozen" is USDA's "Kale, frozen, cooked, boiled"; "No Visible Fat Eaten" its "lean only").
+DIARY_PHRASES = {
+    "cooked from frozen": "frozen cooked",
+    "no visible fat eaten": "lean only",
+    "visible fat eaten": "lean and fat",
+}
+_DIARY_PHRASE = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in DIARY_PHRASES))
+
+
 def query_words(query: str) -> list[str]:
     """The words of a query without filler (``a glass of milk`` → ``milk``)."""
-    tokens = words(normalize(query))
+    text = _DIARY_PHRASE.sub(lambda m: DIARY_PHRASES[m.group(0)], normalize(query))
+    tokens = words(text)
     kept: list[str] = []
     for i, token in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else ""

@@ -10,6 +10,7 @@ from fractions import Fraction
 from k2calc.bounds import item_problem
 from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
 from k2calc.foods import Food, FoodTable, fold_key, normalize, singular
+from k2calc.match import CONTAINERS
 from k2calc.units import (
     COUNT_SYNONYMS,
     COUNT_WORDS,
@@ -19,7 +20,6 @@ from k2calc.units import (
     multi_word_units,
     spelled_unit,
 )
-from k2calc.match import CONTAINERS
 from k2calc.wording import reword
 
 MAX_AMOUNT = 1_000_000.0

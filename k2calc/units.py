@@ -126,6 +126,9 @@ COUNT_WORDS = frozenset(
         "neck",
         "sheet",
         "sprout",
+        "glass",
+        "nut",
+        "berry",
     ]
 ).union(SIZES)
 # How a food was cut for a kitchen measure: USDA weighs "cup, shredded" and "cup, chopped"

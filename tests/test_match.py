@@ -108,8 +108,8 @@ def test_second_corpus_never_silently_wrong(table: FoodTable) -> None:
     counts = Counter(results.values())
     wrong = sorted(item for item, v in results.items() if v == "wrong")
     assert wrong == [], wrong
-    # 342 of 400 right on 2026-12-08 (58 refused): the target is 95 %
-    assert counts["right"] >= 342, counts
+    # 357 of 400 right on 2026-12-08 (43 refused): the target is 95 %
+    assert counts["right"] >= 357, counts
 
 
 # ---------------------------------------------------------------------------- rules
