@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from k2calc.bounds import item_problem
+from k2calc.bounds import item_problem, shown
 from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
 from k2calc.foods import Food, FoodTable, fold_key, normalize, singular
 from k2calc.match import CONTAINERS
@@ -347,3 +347,16 @@ def resolve_all(texts: list[str], table: FoodTable, strict: bool = False) -> lis
                 exc.args = (f"item {position}: {exc}",)
             raise
     return portions
+
+
+def resolve_usable(
+    texts: list[str], table: FoodTable, strict: bool = False
+) -> tuple[list[Portion], list[str]]:
+    """The items that can be read, and ``item N: 'text': why`` for each that cannot."""
+    portions, problems = [], []
+    for position, text in enumerate(texts, 1):
+        try:
+            portions.append(resolve(text, table, strict))
+        except K2Error as exc:
+            problems.append(f"item {position}: '{shown(text.strip())}': {exc}")
+    return portions, problems

@@ -39,6 +39,7 @@ from k2calc.intake import INTAKE_KEYS, NO_GRADE, intake_columns, per_100g_column
 from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
 from k2calc.target import STATUSES, WITHIN, Target
 from k2calc.vitamin import GRADES, KEYS
+from k2calc.wording import supplement_food
 
 if TYPE_CHECKING:
     import duckdb
@@ -236,6 +237,7 @@ class _Resolver:
     def __init__(self, table: FoodTable, strict: bool = False) -> None:
         self.table = table
         self.strict = strict
+        self.cronometer = False  # a Cronometer export: its rows of no food eaten are left out
         self.foods: list[Food] = []
         self.cuts: list[frozenset[str]] = []  # cut words of each food string ("shredded")
         self._food_ids: dict[str, int | str] = {}
@@ -258,10 +260,15 @@ class _Resolver:
     def _find(self, name: str) -> int | str:
         if not name:
             return "empty food"
+        if self.cronometer and (reason := diary.food_left_out(name)) is not None:
+            return reason
         try:
             found = self.table.find(name, self.strict)
         except K2Error as exc:
-            return str(exc)
+            supplement = None if self.strict else supplement_food(name)
+            if supplement is None:
+                return str(exc)
+            found = supplement
         pairs = list(zip(self.foods, self.cuts, strict=True))
         key = (found, cut_words(name))
         if key not in pairs:
@@ -273,7 +280,8 @@ class _Resolver:
     def amount(self, text: str) -> tuple[float, str] | str:
         """The number and unit word (``each`` when none) of an amount, or why it is bad."""
         if text not in self._amounts:
-            self._amounts[text] = self._split(text)
+            left_out = diary.amount_left_out(text) if self.cronometer else None
+            self._amounts[text] = left_out or self._split(text)
         return self._amounts[text]
 
     @staticmethod
@@ -1207,6 +1215,7 @@ def report(
         for frame, bytes_read in csv_chunks(source, label, chunksize):
             if plan is None:
                 plan = _column_names(frame, label, mapping)
+                resolver.cronometer = plan.cronometer
                 if on_plan is not None:
                     on_plan(plan)
             names = plan.columns
@@ -1222,8 +1231,9 @@ def report(
                 progress(rows, bytes_read)
         skipped = pd.concat(bad, ignore_index=True) if bad else pd.DataFrame(columns=SKIPPED_KEYS)
         skipped = skipped.sort_values("row", kind="stable", ignore_index=True)
-        if len(skipped) and not skip_invalid:
-            raise BadRowsError(label, skipped)
+        unusable = skipped[~skipped["reason"].map(diary.is_left_out).astype(bool)]
+        if len(unusable) and not skip_invalid:
+            raise BadRowsError(label, unusable)
         if sums.empty and not len(skipped):
             raise ReportFileError(f"{label}: no data rows; {diary.COLUMNS_HINT}")
         sums.settle()

@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from k2calc.errors import ItemParseError, UnitError
+from k2calc.errors import ItemParseError, K2Error, UnitError
+from k2calc.foods import SUPPLEMENTS, Food
 
 _SPOKEN = re.compile(r"^\s*(?:(half|quarter)\s+(?:an?\s+)?|(an?|one)\s+)(?=\S)", re.IGNORECASE)
 _SPOKEN_VALUES = {"half": "1/2", "quarter": "1/4", "a": "1", "an": "1", "one": "1"}
@@ -106,3 +108,35 @@ def supplement_item(text: str) -> str | None:
     if count is not None:
         mcg *= float(count.group(1))
     return f"{mcg:g} mcg {name}"
+
+
+def names_vitamin_k(text: str) -> bool:
+    """True when ``text`` names a form of vitamin K (MK-7, MK-4, K1, K2, menaquinone…)."""
+    lowered = " ".join(text.lower().split())
+    return any(pattern.search(lowered) for _, pattern in _FORMS)
+
+
+# The units a supplement is counted in, each one dose of it.
+_DOSE_UNITS = ("each", "capsule", "softgel", "tablet", "drop", "gummy", "serving", "pill", "tab")
+
+
+def supplement_food(name: str) -> Food | None:
+    """A supplement named with its dose per unit (``NOW Foods, MK-7 Vitamin K-2, 100 mcg``) as a
+    food whose every count unit (``1 capsule``, ``2 each``) is that dose of that form; ``None``
+    when the name gives no K vitamin with a dose."""
+    try:
+        item = supplement_item(name)
+    except K2Error:
+        return None
+    if item is None:
+        return None
+    mcg_text, _, form = item.partition(" mcg ")
+    base = next(food for food in SUPPLEMENTS if food.name == form)
+    grams = float(mcg_text) * 1e-6
+    return replace(
+        base,
+        name=name.strip(),
+        aliases=(),
+        measures=dict.fromkeys(_DOSE_UNITS, grams),
+        note=f"{base.note} Read from its name: {float(mcg_text):g} mcg of {form} a unit.",
+    )
