@@ -124,6 +124,23 @@ def supplement_food(name: str) -> Food | None:
     """A supplement named with its dose per unit (``NOW Foods, MK-7 Vitamin K-2, 100 mcg``) as a
     food whose every count unit (``1 capsule``, ``2 each``) is that dose of that form; ``None``
     when the name gives no K vitamin with a dose."""
+    dose = dose_of(name)
+    if dose is None:
+        return None
+    mcg, form = dose
+    base = next(food for food in SUPPLEMENTS if food.name == form)
+    return replace(
+        base,
+        name=name.strip(),
+        aliases=(),
+        measures=dict.fromkeys(_DOSE_UNITS, mcg * 1e-6),
+        note=f"{base.note} Read from its name: {mcg:g} mcg of {form} a unit.",
+    )
+
+
+def dose_of(name: str) -> tuple[float, str] | None:
+    """The dose (mcg) and form (``mk-7``, ``mk-4``, ``k1``, ``k2``) a supplement's name gives,
+    or ``None`` where it gives no K vitamin with a dose, or two forms."""
     try:
         item = supplement_item(name)
     except K2Error:
@@ -131,12 +148,4 @@ def supplement_food(name: str) -> Food | None:
     if item is None:
         return None
     mcg_text, _, form = item.partition(" mcg ")
-    base = next(food for food in SUPPLEMENTS if food.name == form)
-    grams = float(mcg_text) * 1e-6
-    return replace(
-        base,
-        name=name.strip(),
-        aliases=(),
-        measures=dict.fromkeys(_DOSE_UNITS, grams),
-        note=f"{base.note} Read from its name: {float(mcg_text):g} mcg of {form} a unit.",
-    )
+    return float(mcg_text), form
