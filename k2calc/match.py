@@ -21,12 +21,14 @@ candidate is an ``UnknownFoodError`` with the closest names.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from k2calc.errors import AmbiguousFoodError, K2Error, UnknownFoodError
-from k2calc.foods import Food, FoodTable, fold_key, normalize, words
+from k2calc.foods import Food, FoodTable, cache_path, fold_key, normalize, words, write_atomically
 
 EXACT, ALIAS, RANKED, TYPO, CODE = "exact", "alias", "ranked", "typo", "code"
 CODE_PREFIX = "ndb:"  # a food by its USDA NDB number: ndb:01009
@@ -269,6 +271,24 @@ class _MatchIndex:
                 self.postings.setdefault(token, set()).add(position)
         self.vocabulary = sorted(self.postings)
 
+    def cached(self) -> tuple[Any, ...]:
+        """The index as plain ``marshal`` data (``restored`` reads it back)."""
+        labels = {
+            position: [(label.tokens, label.heads, label.described) for label in ls]
+            for position, ls in self.labels.items()
+        }
+        return labels, self.words, self.postings, self.curated, self.vocabulary
+
+    @classmethod
+    def restored(cls, data: tuple[Any, ...]) -> _MatchIndex:
+        """The index ``cached`` wrote."""
+        labels, words_of, postings, curated, vocabulary = data
+        index = cls.__new__(cls)
+        index.labels = {p: [_Label(*label) for label in ls] for p, ls in labels.items()}
+        index.words, index.postings, index.curated = words_of, postings, curated
+        index.vocabulary = vocabulary
+        return index
+
 
 def _heads(name: str) -> frozenset[str]:
     """The main noun: the last word of the first comma-separated part (``Cheese, gouda``),
@@ -280,12 +300,31 @@ def _heads(name: str) -> frozenset[str]:
     return frozenset(heads)
 
 
+INDEX_FORMAT = 1  # bump when the cached index's shape changes
+
+
 def _index(table: FoodTable) -> _MatchIndex:
     cached = getattr(table, "_match_index", None)
     if cached is None:
-        cached = _MatchIndex(table)
+        cached = _cached_index(table)
         table._match_index = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _cached_index(table: FoodTable) -> _MatchIndex:
+    """The word index of ``table``, read from the user cache folder beside the table's own
+    cache where the table's content is known (``FoodTable.cache_key``), else built (and
+    written there): a typo'd or ranked name then costs what an exact one does."""
+    if table.cache_key is None:
+        return _MatchIndex(table)
+    path = cache_path("match-index", table.cache_key, INDEX_FORMAT)
+    try:
+        return _MatchIndex.restored(marshal.loads(path.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    index = _MatchIndex(table)
+    write_atomically(path, marshal.dumps(index.cached()))
+    return index
 
 
 # Phrases food diaries use for what USDA names otherwise (Cronometer's "Kale, Cooked from

@@ -244,3 +244,41 @@ def test_a_typo_correction_keeps_the_first_letter(text: str, table: FoodTable) -
     with contextlib.suppress(K2Error):  # refusing is right; a noodle or a pancake is not
         food = resolve(text, table).food.name
     assert food not in ("egg noodles", "pancake")
+
+
+# ---------------------------------------------------------------------------- speed
+
+
+def test_the_word_index_is_cached_beside_the_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ranked or typo'd name reads the built-in table's word index from the cache folder
+    (written by the first such name), identical to the index built from the table."""
+    import marshal
+
+    from k2calc.foods import load_table
+    from k2calc.match import _MatchIndex, match_food
+
+    monkeypatch.setenv("K2CALC_CACHE", str(tmp_path))
+    first = load_table()
+    assert match_food(first, "gouda chese").food.name == "gouda"
+    (written,) = tmp_path.glob("match-index-*.marshal")
+    built = _MatchIndex(first)
+    read = _MatchIndex.restored(marshal.loads(written.read_bytes()))
+    for part in ("labels", "words", "postings", "curated", "vocabulary"):
+        assert getattr(read, part) == getattr(built, part), part
+    written.write_bytes(b"not marshal data")  # a damaged cache is rebuilt, never trusted
+    assert match_food(load_table(), "brocoli").food.name == "broccoli"
+    assert marshal.loads(written.read_bytes())[4] == built.vocabulary
+
+
+def test_a_table_with_foods_of_ones_own_is_never_read_from_the_cache(tmp_path: Path) -> None:
+    from k2calc.foods import load_table
+
+    own = tmp_path / "mine.csv"
+    own.write_text(
+        "name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\nnatto paste,,900,\n",
+        encoding="utf-8",
+    )
+    assert load_table().cache_key is not None
+    assert load_table(own).cache_key is None
