@@ -119,6 +119,11 @@ def count_foods(
 
 
 def how_counts(rows: list[AuditRow]) -> dict[str, int]:
-    """Distinct strings per way of matching, in review order (zeros included)."""
+    """Distinct strings per way of matching, in review order (zeros included, but for
+    ``left out`` and ``supplement``, which only a Cronometer export or a supplement has)."""
     found = Counter(r.how for r in rows)
-    return {how: found.get(how, 0) for how in reversed(REVIEW_ORDER)}
+    return {
+        how: found.get(how, 0)
+        for how in reversed(REVIEW_ORDER)
+        if found.get(how) or how not in (LEFT_OUT, SUPPLEMENT)  # these two only where found
+    }

@@ -205,7 +205,19 @@ def resolve(text: str, table: FoodTable, strict: bool = False) -> Portion:
     """
     if (problem := item_problem(text)) is not None:
         raise ItemParseError(problem)
-    written = reword(text)
+    try:
+        return _resolve_written(text, text, table, strict)
+    except K2Error:
+        # what people write otherwise (a supplement's dose, an app's line, "half a"), read
+        # only where the item does not read as written: "100 microgram mk-7" stays as it is
+        written = reword(text)
+        if written == text:
+            raise
+    return _resolve_written(text, written, table, strict)
+
+
+def _resolve_written(text: str, written: str, table: FoodTable, strict: bool) -> Portion:
+    """``resolve`` of ``written``, the item ``text`` in the plain form."""
     try:
         amount, rest = split_amount(written)
     except ItemParseError:

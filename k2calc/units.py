@@ -158,6 +158,8 @@ COUNT_SYNONYMS = {
     "filet": "fillet",
     "floret": "floweret",
     "finger": "stick",
+    "pack": "package",
+    "tin": "can",
     "pc": "piece",
     "pcs": "piece",
     "lrg": "large",

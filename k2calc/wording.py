@@ -20,6 +20,11 @@ _SPOKEN = re.compile(r"^\s*(?:(half|quarter)\s+(?:an?\s+)?|(an?|one)\s+)(?=\S)",
 _SPOKEN_VALUES = {"half": "1/2", "quarter": "1/4", "a": "1", "an": "1", "one": "1"}
 # "Food - Detail, 2 egg": a name, a dash, details, then the amount after the last comma.
 _APP_LINE = re.compile(r"^(?P<food>[^,\d][^,]*?)\s+-\s+(?P<detail>[^,]*),\s*(?P<amount>\d.*)$")
+# "Natto, 1 container (50g)": a name, then a serving whose weight is given in brackets.
+_WEIGHED_LINE = re.compile(
+    r"^(?P<food>[^,\d][^,]*),\s*(?P<amount>\d[^,(]*\(\s*\d+(?:\.\d+)?\s*(?:g|oz|ml)\s*\))\s*$",
+    re.IGNORECASE,
+)
 _FORMS = (
     ("mk-7", re.compile(r"\bmk[\s-]?7\b|menaq7|menaquinone[\s-]?7|\bmk7\b")),
     ("mk-4", re.compile(r"\bmk[\s-]?4\b|menatetrenone|menaquinone[\s-]?4")),
@@ -42,6 +47,9 @@ def reword(text: str) -> str:
     app = _APP_LINE.match(text.strip())
     if app is not None:
         return _app_item(app["food"], app["detail"], app["amount"])
+    weighed = _WEIGHED_LINE.match(text.strip())
+    if weighed is not None:
+        return _app_item(weighed["food"], "", weighed["amount"])
     spoken = _SPOKEN.match(text)
     if spoken is not None:
         word = (spoken.group(1) or spoken.group(2)).lower()
@@ -59,15 +67,16 @@ def _app_item(food: str, detail: str, amount: str) -> str:
     brackets go (``1 medium (7" to 7-7/8" long)``); a serving named by the food's own noun
     is a count of it (``2 egg`` of ``Eggs`` → ``2 Eggs``).
     """
+    name = f"{food}, {detail}" if detail else food
     mass = _MASS_NOTE.search(amount)
     if mass is not None:
-        return f"{mass.group(1)} {food}, {detail}"
+        return f"{mass.group(1)} {name}"
     amount = re.sub(r"\(.*?\)|\(.*$", "", amount).strip()
     number, _, serving = amount.partition(" ")
     noun = food.split()[0].lower().rstrip("s")
     if serving.lower().rstrip("s") == noun:
         serving = ""
-    return " ".join(part for part in (number, serving, f"{food}, {detail}") if part)
+    return " ".join(part for part in (number, serving, name) if part)
 
 
 def _form(lowered: str) -> tuple[str, int] | None:

@@ -252,6 +252,7 @@ EACH_FROM = [
     "spear",
     "sheet",
     "clove",
+    "kernel",
     "small",
 ]
 # Eggs are sold and counted as large ones in US recipes and in USDA's own egg measures.
