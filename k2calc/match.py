@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -253,9 +253,9 @@ class _MatchIndex:
     """
 
     def __init__(self, table: FoodTable) -> None:
-        self.labels: dict[int, list[_Label]] = {}
-        self.words: dict[int, frozenset[str]] = {}
-        self.postings: dict[str, set[int]] = {}
+        labels_of: dict[int, list[_Label]] = {}
+        words_of: dict[int, frozenset[str]] = {}
+        postings: dict[str, set[int]] = {}
         self.curated: dict[int, bool] = {}
         for position in table.positions():
             if not table.alive(position):
@@ -265,29 +265,75 @@ class _MatchIndex:
             # (or no USDA number at all: study foods, supplements, a user's own foods).
             self.curated[position] = len(names) > 1 or not table.ndb_no(position)
             labels = [_Label(frozenset(words(normalize(n))), _heads(n), "," in n) for n in names]
-            self.labels[position] = [label for label in labels if label.tokens]
-            self.words[position] = frozenset().union(*(label.tokens for label in labels))
-            for token in self.words[position]:
-                self.postings.setdefault(token, set()).add(position)
-        self.vocabulary = sorted(self.postings)
+            labels_of[position] = [label for label in labels if label.tokens]
+            words_of[position] = frozenset().union(*(label.tokens for label in labels))
+            for token in words_of[position]:
+                postings.setdefault(token, set()).add(position)
+        self.labels: Mapping[int, list[_Label]] = labels_of
+        self.words: Mapping[int, frozenset[str]] = words_of
+        self.postings: Mapping[str, Collection[int]] = postings  # tuples when read from cache
+        self.vocabulary = sorted(postings)
 
     def cached(self) -> tuple[Any, ...]:
-        """The index as plain ``marshal`` data (``restored`` reads it back)."""
-        labels = {
-            position: [(label.tokens, label.heads, label.described) for label in ls]
-            for position, ls in self.labels.items()
-        }
-        return labels, self.words, self.postings, self.curated, self.vocabulary
+        """The index as plain ``marshal`` data that loads in a few milliseconds: each food's
+        labels as one text, parsed when the food is a candidate (``restored``)."""
+        labels = {position: _labels_text(ls) for position, ls in self.labels.items()}
+        postings = {token: tuple(sorted(found)) for token, found in self.postings.items()}
+        return labels, postings, self.curated, self.vocabulary
 
     @classmethod
     def restored(cls, data: tuple[Any, ...]) -> _MatchIndex:
         """The index ``cached`` wrote."""
-        labels, words_of, postings, curated, vocabulary = data
+        labels, postings, curated, vocabulary = data
         index = cls.__new__(cls)
-        index.labels = {p: [_Label(*label) for label in ls] for p, ls in labels.items()}
-        index.words, index.postings, index.curated = words_of, postings, curated
-        index.vocabulary = vocabulary
+        index.labels = _Parsed(labels, _labels_of_text)
+        index.words = _Parsed(labels, _words_of_text)
+        index.postings, index.curated, index.vocabulary = postings, curated, vocabulary
         return index
+
+
+_LABEL_END, _PART_END = "\x1e", "\x1f"
+
+
+def _labels_text(labels: list[_Label]) -> str:
+    """A food's labels as one text (``_labels_of_text`` reads it back)."""
+    return _LABEL_END.join(
+        _PART_END.join(
+            (" ".join(sorted(lb.tokens)), " ".join(sorted(lb.heads)), "1" * lb.described)
+        )
+        for lb in labels
+    )
+
+
+def _labels_of_text(text: str) -> list[_Label]:
+    labels = []
+    for part in text.split(_LABEL_END) if text else ():
+        tokens, heads, described = part.split(_PART_END)
+        labels.append(_Label(frozenset(tokens.split()), frozenset(heads.split()), bool(described)))
+    return labels
+
+
+def _words_of_text(text: str) -> frozenset[str]:
+    return frozenset().union(*(label.tokens for label in _labels_of_text(text)))
+
+
+class _Parsed(Mapping[int, Any]):
+    """A mapping whose values are parsed from texts the first time each is asked for."""
+
+    def __init__(self, texts: dict[int, str], parse: Callable[[str], Any]) -> None:
+        self._texts, self._parse = texts, parse
+        self._done: dict[int, Any] = {}
+
+    def __getitem__(self, key: int) -> Any:
+        if key not in self._done:
+            self._done[key] = self._parse(self._texts[key])
+        return self._done[key]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
 
 def _heads(name: str) -> frozenset[str]:
@@ -300,7 +346,7 @@ def _heads(name: str) -> frozenset[str]:
     return frozenset(heads)
 
 
-INDEX_FORMAT = 1  # bump when the cached index's shape changes
+INDEX_FORMAT = 2  # bump when the cached index's shape changes
 
 
 def _index(table: FoodTable) -> _MatchIndex:
@@ -518,8 +564,8 @@ def _candidates(
     asked = set(tokens)
     preparations = asked & PREPARATIONS
     content = [t for t in tokens if t not in PREPARATIONS] or tokens
-    postings = [index.postings.get(t, set()) for t in content]
-    positions = set.intersection(*postings) if postings else set()
+    postings = [index.postings.get(t, ()) for t in content]  # sets, or tuples when cached
+    positions = set(postings[0]).intersection(*postings[1:]) if postings else set()
     costs: dict[int, tuple[float, int]] = {}
     for position in positions:
         found = _food_cost(index, position, asked, preparations)
