@@ -31,7 +31,9 @@ _FORMS = (
     ("k1", re.compile(r"\bk[\s-]?1\b|phylloquinone|phytonadione|phytomenadione")),
     ("k2", re.compile(r"\bk[\s-]?2\b|menaquinone")),
 )
-_DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(mcg|µg|μg|ug|mg)\b")
+_DOSE = re.compile(r"(?<![\w.+-])(\d+(?:\.\d+)?)\s*(mcg|µg|μg|ug|mg)\b")
+# "100 mcg mk-7", "1e-3 mg mk-4": already an item's plain form, read as written or refused
+_PLAIN_DOSE = re.compile(r"^\s*[\d.]+(?:e[-+]?\d+)?\s*(?:mcg|µg|μg|ug|mg|g|microgram|milligram)")
 _UNITS_OF_PRODUCT = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(softgels?|capsules?|caps?|tablets?|tabs?|drops?|gummies|gummy|"
     r"pills?|sprays?|lozenges?)\b"
@@ -101,7 +103,7 @@ def supplement_item(text: str) -> str | None:
     """
     lowered = " ".join(text.lower().split())
     form = _form(lowered)
-    if form is None:
+    if form is None or _PLAIN_DOSE.match(lowered):
         return None
     name, where = form
     doses = list(_DOSE.finditer(lowered))
