@@ -268,6 +268,7 @@ class FoodTable:
     def extend(self, foods: Iterable[Food | FoodRow]) -> None:
         """Add foods; one whose name or alias is taken replaces the food that had it."""
         self.cache_key = None
+        self.__dict__.pop("_match_index", None)  # the word index of the foods before
         for food in foods:
             position = len(self._entries)
             self._entries.append(food)
@@ -352,6 +353,19 @@ class FoodTable:
             if all(n in haystack for n in needles):
                 found.append(self.food(i))
         return found
+
+    def labels_starting(self, prefix: str, limit: int = 100) -> list[str]:
+        """Names and aliases that start with ``prefix`` (case-insensitive), shortest first:
+        what a shell offers when a food name is completed."""
+        wanted = prefix.casefold()
+        found = {
+            label
+            for i in self.positions()
+            if self.alive(i)
+            for label in self.labels(i)
+            if label.casefold().startswith(wanted)
+        }
+        return sorted(found, key=lambda label: (len(label), label))[:limit]
 
     @property
     def categories(self) -> list[str]:

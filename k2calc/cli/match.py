@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from k2calc.cli.columns import AuditColumnsOpt, announce, column_hints
-from k2calc.cli.common import FoodsOpt, FormatOpt, fail, user_errors
+from k2calc.cli.common import FoodsOpt, FormatOpt, fail, food_table, user_errors
 from k2calc.output import Format, emit
 
 if TYPE_CHECKING:
@@ -54,7 +54,6 @@ def match(
       k2calc match cohort.csv --foods my-aliases.csv --strict
     """
     from k2calc.audit import audit_strings, count_foods, how_counts
-    from k2calc.foods import load_table
     from k2calc.views_audit import audit_view
 
     label = "stdin" if file == "-" else file
@@ -68,7 +67,7 @@ def match(
 
     with column_hints():
         counts = count_foods(source, columns, on_plan)
-    rows = audit_strings(counts, load_table(foods_file), any(p.cronometer for p in plans))
+    rows = audit_strings(counts, food_table(foods_file), any(p.cronometer for p in plans))
     emit(audit_view(rows), fmt)
     unsure = [r for r in rows if not r.sure]
     if strict and unsure:
