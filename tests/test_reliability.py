@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -375,12 +376,14 @@ def test_permission_denied_is_worded_one_way(tmp_path: Path) -> None:
     setpriv = shutil.which("setpriv")
     if os.geteuid() == 0 and setpriv is None:
         pytest.fail("root ignores file modes: setpriv is needed to run as nobody")
-    tmp_path.chmod(0o755)
-    den = tmp_path / "den.csv"
+    folder = Path(tempfile.mkdtemp(dir="/tmp"))  # pytest's own folders are closed to nobody
+    folder.chmod(0o755)
+    den = folder / "den.csv"
     den.write_text("date,food,amount\n")
     den.chmod(0)
     prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] if setpriv else []
-    env = {**os.environ, "K2CALC_HOME": str(tmp_path / "home"), "K2CALC_CACHE": str(tmp_path)}
+    env = {**os.environ, "K2CALC_HOME": str(folder / "home"), "K2CALC_CACHE": str(folder)}
+    env["K2CALC_CONFIG"] = str(folder / "config.toml")  # none
     for args, expected in [
         (["report", "den.csv"], "k2calc: error: den.csv: cannot read: permission denied"),
         (
@@ -393,9 +396,10 @@ def test_permission_denied_is_worded_one_way(tmp_path: Path) -> None:
         ),
     ]:
         done = subprocess.run(
-            [*prefix, SCRIPT, *args], cwd=tmp_path, capture_output=True, env=env, timeout=60
+            [*prefix, SCRIPT, *args], cwd=folder, capture_output=True, env=env, timeout=60
         )
         assert one_error_line(done.stderr) == expected, args
+    shutil.rmtree(folder)
 
 
 def test_a_csv_cell_with_a_carriage_return_is_quoted() -> None:
