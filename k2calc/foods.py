@@ -489,7 +489,7 @@ def builtin_table() -> tuple[tuple[FoodRow, ...], dict[str, int]]:
     an edited or upgraded table never reads a stale cache. The cache is plain ``marshal``
     data (tuples, strings, numbers), never pickle.
     """
-    data = (resources.files("k2calc") / "data" / "foods.csv").read_bytes()
+    data = _builtin_bytes()
     digest = hashlib.sha256(data).hexdigest()[:20]
     version = f"{sys.version_info[0]}{sys.version_info[1]}"
     cache_file = paths.cache_dir() / f"foods-{digest}-v{CACHE_FORMAT}-py{version}.marshal"
@@ -504,6 +504,15 @@ def builtin_table() -> tuple[tuple[FoodRow, ...], dict[str, int]]:
     index = FoodTable(rows)._index
     _write_atomically(cache_file, marshal.dumps((rows, index)))
     return rows, index
+
+
+def _builtin_bytes() -> bytes:
+    return (resources.files("k2calc") / "data" / "foods.csv").read_bytes()
+
+
+def builtin_digest() -> str:
+    """The SHA-256 of the built-in table (``foods.csv``) in hex: which table values came from."""
+    return hashlib.sha256(_builtin_bytes()).hexdigest()
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

@@ -1,4 +1,5 @@
-"""The one output path: a command builds a ``View``; ``emit`` writes it as a table, CSV or JSON.
+"""The one output path: a command builds a ``View``; ``emit`` writes it as a table, CSV, JSON
+or a self-contained HTML page (``page``).
 
 One JSON encoder, one CSV writer, one rounding rule. Rows come as dicts, or, for a report's
 millions, as ``Frames`` (DataFrame batches), which the same writers hand to their fast path
@@ -16,7 +17,7 @@ import json
 import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
@@ -41,6 +42,7 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 def clean(value: Any) -> Any:
@@ -160,17 +162,55 @@ class FrameTable:
     cells: Sequence[FrameCells] | None = None  # None: the rows are always read whole
 
 
+class TextChart(str):
+    """A picture drawn in text (a bar chart): a page with charts of its own leaves it out."""
+
+
 Block: TypeAlias = "Grid | FrameTable | str | Text"  # what a table form is made of, drawn in turn
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A chart of a page: its heading, and a function drawing it as SVG (run only for a page,
+    so the plotting library is imported only then)."""
+
+    heading: str
+    svg: Callable[[], str]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page (``--format html``) carries besides the table form: what it is about, the
+    charts, sections the table form leaves out, and the sources behind its values."""
+
+    about: str = ""  # what the page shows, e.g. "Vitamin K by day"
+    subject: str = ""  # the person or subject (``--title``)
+    period: str = ""  # the dates shown
+    target: str = ""  # the target, as a line
+    charts: Sequence[Chart] = ()
+    sections: Sequence[Block] = ()  # drawn after the charts
+    foods: Sequence[str] = ()  # the foods whose sources the page cites
+    table_values: str = ""  # how the values were taken, e.g. "as logged"
+
+
+@dataclass(frozen=True)
 class View:
-    """What a command shows: its JSON document, its CSV records, and its table form."""
+    """What a command shows: its JSON document, its CSV records, its table form, and what
+    its page adds."""
 
     document: Any
     records: Sequence[Mapping[str, Any]] | Frames
     blocks: Sequence[Block] = ()
     keys: Sequence[str] = field(default=())  # the CSV header; default: the records' keys
+    page: Page = Page()
+
+
+def titled(view: View, subject: str | None) -> View:
+    """``view`` with its page about ``subject`` (the person or subject named by ``--title``)."""
+    if not subject:
+        return view
+    return replace(view, page=replace(view.page, subject=subject))
 
 
 def text_width() -> int:
@@ -190,6 +230,10 @@ def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
         if not keys and not isinstance(view.records, Frames):
             keys = record_keys(view.records)
         write_csv(view.records, keys, out)
+    elif fmt is Format.html:
+        from k2calc.page import write_page
+
+        write_page(view, out)
     else:
         draw(view.blocks, out)
 

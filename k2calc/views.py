@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from k2calc.evidence import value_sources
 from k2calc.foods import Food, source_citations
 from k2calc.intake import Total
-from k2calc.output import Column, Grid, View
+from k2calc.output import Column, Grid, Page, View
 from k2calc.parse import grams_per_unit, volume_measures
 from k2calc.target import ABOVE, BELOW, WITHIN, Target
 from k2calc.vitamin import VitaminK
@@ -200,7 +200,12 @@ def total_view(result: Total) -> View:
     if result.vitamin_k.partial:
         blocks.append(LOWER_BOUND_NOTE)
     blocks.append(legend())
-    return View(result.as_dict(), [i.as_dict() for i in result.items], blocks)
+    page = Page(
+        about="Vitamin K in the foods given",
+        target=f"K2 {result.target.min_mcg:g}–{result.target.max_mcg:g} mcg a day",
+        foods=[i.food for i in result.items],
+    )
+    return View(result.as_dict(), [i.as_dict() for i in result.items], blocks, page=page)
 
 
 def foods_view(foods: Sequence[Food], title: str) -> View:
@@ -291,7 +296,9 @@ def food_view(food: Food) -> View:
         )
     record = food.as_dict()
     measured = [asdict(v) for v in story]
-    return View({**record, "citations": cited, "measured_by": measured}, [record], blocks)
+    page = Page(about=f"Vitamin K in {food.name}", foods=[food.name])
+    document = {**record, "citations": cited, "measured_by": measured}
+    return View(document, [record], blocks, page=page)
 
 
 def _figure(key: str) -> Callable[[Any], str]:

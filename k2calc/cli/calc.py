@@ -16,13 +16,14 @@ from k2calc.cli.common import (
     ItemsCommand,
     LookupOpt,
     TargetOpt,
+    TitleOpt,
     items_argument,
     read_items,
     user_errors,
 )
 from k2calc.errors import CategoryError, K2Error
 from k2calc.foods import load_table, sort_foods
-from k2calc.output import Format, emit
+from k2calc.output import Format, emit, titled
 from k2calc.sort_keys import FoodSort
 from k2calc.target import WITHIN
 
@@ -42,6 +43,7 @@ def total(
     lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     check: CheckOpt = False,
+    title: TitleOpt = None,
 ) -> None:
     """Total the K2 in the items given, by form, against the daily target.
 
@@ -60,7 +62,7 @@ def total(
     from k2calc.views import total_view
 
     result = compute_total(_items_or_export(items), lookup.table(), target, lookup.strict)
-    emit(total_view(result), fmt)
+    emit(titled(total_view(result), title), fmt)
     if check and result.status != WITHIN:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
@@ -149,6 +151,7 @@ def show(
     food: Annotated[list[str], typer.Argument(metavar="FOOD", help="A food name or alias.")],
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
+    title: TitleOpt = None,
 ) -> None:
     """Show one food: every form per 100 g, its range, the units it knows, its sources.
 
@@ -159,7 +162,7 @@ def show(
     """
     from k2calc.views import food_view
 
-    emit(food_view(load_table(foods_file).find(" ".join(food))), fmt)
+    emit(titled(food_view(load_table(foods_file).find(" ".join(food))), title), fmt)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from k2calc.cli.common import (
     FormatOpt,
     ItemsCommand,
     TargetOpt,
+    TitleOpt,
     UsageError,
     items_argument,
     read_items,
@@ -21,7 +22,7 @@ from k2calc.cli.common import (
 from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
 from k2calc.compare import DEFAULT_SUGGESTIONS
 from k2calc.foods import load_table
-from k2calc.output import Format, emit
+from k2calc.output import Format, emit, titled
 from k2calc.sort_keys import CompareSort
 
 
@@ -67,6 +68,7 @@ def compare(
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
     target: TargetOpt = DEFAULT_TARGET,
+    title: TitleOpt = None,
 ) -> None:
     """Compare foods side by side, and how much of each reaches the target.
 
@@ -97,7 +99,7 @@ def compare(
         per_serving=per is Per.serving,
         sort=sort,
     )
-    emit(compare_view(rows, target), fmt)
+    emit(titled(compare_view(rows, target), title), fmt)
 
 
 @user_errors
