@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
+import itertools
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
@@ -21,7 +21,6 @@ from k2calc import __version__
 from k2calc.output import Block, FrameTable, Grid, Page, TextChart, View
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.text import Text
 
 NOT_ADVICE = (
@@ -85,9 +84,6 @@ def made_at() -> dt.datetime:
 
 def write_page(view: View, file: TextIO) -> None:
     """``view`` as one self-contained HTML page."""
-    from rich.console import Console
-
-    console = Console(file=io.StringIO(), width=200, color_system="standard")
     page = view.page
     title = " · ".join(part for part in (page.subject, page.about or "k2calc") if part)
     parts = [
@@ -101,12 +97,12 @@ def write_page(view: View, file: TextIO) -> None:
         "<main>",
     ]
     pictured = bool(page.charts)
-    parts.extend(_block(block, console, pictured) for block in view.blocks)
+    parts.extend(_block(block, pictured) for block in view.blocks)
     for chart in page.charts:
         note = f"<figcaption>{_escape(chart.note)}</figcaption>" if chart.note else ""
         parts.append(f"<figure><h2>{_escape(chart.heading)}</h2>{_bare_svg(chart.svg())}{note}")
         parts.append("</figure>")
-    parts.extend(_block(block, console, pictured) for block in page.sections)
+    parts.extend(_block(block, pictured) for block in page.sections)
     parts += ["</main>", _footer(page), "</body></html>"]
     file.write("\n".join(part for part in parts if part) + "\n")
 
@@ -163,11 +159,11 @@ def page_sources(foods: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
     return dict(sorted(cited.items()))
 
 
-def _block(block: Block, console: Console, pictured: bool) -> str:
+def _block(block: Block, pictured: bool) -> str:
     if isinstance(block, TextChart):
         return "" if pictured else f"<pre>{_escape(block)}</pre>"
     if isinstance(block, Grid):
-        return _table(block, console)
+        return _table(block)
     if isinstance(block, FrameTable):
         import pandas as pd
 
@@ -175,13 +171,13 @@ def _block(block: Block, console: Console, pictured: bool) -> str:
 
         batches = list(block.rows.batches())
         rows = as_records(pd.concat(batches)) if batches else []
-        return "\n".join(_block(b, console, pictured) for b in block.blocks(rows))
+        return "\n".join(_block(b, pictured) for b in block.blocks(rows))
     if isinstance(block, str):
         return f'<p class="line">{_escape(block.strip(chr(10)))}</p>' if block.strip() else ""
-    return f'<p class="line">{_rich(block, console)}</p>'
+    return f'<p class="line">{_rich(block)}</p>'
 
 
-def _table(grid: Grid, console: Console) -> str:
+def _table(grid: Grid) -> str:
     columns = grid.columns
     numeric = [_class_attribute(("num" if c.numeric else "") + " " + c.style) for c in columns]
     caption = f"<caption>{_escape(grid.title)}</caption>" if grid.title else ""
@@ -199,8 +195,7 @@ def _table(grid: Grid, console: Console) -> str:
         style = grid.row_style(row) if grid.row_style else ""
         row_class = _class_attribute(style or "")
         cells = "".join(
-            f"<td{n}>{_cell(c.cell(row), console)}</td>"
-            for c, n in zip(columns, numeric, strict=True)
+            f"<td{n}>{_cell(c.cell(row))}</td>" for c, n in zip(columns, numeric, strict=True)
         )
         bodies[-1].append(f"<tr{row_class}>{cells}</tr>")
         previous = row
@@ -225,26 +220,23 @@ def _classes(style: str) -> str:
     return " ".join(w for w in style.split() if w in ("bold", "dim", *COLOUR_CLASSES))
 
 
-def _cell(value: Any, console: Console) -> str:
-    return _escape(value) if isinstance(value, str) else _rich(value, console)
+def _cell(value: Any) -> str:
+    return _escape(value) if isinstance(value, str) else _rich(value)
 
 
-def _rich(text: Text, console: Console) -> str:
-    """A rich ``Text`` as HTML: each styled stretch in a span of its colour and weight."""
-    spans: list[str] = []
-    for segment in text.render(console):
-        style = segment.style
-        words = []
-        if style is not None:
-            if style.bold:
-                words.append("bold")
-            if style.dim:
-                words.append("dim")
-            if style.color is not None and style.color.name in COLOUR_CLASSES:
-                words.append(style.color.name)
-        content = _escape(segment.text)
-        spans.append(f'<span class="{" ".join(words)}">{content}</span>' if words else content)
-    return "".join(spans)
+def _rich(text: Text) -> str:
+    """A rich ``Text`` as HTML: each styled stretch in a span of its colour and weight (the
+    page's classes), whatever the terminal's colour settings."""
+    plain = text.plain
+    cuts = sorted({0, len(plain), *(s.start for s in text.spans), *(s.end for s in text.spans)})
+    parts = []
+    for start, end in itertools.pairwise(cuts):
+        styles = [str(text.style)]
+        styles += [str(s.style) for s in text.spans if s.start <= start and end <= s.end]
+        classes = _classes(" ".join(styles))
+        content = _escape(plain[start:end])
+        parts.append(f'<span class="{classes}">{content}</span>' if classes else content)
+    return "".join(parts)
 
 
 def _escape(value: Any) -> str:

@@ -65,30 +65,30 @@ def _date_axis(axes: Axes, dates: Sequence[str]) -> None:
 
 
 def _gaps(axes: Axes, dates: Sequence[str], missing: Mapping[str, str]) -> None:
-    """A grey column, and a letter at the foot, for each day with no figure; the legend
-    says what the letters mean."""
+    """A grey column with the reason written up it for each day with no figure."""
     for position, date in enumerate(dates):
         if date in missing:
             axes.axvspan(position - 0.45, position + 0.45, color=GAP_COLOUR, zorder=0, lw=0)
-            axes.annotate(
+            axes.text(
+                position,
+                0.5,
                 missing[date],
-                (position, 0),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 2),
-                textcoords="offset points",
+                transform=axes.get_xaxis_transform(),
+                rotation=90,
                 ha="center",
-                fontsize=6,
-                color="#555555",
+                va="center",
+                fontsize=7,
+                color="#444444",
             )
 
 
-NOT_LOGGED_MARK = "n"
-NOT_MEASURED_MARK = "?"
+NOT_LOGGED_MARK = "not logged"
+NOT_MEASURED_MARK = "not measured"
 
 
 def k2_by_day(dates: Sequence[str], days: Mapping[str, DayIntake], target: Target) -> str:
     """K2 a day stacked by form (MK-4, MK-7, other MK, and K2 not split by form) against the
-    target band; days not logged marked ``n``, days with no K2 measured ``?``."""
+    target band; days not logged, and days with no K2 measured, grey gaps saying so."""
     figure, axes = _figure()
     axes.axhspan(target.min_mcg, target.max_mcg, color=BAND_COLOUR, zorder=0, lw=0)
     axes.annotate(
@@ -115,7 +115,7 @@ def k2_by_day(dates: Sequence[str], days: Mapping[str, DayIntake], target: Targe
     _date_axis(axes, dates)
     axes.set_ylabel("mcg K2")
     axes.set_ylim(0, max([target.max_mcg * 1.1, *bottom]) * 1.05)
-    _legend(axes, missing)
+    _legend(axes)
     return _svg(figure)
 
 
@@ -123,18 +123,8 @@ def _k2_known(day: DayIntake) -> bool:
     return day.vitamin_k.total_mcg is not None
 
 
-def _legend(axes: Axes, missing: Mapping[str, str]) -> None:
-    from matplotlib.patches import Patch
-
-    handles, labels = axes.get_legend_handles_labels()
-    words = {NOT_LOGGED_MARK: "not logged", NOT_MEASURED_MARK: "not measured"}
-    for mark in sorted(set(missing.values())):
-        handles.append(Patch(color=GAP_COLOUR))
-        labels.append(f"{mark}: {words[mark]}")
-    if handles:
-        axes.legend(
-            handles, labels, loc="upper left", bbox_to_anchor=(0, -0.12), ncols=6, frameon=False
-        )
+def _legend(axes: Axes) -> None:
+    axes.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncols=6, frameon=False)
 
 
 def k1_by_day(dates: Sequence[str], days: Mapping[str, DayIntake], band: K1Band) -> str:
@@ -147,17 +137,10 @@ def k1_by_day(dates: Sequence[str], days: Mapping[str, DayIntake], band: K1Band)
         color=BAND_COLOUR,
         zorder=0,
         lw=0,
-        label=f"own mean ± {band.share:.0%}",
+        label=f"own mean ± {band.share:.0%}: {band.low_mcg:,.0f}–{band.high_mcg:,.0f}",
     )
-    axes.axhline(band.mean_mcg, color="#333333", lw=1, ls="--", zorder=1, label="own mean")
-    axes.annotate(
-        f"own mean {band.mean_mcg:,.0f} ± {band.share:.0%}",
-        (1, band.high_mcg),
-        xycoords=("axes fraction", "data"),
-        ha="right",
-        va="bottom",
-        fontsize=7,
-    )
+    label = f"own mean {band.mean_mcg:,.0f}"
+    axes.axhline(band.mean_mcg, color="#333333", lw=1, ls="--", zorder=1, label=label)
     outside = set(band.days_outside)
     values = {d: days[d].vitamin_k.k1_mcg or 0.0 for d in dates if d in days}
     for label, colour, shown in (
@@ -174,7 +157,7 @@ def k1_by_day(dates: Sequence[str], days: Mapping[str, DayIntake], band: K1Band)
     _gaps(axes, dates, missing)
     _date_axis(axes, dates)
     axes.set_ylabel("mcg K1")
-    _legend(axes, missing)
+    _legend(axes)
     return _svg(figure)
 
 

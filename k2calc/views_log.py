@@ -364,7 +364,7 @@ def _page_charts(
     k2 = Chart(
         f"K2 a day by form, against the target {target.min_mcg:g}–{target.max_mcg:g} mcg",
         partial(page_charts.k2_by_day, dates, intakes, target),
-        "Grey columns are gaps: n not logged, ? no K2 measured; never counted as 0.",
+        "A grey column is a gap (a day not logged, or no K2 measured), never a 0.",
     )
     k1 = Chart(
         f"K1 a day against the person's own mean ± {band.share:.0%}",
