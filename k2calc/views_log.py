@@ -378,7 +378,7 @@ def _page_charts(
             Chart(
                 "Weekly means (days logged only)",
                 partial(page_charts.weekly, weeks),
-                "d: days logged in the week.",
+                "The weekly table above gives the days logged in each week (d on a bar).",
             )
         )
     return charts
