@@ -17,6 +17,7 @@ import json
 import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
@@ -171,12 +172,18 @@ Block: TypeAlias = "Grid | FrameTable | str | Text"  # what a table form is made
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart of a page: its heading, and a function drawing it as SVG (run only for a page,
-    so the plotting library is imported only then)."""
+    """A chart of a page: its heading, the SVG, a note under it, and, for the first chart of
+    a subject, the subject's heading, which starts a new printed page."""
 
     heading: str
-    svg: Callable[[], str]
+    svg: str
     note: str = ""
+    starts: str = ""
+
+
+def no_charts() -> Sequence[Chart]:
+    """A page without charts."""
+    return ()
 
 
 @dataclass(frozen=True)
@@ -188,7 +195,8 @@ class Page:
     subject: str = ""  # the person or subject (``--title``)
     period: str = ""  # the dates shown
     target: str = ""  # the target, as a line
-    charts: Sequence[Chart] = ()
+    # makes the charts: run only for a page, so the plotting library is imported only then
+    charts: Callable[[], Sequence[Chart]] = no_charts
     sections: Sequence[Block] = ()  # drawn after the charts
     foods: Sequence[str] = ()  # the foods whose sources the page cites
     table_values: str = ""  # how the values were taken, e.g. "as logged"
@@ -213,11 +221,18 @@ def titled(view: View, subject: str | None) -> View:
     return replace(view, page=replace(view.page, subject=subject))
 
 
+# Set while a page is made: a page's tables are as wide as they need (the browser and the
+# printer wrap them), so no column is dropped for a terminal's width.
+PAGE_WIDTH: ContextVar[int | None] = ContextVar("page_width", default=None)
+
+
 def text_width() -> int:
-    """The width tables for people are laid out in: the terminal's, else $COLUMNS, else 80."""
+    """The width tables for people are laid out in: a page's, else the terminal's, else
+    $COLUMNS, else 80."""
     import shutil
 
-    return shutil.get_terminal_size((80, 24)).columns
+    page = PAGE_WIDTH.get()
+    return page if page is not None else shutil.get_terminal_size((80, 24)).columns
 
 
 def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:

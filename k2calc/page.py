@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from k2calc import __version__
-from k2calc.output import Block, FrameTable, Grid, Page, TextChart, View
+from k2calc.output import PAGE_WIDTH, Block, FrameTable, Grid, Page, TextChart, View
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -40,6 +40,8 @@ body { font: 10pt/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu San
 header { border-bottom: 2px solid var(--ink); margin-bottom: 10px; }
 h1 { font-size: 15pt; margin: 0 0 2px; }
 h2 { font-size: 11.5pt; margin: 14px 0 4px; break-after: avoid; }
+h3 { font-size: 10.5pt; margin: 10px 0 2px; break-after: avoid; }
+h2.starts { break-before: page; font-size: 13pt; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 1px 10px;
   margin: 4px 0 8px; }
 dl.facts dt { font-weight: 600; }
@@ -53,7 +55,10 @@ thead th { border-bottom: 1.5px solid var(--ink); }
 thead { display: table-header-group; }
 tfoot td { border-top: 1.5px solid var(--ink); font-weight: 600; }
 tr { break-inside: avoid; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num { text-align: right; white-space: nowrap; }
+th.num { text-align: right; }
+table.wide { font-size: 7pt; }
+table.wide th, table.wide td { padding: 1px 3px; }
 table.card td { border: none; }
 tr.bold td { font-weight: 600; background: var(--faint); }
 tbody + tbody { border-top: 1.5px solid var(--ink); }
@@ -84,6 +89,18 @@ def made_at() -> dt.datetime:
 
 def write_page(view: View, file: TextIO) -> None:
     """``view`` as one self-contained HTML page."""
+    wide = PAGE_WIDTH.set(UNBOUNDED)
+    try:
+        file.write(_page(view))
+    finally:
+        PAGE_WIDTH.reset(wide)
+
+
+UNBOUNDED = 10**6  # a page's tables keep every column
+WIDE_COLUMNS = 12  # a table of more columns is set smaller, to fit A4's width
+
+
+def _page(view: View) -> str:
     page = view.page
     title = " · ".join(part for part in (page.subject, page.about or "k2calc") if part)
     parts = [
@@ -96,15 +113,18 @@ def write_page(view: View, file: TextIO) -> None:
         _header(page, title),
         "<main>",
     ]
-    pictured = bool(page.charts)
+    charts = page.charts()
+    pictured = bool(charts)
     parts.extend(_block(block, pictured) for block in view.blocks)
-    for chart in page.charts:
+    for chart in charts:
+        if chart.starts:
+            parts.append(f'<h2 class="starts">{_escape(chart.starts)}</h2>')
         note = f"<figcaption>{_escape(chart.note)}</figcaption>" if chart.note else ""
-        parts.append(f"<figure><h2>{_escape(chart.heading)}</h2>{_bare_svg(chart.svg())}{note}")
+        parts.append(f"<figure><h3>{_escape(chart.heading)}</h3>{_bare_svg(chart.svg)}{note}")
         parts.append("</figure>")
     parts.extend(_block(block, pictured) for block in page.sections)
     parts += ["</main>", _footer(page), "</body></html>"]
-    file.write("\n".join(part for part in parts if part) + "\n")
+    return "\n".join(part for part in parts if part) + "\n"
 
 
 def _header(page: Page, title: str) -> str:
@@ -184,7 +204,8 @@ def _table(grid: Grid) -> str:
     head = ""
     if not grid.bare:
         cells = "".join(
-            f"<th{n}>{_escape(c.header)}</th>" for c, n in zip(columns, numeric, strict=True)
+            f"<th{n}>{_escape(c.header).replace('/', '/<wbr>')}</th>"
+            for c, n in zip(columns, numeric, strict=True)
         )
         head = f"<thead><tr>{cells}</tr></thead>"
     bodies: list[list[str]] = [[]]
@@ -206,7 +227,7 @@ def _table(grid: Grid) -> str:
             f"<td{n}>{_escape(c.footer)}</td>" for c, n in zip(columns, numeric, strict=True)
         )
         foot = f"<tfoot><tr>{cells}</tr></tfoot>"
-    kind = ' class="card"' if grid.bare else ""
+    kind = ' class="card"' if grid.bare else ' class="wide"' if len(columns) > WIDE_COLUMNS else ""
     return f"<table{kind}>{caption}{head}{body}{foot}</table>"
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from k2calc.days import DayIntake, K1Band
+from k2calc.output import Chart
 from k2calc.target import Target
 
 if TYPE_CHECKING:
@@ -216,3 +217,21 @@ def weekly(weeks: Sequence[Mapping[str, Any]]) -> str:
 
 
 LABELLED_WEEKS = 8  # more weeks than this, and the bars are too narrow to say their days
+
+
+def day_charts(
+    dates: Sequence[str], days: Mapping[str, DayIntake], target: Target, band: K1Band
+) -> tuple[Chart, Chart]:
+    """K2 a day by form against the target, and K1 a day against the own-mean band."""
+    k2 = Chart(
+        f"K2 a day by form, against the target {target.min_mcg:g}–{target.max_mcg:g} mcg",
+        k2_by_day(dates, days, target),
+        "A grey column is a gap (a day not logged, or no K2 measured), never a 0.",
+    )
+    k1 = Chart(
+        f"K1 a day against the own mean ± {band.share:.0%}",
+        k1_by_day(dates, days, band),
+        "Red: a day outside the band. A comparison of the days with their own mean, "
+        "not a target and not advice.",
+    )
+    return k2, k1

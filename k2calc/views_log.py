@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from k2calc.chart import bar_lines
@@ -273,7 +274,7 @@ def range_view(
         about="Vitamin K1 by day" if vitamin is Vitamin.k1 else "Vitamin K by day",
         period=f"{title} ({len(days)} of {len(dates)} days logged)",
         target=target_text(target),
-        charts=_page_charts(dates, days, target, band, weeks, vitamin),
+        charts=partial(_page_charts, dates, days, target, band, weeks, vitamin),
         sections=[food_shares_grid(shares, title)],
         foods=[s.food for s in shares],
         table_values=values,
@@ -356,28 +357,16 @@ def _page_charts(
     vitamin: Vitamin,
 ) -> list[Chart]:
     """The charts of a range's page, K1's first in the K1 view."""
-    from functools import partial
-
     from k2calc import page_charts
 
     intakes = {d.day.date: d.day for d in days}
-    k2 = Chart(
-        f"K2 a day by form, against the target {target.min_mcg:g}–{target.max_mcg:g} mcg",
-        partial(page_charts.k2_by_day, dates, intakes, target),
-        "A grey column is a gap (a day not logged, or no K2 measured), never a 0.",
-    )
-    k1 = Chart(
-        f"K1 a day against the person's own mean ± {band.share:.0%}",
-        partial(page_charts.k1_by_day, dates, intakes, band),
-        "Red: a day outside the band. A comparison of the days with their own mean, "
-        "not a target and not advice.",
-    )
+    k2, k1 = page_charts.day_charts(dates, intakes, target, band)
     charts = [k1, k2] if vitamin is Vitamin.k1 else [k2, k1]
     if len(weeks) > 1:
         charts.append(
             Chart(
                 "Weekly means (days logged only)",
-                partial(page_charts.weekly, weeks),
+                page_charts.weekly(weeks),
                 "The weekly table above gives the days logged in each week (d on a bar).",
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from k2calc.frame_table import (
     joined,
     replaced,
 )
-from k2calc.output import Block, Column, Frames, FrameTable, Grid, View
+from k2calc.output import Block, Chart, Column, Frames, FrameTable, Grid, Page, View
 from k2calc.report import plural
 from k2calc.views import (
     FORM_HEADERS,
@@ -339,6 +340,36 @@ def _weeks_blocks(result: Report, rows: list[dict[str, Any]]) -> list[Block]:
     return [Grid(week_columns(result), rows, WEEKS_TITLE)]
 
 
+def subject_charts(result: Report) -> list[Chart]:
+    """For each subject, on a printed page of its own: K2 a day by form against the target
+    and K1 a day against the subject's own mean (days not logged are gaps). None by meal."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from k2calc.dates import date_range
+    from k2calc.days import DayIntake, k1_band
+    from k2calc.frames import as_records
+    from k2calc.page_charts import day_charts
+
+    batches = list(result.day_batches())
+    if result.by_meal or not batches:
+        return []
+    subjects: dict[Any, dict[str, DayIntake]] = {}
+    for row in as_records(pd.concat(batches)):
+        subject, date = row.get("subject"), str(row["date"])
+        day = DayIntake(date, subject, row_amount(row), row["status"])
+        subjects.setdefault(subject, {})[date] = day
+    charts: list[Chart] = []
+    for subject, days in subjects.items():
+        first, last = (dt.date.fromisoformat(d) for d in (min(days), max(days)))
+        dates = [d.isoformat() for d in date_range(first, last)]
+        k2, k1 = day_charts(dates, days, result.target, k1_band(list(days.values())))
+        name = "All days" if subject is None else f"Subject {shown(str(subject), 200)}"
+        charts += [replace(k2, starts=f"{name}, {first} to {last}"), k1]
+    return charts
+
+
 def report_view(result: Report, summary: bool = False, weeks: bool = False) -> View:
     """``report``'s view: the day rows; with ``summary`` one row per subject (and in JSON
     and the table the weekly means under it); with ``weeks`` the weekly means alone.
@@ -361,7 +392,13 @@ def report_view(result: Report, summary: bool = False, weeks: bool = False) -> V
         return View(document, week_rows, [week_table], result.week_keys)
     if summary:
         summary_table = FrameTable(summary_rows, partial(summary_blocks, result))
-        return View(document, summary_rows, [summary_table, "", week_table], result.summary_keys)
+        page = Page(
+            about="Vitamin K per subject",
+            target=f"K2 {result.target.min_mcg:g}–{result.target.max_mcg:g} mcg a day",
+            charts=partial(subject_charts, result),
+        )
+        blocks: list[Block] = [summary_table, "", week_table]
+        return View(document, summary_rows, blocks, result.summary_keys, page=page)
     day_table = FrameTable(
         day_rows, partial(days_blocks, result), day_columns(result), day_frame_cells(result)
     )

@@ -2,9 +2,10 @@
 
     python scripts/render_pages.py [--chromium PATH] [--out DIR] [--screenshot FILE]
 
-For each docs/example-page*.html (made by scripts/update_docs.py): a PNG screenshot and a PDF
-on A4 and on Letter, each checked not blank; the DOM Chromium dumps, checked to hold every
-logged day's K2 and K1 figures from the JSON of the same command; and the page's width laid
+For each example page (docs/example-*.html, made by scripts/update_docs.py): a PNG screenshot
+and a PDF on A4 and on Letter, each checked not blank; the DOM Chromium dumps, checked to hold
+every logged day's K2 and K1 figures (a report's: every subject's means) from the JSON of
+the same command; and the page's width laid
 out in a window as wide as A4's printable width, checked to need no more. Run by .ci/run
 after it installs Chromium with apt; not part of the pip-only test command.
 ``--screenshot FILE`` also writes the first page's screenshot there (README's picture).
@@ -86,14 +87,13 @@ def check_pdf(path: Path, paper: str) -> str:
 
 
 def day_figures(command: list[str]) -> list[str]:
-    """The K2 total and K1 of every logged day, as the page shows them, from the JSON."""
+    """The K2 total and K1 of every logged day (of a log), or the K2 and K1 means of every
+    subject (of a report's summary), as the page shows them, from the JSON."""
     document = json.loads(example_week_output([*command, "--format", "json"]))
-    figures = []
-    for day in document["days"]:
-        for key in ("total_mcg", "k1_mcg"):
-            if day[key] is not None:
-                figures.append(f"{day[key]:,.1f}")
-    return figures
+    rows, keys = document["days"], ("total_mcg", "k1_mcg")
+    if command[0] == "report":
+        rows, keys = document["summary"], ("mean_mcg", "k1_mean_mcg")
+    return [f"{row[key]:,.1f}" for row in rows for key in keys if row[key] is not None]
 
 
 def main() -> int:

@@ -114,8 +114,9 @@ def readme_with_outputs(text: str) -> str:
     return BLOCK.sub(lambda m: "```console\n" + render_block(m.group(1)) + "```", text)
 
 
-# The example pages: a week of examples/warfarin-week.csv as `log show` makes it a page, and
-# the same week in the K1 view; "made" at a fixed moment so the page is the same every run.
+# The example pages: a week of examples/warfarin-week.csv as `log show` makes it a page, the
+# same week in the K1 view, and `report --summary` of examples/diary.csv; "made" at a fixed
+# moment so a page is the same every run.
 PAGE_WEEK = ["log", "show", "--from", "2026-11-02", "--to", "2026-11-08"]
 EXAMPLE_PAGES = {
     ROOT / "docs" / "example-page.html": [*PAGE_WEEK, "--title", "Example: a week on warfarin"],
@@ -126,20 +127,29 @@ EXAMPLE_PAGES = {
         "--title",
         "Example: a week on warfarin, K1",
     ],
+    ROOT / "docs" / "example-report.html": [
+        "report",
+        "examples/diary.csv",
+        "--summary",
+        "--title",
+        "Example: two subjects",
+    ],
 }
 PAGE_MOMENT = "1796083200"  # 2026-12-01 00:00 UTC
 
 
 def example_week_output(command: list[str]) -> str:
-    """What ``command`` writes over a log holding only examples/warfarin-week.csv."""
-    with tempfile.TemporaryDirectory(prefix="k2calc-page-") as folder:
-        db = str(Path(folder) / "week.sqlite3")
-        with contextlib.chdir(ROOT):
+    """What ``command`` writes in the repository; a ``log`` command over a log holding only
+    examples/warfarin-week.csv."""
+    with tempfile.TemporaryDirectory(prefix="k2calc-page-") as folder, contextlib.chdir(ROOT):
+        if command[0] == "log":
+            db = str(Path(folder) / "week.sqlite3")
             run(["log", "import", "examples/warfarin-week.csv", "--db", db])
+            command = [*command, "--db", db]
         moment = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = PAGE_MOMENT
         try:
-            result = CliRunner().invoke(app, [*command, "--db", db], prog_name="k2calc")
+            result = CliRunner().invoke(app, command, prog_name="k2calc")
         finally:
             os.environ.pop("SOURCE_DATE_EPOCH")
             if moment is not None:

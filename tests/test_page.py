@@ -252,3 +252,22 @@ def test_total_does_not_import_matplotlib(tmp_path: Path) -> None:
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "k2calc.units" in imported
     assert not {"matplotlib", "k2calc.page", "k2calc.page_charts"} & imported
+
+
+def test_report_summary_page_has_every_column_and_a_page_per_subject(k2: Invoke) -> None:
+    diary = str(ROOT / "examples" / "diary.csv")
+    made = k2("report", diary, "--summary", "-f", "html", "--title", "Study X")
+    assert made.exit_code == 0, made.stderr
+    page = Page(made.stdout)
+    summary = k2("report", diary, "--summary", "-f", "json").json()["summary"]
+    table = page.table("Vitamin K per subject")
+    assert len(table["head"]) == 16  # no column dropped for a terminal's width
+    means = page.column("Vitamin K per subject", "Mean")
+    k1_means = page.column("Vitamin K per subject", "K1 mean")
+    assert means == {row["subject"]: one_place(row["mean_mcg"]) for row in summary}
+    assert k1_means == {row["subject"]: one_place(row["k1_mean_mcg"]) for row in summary}
+    starts = [attrs for tag, attrs in page.tags if tag == "h2" and attrs.get("class") == "starts"]
+    assert len(starts) == len(summary) == 2  # ann and bob, each from a new printed page
+    assert page.count("svg") == 2 * len(summary)
+    assert "Subject ann, 2026-11-16 to 2026-11-18" in "".join(page.text)
+    assert page.title == "Study X · Vitamin K per subject"

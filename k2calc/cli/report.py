@@ -19,6 +19,7 @@ from k2calc.cli.common import (
     FormatOpt,
     LookupOpt,
     TargetOpt,
+    TitleOpt,
     UsageError,
     user_errors,
 )
@@ -93,6 +94,7 @@ def report(
         typer.Option("--check", help="Exit with status 3 when any day is outside the target."),
     ] = False,
     columns: DiaryColumnsOpt = None,
+    title: TitleOpt = None,
 ) -> None:
     """Report K2 intake per subject and day from a CSV food diary, fast and loud.
 
@@ -117,10 +119,11 @@ def report(
       k2calc report cohort.csv --skip-invalid --format json > report.json
       k2calc report clients.csv --subject-column Client --summary
       k2calc report servings.csv --by meal
+      k2calc report study.csv --summary --format html --title "Study X" > study.html
     """
     if weeks and by is not None:
         raise UsageError("weekly means are per day: give --weeks or --by, not both")
-    from k2calc.output import emit
+    from k2calc.output import emit, titled
     from k2calc.report import bad_rows_text, plural
     from k2calc.report import report as build_report
     from k2calc.views_report import report_view
@@ -146,7 +149,7 @@ def report(
             heading = f"k2calc: {file}: skipped {count} that could not be used:"
             listed = bad_rows_text(result.skipped, heading)
             typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
-        emit(report_view(result, summary, weeks), fmt)
+        emit(titled(report_view(result, summary, weeks), title), fmt)
         if check and result.outside_target:
             raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
