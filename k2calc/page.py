@@ -161,11 +161,7 @@ def _footer(page: Page) -> str:
 
 def page_sources(foods: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
     """The sources of the built-in ``foods`` named, as {key: (citation, foods citing it)}."""
-    from k2calc.foods import builtin_table, fold_key, source_citations
-
-    if not foods:
-        return {}
-    from k2calc.foods import Food
+    from k2calc.foods import Food, builtin_table, fold_key, source_citations
 
     rows, index = builtin_table()
     citations = source_citations()

@@ -188,8 +188,9 @@ def item_columns(result: Total) -> list[Column]:
     ]
 
 
-def total_view(result: Total) -> View:
-    """``k2calc total``: one row per item, the sum, the band, the target and the status.
+def total_view(result: Total, cited_foods: Sequence[str] = ()) -> View:
+    """``k2calc total``: one row per item, the sum, the band, the target and the status; a
+    page cites the sources of ``cited_foods`` (the items' foods from the built-in table).
 
     CSV has the items only, so summing ``total_mcg`` over its rows gives the day's total.
     """
@@ -203,7 +204,7 @@ def total_view(result: Total) -> View:
     page = Page(
         about="Vitamin K in the foods given",
         target=f"K2 {result.target.min_mcg:g}–{result.target.max_mcg:g} mcg a day",
-        foods=[i.food for i in result.items],
+        foods=cited_foods,
     )
     return View(result.as_dict(), [i.as_dict() for i in result.items], blocks, page=page)
 
@@ -296,7 +297,8 @@ def food_view(food: Food) -> View:
         )
     record = food.as_dict()
     measured = [asdict(v) for v in story]
-    page = Page(about=f"Vitamin K in {food.name}", foods=[food.name])
+    cited_foods = [food.name] if food.origin == "built-in" else []
+    page = Page(about=f"Vitamin K in {food.name}", foods=cited_foods)
     document = {**record, "citations": cited, "measured_by": measured}
     return View(document, [record], blocks, page=page)
 

@@ -88,7 +88,7 @@ def compare_view(rows: Sequence[CompareRow], target: Target) -> View:
     page = Page(
         about=f"Vitamin K2 in {amount} of each food",
         target=f"K2 {target.min_mcg:g}–{target.max_mcg:g} mcg a day",
-        foods=[r.food.name for r in rows],
+        foods=[r.food.name for r in rows if r.food.origin == "built-in"],
     )
     return View(records, records, blocks, page=page)
 

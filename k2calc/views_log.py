@@ -165,7 +165,7 @@ def day_view(logged: LoggedDay) -> View:
         period=logged.day.date,
         target=target_text(target),
         sections=[food_shares_grid(shares, logged.day.date)],
-        foods=[s.food for s in shares],
+        foods=_built_in_foods(logged.entries),
         table_values=values,
     )
     return View(document, records, blocks, page=page)
@@ -267,16 +267,17 @@ def range_view(
         )
     if today in logged:
         blocks.append(f"Today ({today}) is still in progress: its total may grow.")
-    values = _values_line([e for d in days for e in d.entries])
+    entries = [e for d in days for e in d.entries]
+    values = _values_line(entries)
     blocks += [WARFARIN_LINE, values, legend()]
-    shares = food_shares(e.intake for d in days for e in d.entries)
+    shares = food_shares(e.intake for e in entries)
     page = Page(
         about="Vitamin K1 by day" if vitamin is Vitamin.k1 else "Vitamin K by day",
         period=f"{title} ({len(days)} of {len(dates)} days logged)",
         target=target_text(target),
         charts=partial(_page_charts, dates, days, target, band, weeks, vitamin),
         sections=[food_shares_grid(shares, title)],
-        foods=[s.food for s in shares],
+        foods=_built_in_foods(entries),
         table_values=values,
     )
     return View(document, records, blocks, page=page)
@@ -414,10 +415,15 @@ def food_shares_view(days: Sequence[LoggedDay], span: tuple[str, str]) -> View:
     page = Page(
         about="Which foods supplied vitamin K",
         period=title,
-        foods=[s.food for s in shares],
+        foods=_built_in_foods(entries),
         table_values=values,
     )
     return View(document, records, blocks, keys=FOOD_SHARE_KEYS, page=page)
+
+
+def _built_in_foods(entries: Sequence[Entry]) -> list[str]:
+    """The foods of ``entries`` logged from the built-in table (whose sources a page cites)."""
+    return list(dict.fromkeys(e.intake.food for e in entries if e.food_origin == "built-in"))
 
 
 def _chart(days: Sequence[LoggedDay], target: Target) -> list[str]:

@@ -271,3 +271,18 @@ def test_report_summary_page_has_every_column_and_a_page_per_subject(k2: Invoke)
     assert page.count("svg") == 2 * len(summary)
     assert "Subject ann, 2026-11-16 to 2026-11-18" in "".join(page.text)
     assert page.title == "Study X · Vitamin K per subject"
+
+
+def test_a_food_of_the_users_own_file_cites_no_table_source(k2: Invoke, tmp_path: Path) -> None:
+    mine = tmp_path / "mine.csv"
+    mine.write_text("name,mk4_mcg_per_100g,mk7_mcg_per_100g,other_mk_mcg_per_100g\nnatto,,500,\n")
+    natto = set(k2("show", "natto", "-f", "json").json()["citations"])
+    gouda = set(k2("show", "gouda", "-f", "json").json()["citations"])
+    cited = natto - gouda  # the built-in natto's own sources, which gouda does not share
+    assert cited
+    for command in (["total", "30 g natto", "1 oz gouda"], ["compare", "natto", "gouda"]):
+        mixed = "".join(page_of(k2, *command, "--foods", str(mine)).text)
+        assert "Sources of the values shown" in mixed  # gouda is still the table's
+        assert not any(f"{key}: " in mixed for key in cited), command
+    own = page_of(k2, "show", "natto", "--foods", str(mine))
+    assert "Sources of the values shown" not in "".join(own.text)

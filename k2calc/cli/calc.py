@@ -58,11 +58,14 @@ def total(
       printf '30g natto\\n1 egg yolk\\n' | k2calc total - --check
       k2calc total - < cronometer-servings-one-day.csv
     """
-    from k2calc.intake import total as compute_total
+    from k2calc.intake import total_of
+    from k2calc.parse import resolve_all
     from k2calc.views import total_view
 
-    result = compute_total(_items_or_export(items), lookup.table(), target, lookup.strict)
-    emit(titled(total_view(result), title), fmt)
+    portions = resolve_all(_items_or_export(items), lookup.table(), lookup.strict)
+    result = total_of(portions, target)
+    cited = [p.food.name for p in portions if p.food.origin == "built-in"]
+    emit(titled(total_view(result, cited), title), fmt)
     if check and result.status != WITHIN:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
