@@ -286,3 +286,22 @@ def test_a_food_of_the_users_own_file_cites_no_table_source(k2: Invoke, tmp_path
         assert not any(f"{key}: " in mixed for key in cited), command
     own = page_of(k2, "show", "natto", "--foods", str(mine))
     assert "Sources of the values shown" not in "".join(own.text)
+
+
+def test_report_page_of_one_subject(k2: Invoke) -> None:
+    diary = str(ROOT / "examples" / "diary.csv")
+    page = page_of(k2, "report", diary, "--summary", "--subject", "bob")
+    summary = k2("report", diary, "--summary", "--subject", "bob", "-f", "json").json()["summary"]
+    assert [row["subject"] for row in summary] == ["bob"]
+    assert page.column("Vitamin K per subject", "Mean") == {
+        "bob": one_place(summary[0]["mean_mcg"])
+    }
+    assert page.count("svg") == 2
+    text = "".join(page.text)
+    assert "Subject bob" in text and "Subject ann" not in text
+    unknown = k2("report", diary, "--summary", "--subject", "zed")
+    assert unknown.exit_code == 1
+    assert unknown.stderr == (
+        f"k2calc: error: --subject zed: no such subject in {diary} (subjects: ann, bob)\n"
+    )
+    assert k2("report", diary, "--subject", "bob").exit_code == 2  # only with --summary

@@ -28,6 +28,8 @@ from k2calc.output import Format
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from k2calc.report import Report
+
 
 DEFAULT_CHUNK_ROWS = 200_000
 PROGRESS_AFTER_SECONDS = 1.0
@@ -95,6 +97,14 @@ def report(
     ] = False,
     columns: DiaryColumnsOpt = None,
     title: TitleOpt = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(
+            "--subject",
+            metavar="ID",
+            help="With --summary: only this subject (e.g. one participant's page).",
+        ),
+    ] = None,
 ) -> None:
     """Report K2 intake per subject and day from a CSV food diary, fast and loud.
 
@@ -120,9 +130,12 @@ def report(
       k2calc report clients.csv --subject-column Client --summary
       k2calc report servings.csv --by meal
       k2calc report study.csv --summary --format html --title "Study X" > study.html
+      k2calc report study.csv --summary --subject P004 --format html > p004.html
     """
     if weeks and by is not None:
         raise UsageError("weekly means are per day: give --weeks or --by, not both")
+    if subject is not None and not summary:
+        raise UsageError("--subject picks a subject of the summary: give it with --summary")
     from k2calc.output import emit, titled
     from k2calc.report import bad_rows_text, plural
     from k2calc.report import report as build_report
@@ -149,9 +162,23 @@ def report(
             heading = f"k2calc: {file}: skipped {count} that could not be used:"
             listed = bad_rows_text(result.skipped, heading)
             typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
-        emit(titled(report_view(result, summary, weeks), title), fmt)
+        if subject is not None:
+            _check_subject(result, subject, file)
+        emit(titled(report_view(result, summary, weeks, subject), title), fmt)
         if check and result.outside_target:
             raise typer.Exit(EXIT_OUTSIDE_TARGET)
+
+
+def _check_subject(result: Report, subject: str, file: str) -> None:
+    """Refuse a --subject the report has no rows of (naming a few that it has)."""
+    from k2calc.errors import K2Error
+
+    found = [str(s) for b in result.summary_batches() if "subject" in b for s in b["subject"]]
+    if subject not in found:
+        some = ", ".join(found[:5]) + (", …" if len(found) > 5 else "")
+        raise K2Error(
+            f"--subject {subject}: no such subject in {file} (subjects: {some or 'none'})"
+        )
 
 
 class _ProgressBar:
