@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from k2calc import __version__
-from k2calc.output import PAGE_WIDTH, Block, FrameTable, Grid, Page, TextChart, View
+from k2calc.output import PAGE_WIDTH, Block, FrameTable, Grid, Legend, Page, TextChart, View
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -180,6 +180,8 @@ def _block(block: Block, pictured: bool) -> str:
         return "" if pictured else f"<pre>{_escape(block)}</pre>"
     if isinstance(block, Grid):
         return _table(block)
+    if isinstance(block, Legend):
+        return f'<p class="line">{_rich(block.text(None))}</p>'  # a page shows every column
     if isinstance(block, FrameTable):
         import pandas as pd
 
@@ -194,14 +196,13 @@ def _block(block: Block, pictured: bool) -> str:
 
 
 def _table(grid: Grid) -> str:
-    columns = grid.columns
+    columns = [c for c in grid.columns if not c.stands_for]  # every column, no stand-ins
     numeric = [_class_attribute(("num" if c.numeric else "") + " " + c.style) for c in columns]
     caption = f"<caption>{_escape(grid.title)}</caption>" if grid.title else ""
     head = ""
     if not grid.bare:
         cells = "".join(
-            f"<th{n}>{_escape(c.header).replace('/', '/<wbr>')}</th>"
-            for c, n in zip(columns, numeric, strict=True)
+            f"<th{n}>{_heading(c.header)}</th>" for c, n in zip(columns, numeric, strict=True)
         )
         head = f"<thead><tr>{cells}</tr></thead>"
     bodies: list[list[str]] = [[]]
@@ -225,6 +226,15 @@ def _table(grid: Grid) -> str:
         foot = f"<tfoot><tr>{cells}</tr></tfoot>"
     kind = ' class="card"' if grid.bare else ' class="wide"' if len(columns) > WIDE_COLUMNS else ""
     return f"<table{kind}>{caption}{head}{body}{foot}</table>"
+
+
+def _heading(text: str) -> str:
+    """A column's heading that may break after a slash when long ("Below/within/above")."""
+    escaped = _escape(text)
+    return escaped.replace("/", "/<wbr>") if len(text) > LONG_HEADER else escaped
+
+
+LONG_HEADER = 8
 
 
 def _class_attribute(style: str) -> str:
