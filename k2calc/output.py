@@ -257,7 +257,9 @@ def text_width() -> int:
 
 
 def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
-    """Write ``view`` to ``file`` (stdout) as ``fmt``."""
+    """Write ``view`` to ``file`` (stdout) as ``fmt``; a long table on a terminal is paged."""
+    if file is None and fmt is Format.table and _paged(view.blocks):
+        return
     out = sys.stdout if file is None else file
     if fmt is Format.json:
         write_json(view.document, out)
@@ -274,11 +276,37 @@ def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
         draw(view.blocks, out)
 
 
-def draw(blocks: Sequence[Block], file: TextIO) -> None:
-    """The table form: each block in turn, tables never cut."""
+def _paged(blocks: Sequence[Block]) -> bool:
+    """Draw ``blocks`` for the terminal and send them through the pager if they are taller
+    than the screen; False (nothing written) when stdout is no terminal, paging is off, or
+    the table streams (a report's rows, drawn as they come)."""
+    from k2calc import pager
+
+    command = pager.wanted()
+    if command is None or any(isinstance(b, FrameTable) for b in blocks):
+        return False
+    drawn = io.StringIO()
+    draw(blocks, drawn, terminal=True)
+    text = drawn.getvalue()
+    if pager.taller_than_screen(text):
+        pager.page(text, command)
+    else:
+        sys.stdout.write(text)
+    return True
+
+
+def draw(blocks: Sequence[Block], file: TextIO, terminal: bool = False) -> None:
+    """The table form: each block in turn, tables never cut; with ``terminal``, drawn for
+    the terminal (its width and colours) although ``file`` is not one."""
     from rich.console import Console
 
-    console = Console(file=file, highlight=False, soft_wrap=False)
+    console = Console(
+        file=file,
+        highlight=False,
+        soft_wrap=False,
+        force_terminal=terminal or None,
+        width=text_width() if terminal else None,
+    )
     shown: set[str] | None = None  # the headers of the last table drawn (None: all of them)
     for block in blocks:
         if isinstance(block, FrameTable):
