@@ -229,9 +229,13 @@ def _table(grid: Grid) -> str:
 
 
 def _heading(text: str) -> str:
-    """A column's heading that may break after a slash when long ("Below/within/above")."""
-    escaped = _escape(text)
+    """A column's heading that may break after a slash when long ("Below/within/above"),
+    never at a hyphen ("MK-7")."""
+    escaped = _escape(text).replace("-", NON_BREAKING_HYPHEN)
     return escaped.replace("/", "/<wbr>") if len(text) > LONG_HEADER else escaped
+
+
+NON_BREAKING_HYPHEN = "\u2011"
 
 
 LONG_HEADER = 8
