@@ -136,6 +136,7 @@ def report(
         raise UsageError("weekly means are per day: give --weeks or --by, not both")
     if subject is not None and not summary:
         raise UsageError("--subject picks a subject of the summary: give it with --summary")
+    from k2calc.diary import is_left_out
     from k2calc.output import emit, titled
     from k2calc.report import bad_rows_text, plural
     from k2calc.report import report as build_report
@@ -157,11 +158,15 @@ def report(
             on_plan=announce("stdin" if file == "-" else file),
         )
     with result:
-        if len(result.skipped):
-            count = plural(len(result.skipped), "row")
-            heading = f"k2calc: {file}: skipped {count} that could not be used:"
-            listed = bad_rows_text(result.skipped, heading)
-            typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
+        left_out = result.skipped["reason"].map(is_left_out).astype(bool)
+        for rows, what in (
+            (result.skipped[left_out], "left out {count}: no food eaten"),
+            (result.skipped[~left_out], "skipped {count} that could not be used"),
+        ):
+            if len(rows):
+                heading = f"k2calc: {file}: {what.format(count=plural(len(rows), 'row'))}:"
+                listed = bad_rows_text(rows, heading)
+                typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
         if subject is not None:
             _check_subject(result, subject, file)
         emit(titled(report_view(result, summary, weeks, subject), title), fmt)
