@@ -1,4 +1,5 @@
-"""The one output path: a command builds a ``View``; ``emit`` writes it as a table, CSV or JSON.
+"""The one output path: a command builds a ``View``; ``emit`` writes it as a table, CSV, JSON
+or a self-contained HTML page (``page``).
 
 One JSON encoder, one CSV writer, one rounding rule. Rows come as dicts, or, for a report's
 millions, as ``Frames`` (DataFrame batches), which the same writers hand to their fast path
@@ -21,7 +22,8 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
@@ -49,6 +51,7 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 def clean(value: Any) -> Any:
@@ -181,6 +184,10 @@ class FrameTable:
     cells: Sequence[FrameCells] | None = None  # None: the rows are always read whole
 
 
+class TextChart(str):
+    """A picture drawn in text (a bar chart): a page with charts of its own leaves it out."""
+
+
 @dataclass(frozen=True)
 class Legend:
     """The marks' legend under a table: each part with the headers of the columns it
@@ -203,20 +210,68 @@ Block: TypeAlias = "Grid | FrameTable | Legend | str | Text"  # a table form's p
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A chart of a page: its heading, the SVG, a note under it, and, for the first chart of
+    a subject, the subject's heading, which starts a new printed page."""
+
+    heading: str
+    svg: str
+    note: str = ""
+    starts: str = ""
+
+
+def no_charts() -> Sequence[Chart]:
+    """A page without charts."""
+    return ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page (``--format html``) carries besides the table form: what it is about, the
+    charts, sections the table form leaves out, and the sources behind its values."""
+
+    about: str = ""  # what the page shows, e.g. "Vitamin K by day"
+    subject: str = ""  # the person or subject (``--title``)
+    period: str = ""  # the dates shown
+    target: str = ""  # the target, as a line
+    # makes the charts: run only for a page, so the plotting library is imported only then
+    charts: Callable[[], Sequence[Chart]] = no_charts
+    sections: Sequence[Block] = ()  # drawn after the charts
+    foods: Sequence[str] = ()  # the foods whose sources the page cites
+    table_values: str = ""  # how the values were taken, e.g. "as logged"
+
+
+@dataclass(frozen=True)
 class View:
-    """What a command shows: its JSON document, its CSV records, and its table form."""
+    """What a command shows: its JSON document, its CSV records, its table form, and what
+    its page adds."""
 
     document: Any
     records: Sequence[Mapping[str, Any]] | Frames
     blocks: Sequence[Block] = ()
     keys: Sequence[str] = field(default=())  # the CSV header; default: the records' keys
+    page: Page = Page()
+
+
+def titled(view: View, subject: str | None) -> View:
+    """``view`` with its page about ``subject`` (the person or subject named by ``--title``)."""
+    if not subject:
+        return view
+    return replace(view, page=replace(view.page, subject=subject))
+
+
+# Set while a page is made: a page's tables are as wide as they need (the browser and the
+# printer wrap them), so no column is dropped for a terminal's width.
+PAGE_WIDTH: ContextVar[int | None] = ContextVar("page_width", default=None)
 
 
 def text_width() -> int:
-    """The width tables for people are laid out in: the terminal's, else $COLUMNS, else 80."""
+    """The width tables for people are laid out in: a page's, else the terminal's, else
+    $COLUMNS, else 80."""
     import shutil
 
-    return shutil.get_terminal_size((80, 24)).columns
+    page = PAGE_WIDTH.get()
+    return page if page is not None else shutil.get_terminal_size((80, 24)).columns
 
 
 # A write that fails for one of these is the output's failure, said in one line (issue #27);
@@ -317,6 +372,10 @@ def _write(view: View, fmt: Format, out: TextIO) -> None:
         if not keys and not isinstance(view.records, Frames):
             keys = record_keys(view.records)
         write_csv(view.records, keys, out)
+    elif fmt is Format.html:
+        from k2calc.page import write_page
+
+        write_page(view, out)
     else:
         draw(view.blocks, out)
 

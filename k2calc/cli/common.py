@@ -38,7 +38,15 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
-        help="Output: a table for people, csv or json for programs.",
+        help="Output: a table for people, csv or json for programs, html for a page to print "
+        "or hand over.",
+    ),
+]
+TitleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--title",
+        help="Whom the page is about, e.g. a name or a subject id (html only; the page's title).",
     ),
 ]
 OutputOpt = Annotated[

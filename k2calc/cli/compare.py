@@ -14,6 +14,7 @@ from k2calc.cli.common import (
     ItemsCommand,
     OutputOpt,
     TargetOpt,
+    TitleOpt,
     UsageError,
     food_table,
     items_argument,
@@ -23,7 +24,7 @@ from k2calc.cli.common import (
 from k2calc.cli.completion import complete_food
 from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
 from k2calc.compare import DEFAULT_SUGGESTIONS
-from k2calc.output import Format, emit
+from k2calc.output import Format, emit, titled
 from k2calc.sort_keys import CompareSort
 
 
@@ -71,6 +72,7 @@ def compare(
     output: OutputOpt = None,
     foods_file: FoodsOpt = None,
     target: TargetOpt = DEFAULT_TARGET,
+    title: TitleOpt = None,
 ) -> None:
     """Compare foods side by side, and how much of each reaches the target.
 
@@ -101,7 +103,7 @@ def compare(
         per_serving=per is Per.serving,
         sort=sort,
     )
-    emit(compare_view(rows, target), fmt, output)
+    emit(titled(compare_view(rows, target), title), fmt, output)
 
 
 @user_errors

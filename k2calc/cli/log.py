@@ -21,6 +21,7 @@ from k2calc.cli.common import (
     LookupOpt,
     OutputOpt,
     TargetOpt,
+    TitleOpt,
     UsageError,
     food_table,
     items_argument,
@@ -71,6 +72,12 @@ DaysOpt = Annotated[
     int | None,
     typer.Option("--days", "-n", min=1, help="A range of N days, ending --to (default: today)."),
 ]
+
+
+class ByFood(StrEnum):
+    """What ``log show --by`` groups the days' entries by."""
+
+    food = "food"
 
 
 class ExportFormat(StrEnum):
@@ -199,9 +206,19 @@ def show(
         typer.Option(
             "--vitamin",
             case_sensitive=False,
-            help="The vitamin a range's chart shows: K2 against the target, or K1.",
+            help="The vitamin a range centres on: K2 against the target, or K1 against the "
+            "person's own mean (own mean, SD, CV, days outside ± 20 %; K2 below it).",
         ),
     ] = Vitamin.k2,
+    by: Annotated[
+        ByFood | None,
+        typer.Option(
+            "--by",
+            help="food: one row per food over the days shown: grams, K2 by form, K1, and its "
+            "share of the days' K2 and K1.",
+        ),
+    ] = None,
+    title: TitleOpt = None,
 ) -> None:
     """Show a day of the log by meal, or a range of days with a chart and a summary.
 
@@ -220,23 +237,31 @@ def show(
       k2calc log show --date yesterday --format json
       k2calc log show --days 7
       k2calc log show --days 28 --vitamin k1
+      k2calc log show --days 30 --by food
+      k2calc log show --days 90 --format html --title "Ann B." > ann.html
       k2calc log show --from 2026-11-01 --to 2026-11-30 --format csv
     """
     from k2calc import mealog
-    from k2calc.views_log import day_view, range_view
+    from k2calc.output import titled
+    from k2calc.views_log import day_view, food_shares_view, range_view
 
     path = db_path(db)
     span = _span(date, first, last, days)
     if span is None:
         one = mealog.logged_day(path, log_date(date or "today"), target)
-        emit(day_view(one), fmt, output)
         shown = [one]
+        span = (one.day.date, one.day.date)
+        view = food_shares_view(shown, span) if by is ByFood.food else day_view(one)
     else:
         from k2calc.days import summarize
 
         shown = mealog.logged_days(mealog.entries_between(path, *span), target)
         summary = summarize([d.day for d in shown], target) if shown else None
-        emit(range_view(shown, summary, target, span, log_date("today"), vitamin), fmt, output)
+        if by is ByFood.food:
+            view = food_shares_view(shown, span)
+        else:
+            view = range_view(shown, summary, target, span, log_date("today"), vitamin)
+    emit(titled(view, title), fmt, output)
     shown = [d for d in shown if d.entries]
     if check and not shown:
         typer.echo("k2calc: nothing logged in the days shown, so nothing to check", err=True)
