@@ -43,6 +43,7 @@ TABLE_COLUMNS = (
     "measures",
     "sources",
     "note",
+    "forms_not_measured",
 )
 REQUIRED_COLUMNS = ("name", *FORM_COLUMNS)
 # A user's --foods file written before 0.x may name the unsplit total ``total_mcg_per_100g``.
