@@ -12,8 +12,8 @@ from k2calc.foods import Food, source_citations
 from k2calc.intake import Total
 from k2calc.output import Column, Grid, View
 from k2calc.parse import grams_per_unit, volume_measures
-from k2calc.target import ABOVE, BELOW, WITHIN, Target
-from k2calc.vitamin import VitaminK
+from k2calc.target import ABOVE, BELOW, UNKNOWN, WITHIN, Target
+from k2calc.vitamin import INFERRED, VitaminK
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -22,10 +22,15 @@ NOT_MEASURED = "—"
 NOT_SPLIT = "n/s"
 PARTIAL_MARK = "*"
 LOW_MARK = "†"  # the value rests on a low-confidence source (rule 11)
-STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red"}
+INFERRED_MARK = "°"  # a zero inferred by a cited rule, not measured (--measured-only: off)
+STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red", UNKNOWN: "bold"}
 LEGEND = (
     f"{NOT_MEASURED} not measured · {NOT_SPLIT} not split by form · {PARTIAL_MARK} lower bound"
-    f" · {LOW_MARK} low-confidence source"
+    f" · {LOW_MARK} low-confidence source · {INFERRED_MARK} inferred zero (plant food)"
+)
+INFERRED_LINE = (
+    f"{INFERRED_MARK} K2 0 inferred, not measured: non-fermented plant foods make no "
+    "menaquinones (docs/methodology.md); --measured-only leaves it out."
 )
 K1_NOTE = "K1 phylloquinone (greens, oils): own column, never in the K2 total or target"
 K1_STYLE = "cyan"
@@ -69,8 +74,10 @@ def total_cell(amount: VitaminK) -> str:
     """The K2 total's cell, marked ``*`` when a lower bound; ``—`` when nothing was measured."""
     if amount.total_mcg is None:
         return NOT_MEASURED
-    marks = (PARTIAL_MARK if amount.partial else "") + (
-        LOW_MARK if amount.confidence == "low" else ""
+    marks = (
+        (PARTIAL_MARK if amount.partial else "")
+        + (LOW_MARK if amount.confidence == "low" else "")
+        + (INFERRED_MARK if amount.confidence == INFERRED else "")
     )
     return mcg(amount.total_mcg) + marks
 
@@ -162,6 +169,8 @@ def target_line(result: Total) -> Text:
 
 
 def _distance(amount: VitaminK, target: Target, status: str) -> str:
+    if status == UNKNOWN:
+        return "no K2 measured in these foods: not judged against the target"
     total = amount.lower_bound_mcg
     prefix = "at least " if amount.partial else ""
     if status == BELOW:
@@ -199,6 +208,8 @@ def total_view(result: Total) -> View:
     ]
     if result.vitamin_k.partial:
         blocks.append(LOWER_BOUND_NOTE)
+    if any(i.vitamin_k.confidence == INFERRED for i in result.items):
+        blocks.append(INFERRED_LINE)
     blocks.append(legend())
     return View(result.as_dict(), [i.as_dict() for i in result.items], blocks)
 
@@ -244,14 +255,18 @@ def food_view(food: Food) -> View:
     from rich.text import Text
 
     amount = food.per_100g
+    story = value_sources(food.name) if food.origin == "built-in" else ()
     citations = source_citations()
     cited = {k: citations[k] for k in food.sources if k in citations}
     band = band_cell(amount)
-    total = (
-        total_cell(amount) + " mcg/100 g"
-        if amount.k2_measured
-        else "not measured (no source measured any K2 form of this food)"
-    )
+    if food.inferred_zero:
+        total = total_cell(amount) + " mcg/100 g (inferred zero, not measured)"
+    elif amount.k2_measured:
+        total = total_cell(amount) + " mcg/100 g"
+    elif story:
+        total = "not measured (no value of its sources is used: see below)"
+    else:
+        total = "not measured (no source measured any K2 form of this food)"
     rows = [
         ("Aliases", ", ".join(food.aliases) or NOT_MEASURED),
         ("Category", food.category or NOT_MEASURED),
@@ -268,7 +283,6 @@ def food_view(food: Food) -> View:
         ("Sources", "\n".join(f"{k}: {citations.get(k, '')}" for k in food.sources) or food.origin),
         ("Note", food.note or NOT_MEASURED),
     ]
-    story = value_sources(food.name) if food.origin == "built-in" else ()
     story_columns = [
         Column("Source", lambda v: v.source),
         Column("Role", lambda v: v.role),
@@ -284,10 +298,18 @@ def food_view(food: Food) -> View:
     blocks: list[Any] = [food.name, card]
     if amount.partial and amount.k2_measured:
         blocks.append(f"{PARTIAL_MARK} Some forms were not measured: the total is a lower bound.")
+    if food.inferred_zero:
+        blocks.append(INFERRED_LINE)
     if story:
         blocks.append(Grid(story_columns, story, "Every source that measured it (mcg per 100 g)"))
+        blocks.extend(f"why primary: {v.role_because}" for v in story if v.is_primary)
         blocks.extend(
             f"retired: {v.source}: {v.retired_because}" for v in story if v.retired_because
+        )
+        blocks.extend(
+            f"outside the band: {v.source}: {v.role_because}"
+            for v in story
+            if v.role == "outside-band"
         )
     record = food.as_dict()
     measured = [asdict(v) for v in story]

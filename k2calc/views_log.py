@@ -44,7 +44,7 @@ def entries_count(count: int) -> str:
 
 def entry_record(entry: Entry, target: Target) -> dict[str, Any]:
     """An entry's machine shape, with its own total's status against ``target``."""
-    return {**entry.as_dict(), "status": target.status(entry.intake.vitamin_k.lower_bound_mcg)}
+    return {**entry.as_dict(), "status": target.status(entry.intake.vitamin_k.total_mcg)}
 
 
 def _values_line(entries: Sequence[Entry]) -> str:

@@ -24,7 +24,7 @@ from k2calc.errors import CategoryError, K2Error
 from k2calc.foods import load_table, sort_foods
 from k2calc.output import Format, emit
 from k2calc.sort_keys import FoodSort
-from k2calc.target import WITHIN
+from k2calc.target import Target
 
 TABLE_ROWS = 25  # a table of foods shows this many unless --limit says otherwise
 
@@ -61,7 +61,7 @@ def total(
 
     result = compute_total(_items_or_export(items), lookup.table(), target, lookup.strict)
     emit(total_view(result), fmt)
-    if check and result.status != WITHIN:
+    if check and Target.outside(result.status):
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
 
