@@ -162,7 +162,7 @@ def summary_columns(
         "k1_max_change_mcg": k1["max_change"],
         **{
             f"{vitamin}_coverage": np.divide(
-                np.bincount(groups, day[f"{vitamin}_items"], size),
+                np.bincount(all_groups, day[f"{vitamin}_items"], size),
                 items,
                 out=np.full(size, np.nan),
                 where=items > 0,

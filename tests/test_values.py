@@ -82,7 +82,7 @@ HAND_CHECKED: dict[str, tuple[float | None, float | None, float | None, float | 
     "mussel": (2.7, 1.1, 0.3 + 4.0 + 0.6 + 0.1 + 0.1, N, "medium", "K2viewer Blue mussels, 12"),
     "herring": (1.3, 0.2, 2.1 + 0.2, N, "low", "K2viewer Herring, 9; 5; 13"),
     # fermented
-    "natto": (2.0, 939.0, N, N, "medium", "K2viewer Black bean natto, code 7 (Kamao 2007)"),
+    "natto": (N, 939.0, N, N, "medium", "Kamao 2007 natto MK-7, read from the abstract"),
     "tempeh": (0.7, 2.0, 3.1, N, "low", "K2viewer Tempeh, code 6"),
     "miso": (1.1, 3.1, 0.5 + 1.9, N, "low", "K2viewer Miso paste, code 6"),
     "sauerkraut": (0.3, 0.1, 0.6 + 1.5 + 0.8 + 1.9, N, "low", "K2viewer Sauerkraut, 9; 1; 8"),
