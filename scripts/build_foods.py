@@ -878,7 +878,7 @@ def build_rows() -> list[Row]:
     rows = curated + [usda_row(sr28[n], weights) for n in sorted(sr28) if n not in claimed]
     add_sr28_values(rows, study)
     for row in rows:
-        if row.ndb and row.primary is None and inferred_zero(sr28[row.ndb]):
+        if row.ndb and row.primary is None and inferred_zero(sr28[row.ndb], row):
             infer_zero(row)
     validate(rows)
     return rows
@@ -905,10 +905,10 @@ def description_words(desc: str) -> str:
     return f" {' '.join(re.findall(r'[a-z]+', desc.lower()))} "
 
 
-def inferred_zero(food: Sr28Food) -> bool:
+def inferred_zero(food: Sr28Food, row: Row) -> bool:
     """curation/rules.toml [inferred_zero]: a food of a non-fermented plant group whose
-    description names no fermented or animal ingredient."""
-    said = description_words(food.desc)
+    description, name and aliases name no fermented or animal ingredient."""
+    said = description_words(" ".join([food.desc, row.name, *row.aliases]))
     return food.group in INFERRED["sr28_groups"] and not any(
         f" {word} " in said for word in INFERRED["exclude_words"]
     )
