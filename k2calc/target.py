@@ -15,6 +15,7 @@ BELOW, WITHIN, ABOVE, UNKNOWN = "below", "within", "above", "unknown"
 # In the order of the bands below; ``unknown``: no K2 was measured (NaN), never judged.
 STATUSES = (BELOW, WITHIN, ABOVE, UNKNOWN)
 UNKNOWN_BAND = STATUSES.index(UNKNOWN)
+JUDGED = (BELOW, WITHIN, ABOVE)  # the statuses a known K2 total can have
 
 if TYPE_CHECKING:
     import numpy as np

@@ -26,7 +26,7 @@ INFERRED_MARK = "°"  # a zero inferred by a cited rule, not measured (--measure
 STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red", UNKNOWN: "bold"}
 LEGEND = (
     f"{NOT_MEASURED} not measured · {NOT_SPLIT} not split by form · {PARTIAL_MARK} lower bound"
-    f" · {LOW_MARK} low-confidence source · {INFERRED_MARK} inferred zero (plant food)"
+    f" · {LOW_MARK} low-confidence source · {INFERRED_MARK} inferred zero"
 )
 INFERRED_LINE = (
     f"{INFERRED_MARK} K2 0 inferred, not measured: non-fermented plant foods make no "

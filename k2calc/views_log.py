@@ -257,11 +257,12 @@ def _chart(days: Sequence[LoggedDay], target: Target, vitamin: Vitamin) -> list[
 def summary_lines(summary: Summary, target: Target) -> list[str]:
     """Where the days' K2 fell against the target, as two lines of text."""
     return [
-        f"Days logged: {summary.days}   K2 mean {summary.mean_mcg:,.1f}   "
-        f"median {summary.median_mcg:,.1f}   min {summary.min_mcg:,.1f}   "
-        f"max {summary.max_mcg:,.1f} mcg",
+        f"Days logged: {summary.days}   K2 mean {mcg(summary.mean_mcg)}   "
+        f"median {mcg(summary.median_mcg)}   min {mcg(summary.min_mcg)}   "
+        f"max {mcg(summary.max_mcg)} mcg",
         f"Below {target.min_mcg:g}: {summary.days_below}   within: {summary.days_within}   "
-        f"above {target.max_mcg:g}: {summary.days_above}",
+        f"above {target.max_mcg:g}: {summary.days_above}   "
+        f"unknown (no K2 measured, in no K2 figure): {summary.days_unknown}",
     ]
 
 
@@ -304,6 +305,7 @@ def weeks_grid(weeks: Sequence[dict[str, Any]]) -> Grid:
     columns = [
         Column("Week of", lambda w: w["week_start"]),
         Column("Days logged", lambda w: str(w["days"]), numeric=True),
+        Column("Unknown", lambda w: str(w["days_unknown"]), numeric=True, drop=1),
         Column("K2 mean", lambda w: mcg(w["mean_mcg"]), numeric=True),
         Column("K1 mean", lambda w: mcg(w["k1_mean_mcg"]), numeric=True, style=K1_STYLE),
     ]

@@ -21,6 +21,7 @@ from k2calc.frame_table import (
 )
 from k2calc.output import Block, Column, Frames, FrameTable, Grid, View
 from k2calc.report import plural
+from k2calc.target import JUDGED
 from k2calc.views import (
     FORM_HEADERS,
     LOW_MARK,
@@ -144,11 +145,12 @@ def summary_columns(result: Report, in_progress: bool = False) -> list[Column]:
         column("Min", "min_mcg", drop=9),
         column("Max", "max_mcg", drop=9),
         Column(
-            "/".join(STATUS_STYLE).capitalize(),  # days below / within / above the target
-            lambda r: "/".join(str(r[f"days_{s}"]) for s in STATUS_STYLE),
+            "/".join(JUDGED).capitalize(),  # days below / within / above the target
+            lambda r: "/".join(str(r[f"days_{s}"]) for s in JUDGED),
             numeric=True,
             drop=3,
         ),
+        column("Unknown", "days_unknown", str, drop=3),  # no K2 measured: in no K2 figure
         column("SD", "sd_mcg", drop=7),
         column("CV", "cv", percent),
         column("Max Δ", "max_change_mcg", drop=2),
@@ -171,6 +173,7 @@ def week_columns(result: Report) -> list[Column]:
         *columns,
         Column("Week of", _key_cell("week_start")),
         Column("Days", _key_cell("days"), numeric=True),
+        Column("Unknown", _key_cell("days_unknown"), numeric=True),
         Column("Mean", _figure("mean_mcg"), numeric=True),
         Column("K1 mean", _figure("k1_mean_mcg"), numeric=True),
     ]

@@ -114,8 +114,20 @@ def test_weekly_means_leave_unlogged_days_out() -> None:
     weeks = weekly_means(STEADY_DAYS)
     assert weeks == [
         # 4 days logged in the week of Monday 2 November: (40 + 50 + 30 + 80) / 4 = 50
-        {"week_start": "2026-11-02", "days": 4, "days_unknown": 0, "mean_mcg": 50.0, "k1_mean_mcg": 127.5},
-        {"week_start": "2026-11-09", "days": 1, "days_unknown": 0, "mean_mcg": 60.0, "k1_mean_mcg": 150.0},
+        {
+            "week_start": "2026-11-02",
+            "days": 4,
+            "days_unknown": 0,
+            "mean_mcg": 50.0,
+            "k1_mean_mcg": 127.5,
+        },
+        {
+            "week_start": "2026-11-09",
+            "days": 1,
+            "days_unknown": 0,
+            "mean_mcg": 60.0,
+            "k1_mean_mcg": 150.0,
+        },
     ]  # K1 (120 + 90 + 300 + 0) / 4 = 127.5
 
 

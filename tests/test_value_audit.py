@@ -38,9 +38,7 @@ def read(path: Path, delimiter: str = ",") -> list[Row]:
 RULES = tomllib.loads((ROOT / "curation" / "rules.toml").read_text(encoding="utf-8"))
 SR28 = {r["ndb_no"]: r for r in read(REF / "usda" / "sr28_foods.csv")}
 K2VIEWER = {r["Food items"]: r for r in read(REF / "k2viewer" / "k2_database.csv", ";")}
-VALUE_FILES = {
-    name: read(REF / name) for name in ("k2_food_values.csv", "k2_food_values_2.csv")
-}
+VALUE_FILES = {name: read(REF / name) for name in ("k2_food_values.csv", "k2_food_values_2.csv")}
 FOODS = read(ROOT / "foods.csv")
 EVIDENCE = read(ROOT / "food_sources.csv")
 
@@ -73,7 +71,11 @@ def sr28_value(ndb: str) -> tuple[Forms, Decimal | None, str]:
     row = SR28[ndb]
     n = int(row["mk4_n_data_points"] or 0)
     grade = "high" if row["mk4_deriv_cd"] == "A" and n >= 2 else "medium"  # notes.md
-    return {f: (Decimal(row["mk4_mcg_per_100g"]) if f == "mk4" else None) for f in FORMS}, None, grade
+    return (
+        {f: (Decimal(row["mk4_mcg_per_100g"]) if f == "mk4" else None) for f in FORMS},
+        None,
+        grade,
+    )
 
 
 def file_value(file: str, food: str, source_start: str) -> tuple[Forms, Decimal | None, str]:
@@ -170,7 +172,7 @@ def row_problems(food_rows: Iterable[Row], evidence_rows: Iterable[Row]) -> list
             problems.append(f"{name}: {len(primary)} primary values")
             continue
         forms, unsplit = evidence_forms(primary[0])
-        found = [v for f in OTHER if (v := forms[f]) is not None]
+        found = [part for f in OTHER if (part := forms[f]) is not None]
         other = sum(found, Decimal(0)) if found else None
         if cells != [forms["mk4"], forms["mk7"], other, unsplit]:
             problems.append(f"{name}: served {cells}, primary {forms} {unsplit}")
@@ -272,7 +274,11 @@ def test_named_foods_of_the_review() -> None:
     for name in ("natto", "chicken leg"):
         assert rows[name]["confidence"] == "medium", name
     # all-form values served where the MK-4-only ones were (review 1.3, 8)
-    for name, total in (("cottage cheese", "23.7"), ("mozzarella", "61.4"), ("cream cheese", "44.8")):
+    for name, total in (
+        ("cottage cheese", "23.7"),
+        ("mozzarella", "61.4"),
+        ("cream cheese", "44.8"),
+    ):
         cells = [rows[name][f"{c}_mcg_per_100g"] for c in ("mk4", "mk7", "other_mk")]
         assert str(sum(Decimal(c) for c in cells)) == total, name
     # unsupported rows retired: not measured
@@ -293,13 +299,14 @@ def mutated(rows: list[Row], name: str, **changes: str) -> list[Row]:
 
 
 def mutated_evidence(food: str, source: str, **changes: str) -> list[Row]:
-    return [
-        {**r, **changes} if (r["food"], r["source"]) == (food, source) else r for r in EVIDENCE
-    ]
+    return [{**r, **changes} if (r["food"], r["source"]) == (food, source) else r for r in EVIDENCE]
 
 
 MUTATIONS: list[tuple[str, Callable[[], list[str]]]] = [
-    ("a value", lambda: row_problems(mutated(FOODS, "kefir", other_mk_mcg_per_100g="8.5"), EVIDENCE)),
+    (
+        "a value",
+        lambda: row_problems(mutated(FOODS, "kefir", other_mk_mcg_per_100g="8.5"), EVIDENCE),
+    ),
     ("a grade", lambda: row_problems(mutated(FOODS, "edam", confidence="low"), EVIDENCE)),
     ("a mark", lambda: row_problems(mutated(FOODS, "kefir", forms_not_measured=""), EVIDENCE)),
     (

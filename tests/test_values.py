@@ -42,7 +42,14 @@ HAND_CHECKED: dict[str, tuple[float | None, float | None, float | None, float | 
     "whole milk greek yogurt": (2.0, 0.1, 7.4 + 0.9, N, "low", "K2viewer Greek yoghut"),
     "heavy cream": (7.9, 0.0, 14.7 + 42.6, N, "low", "K2viewer Full fat cream (30-38% fat)"),
     "quark": (0.4, 0.3, 0.1 + 0.2 + 5.1 + 18.7, N, "medium", "K2viewer Curd cheese, code 9"),
-    "sour cream": (3.8, 0.3, 0.0 + 0.0 + 1.5 + 7.4 + 0.6, N, "medium", "K2viewer Sour cream 18%, 5"),
+    "sour cream": (
+        3.8,
+        0.3,
+        0.0 + 0.0 + 1.5 + 7.4 + 0.6,
+        N,
+        "medium",
+        "K2viewer Sour cream 18%, 5",
+    ),
     "cottage cheese": (0.6, 1.0, 0.5 + 0.5 + 4.9 + 15.5 + 0.7, N, "low", "K2viewer 4% fat, 4; 5"),
     # cheeses
     "gouda": (N, N, N, 47.3, "medium", "Vermeer 2018, Gouda ripened 4 weeks"),
