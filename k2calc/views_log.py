@@ -262,7 +262,7 @@ def summary_lines(summary: Summary, target: Target) -> list[str]:
         f"max {mcg(summary.max_mcg)} mcg",
         f"Below {target.min_mcg:g}: {summary.days_below}   within: {summary.days_within}   "
         f"above {target.max_mcg:g}: {summary.days_above}   "
-        f"unknown (no K2 measured, in no K2 figure): {summary.days_unknown}",
+        f"unknown (no K2 measured): {summary.days_unknown}",
     ]
 
 

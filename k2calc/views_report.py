@@ -333,6 +333,7 @@ def week_frame_cells(result: Report) -> list[FrameCells]:
         *subject,
         CategoryCells("week_start"),
         lambda frame: cells_of(frame["days"].to_numpy(), str),
+        lambda frame: cells_of(frame["days_unknown"].to_numpy(), str),
         lambda frame: mcg_cells(_floats(frame, "mean_mcg")),
         lambda frame: mcg_cells(_floats(frame, "k1_mean_mcg")),
     ]

@@ -56,8 +56,8 @@ def test_cheddar_counts_the_long_chain_forms(table: FoodTable) -> None:
     assert (cheddar.per_100g.low_mcg, cheddar.per_100g.high_mcg) == pytest.approx((41.7, 41.7))
     item = total(["2 slices cheddar"], table).items[0]
     assert item.vitamin_k.mk4_mcg == pytest.approx(8.5 * item.grams / 100)
-    assert item.vitamin_k.other_mk_mcg == pytest.approx(13.1 * 0.56)
-    assert item.vitamin_k.total_mcg == pytest.approx(13.1 * 0.56)  # 7.336
+    assert item.vitamin_k.other_mk_mcg == pytest.approx(32.3 * 0.56)
+    assert item.vitamin_k.total_mcg == pytest.approx(41.7 * 0.56)  # 23.352
 
 
 @pytest.mark.parametrize(

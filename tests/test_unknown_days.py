@@ -95,7 +95,7 @@ def test_log_show_summary(k2: Invoke) -> None:
     assert summary["min_mcg"] == pytest.approx(93.9)  # the unknown day is no 0
     assert k2(*args, "--check").exit_code == 0
     table = k2(*args).stdout
-    assert "unknown (no K2 measured, in no K2 figure): 1" in table
+    assert "unknown (no K2 measured): 1" in table
 
 
 def test_total_of_unmeasured_foods_as_a_real_process(tmp_path: Path) -> None:
