@@ -119,7 +119,9 @@ def test_show_one_day_json(k2: Invoke) -> None:
     assert day["date"] == iso()
     assert (day["mk4_mcg"], day["other_mk_mcg"]) == (None, None)
     assert day["total_mcg"] == pytest.approx(281.7)
-    assert (day["low_mcg"], day["high_mcg"]) == pytest.approx((228.99, 330.0))  # 763.3, 1100 per 100 g
+    assert (day["low_mcg"], day["high_mcg"]) == pytest.approx(
+        (228.99, 330.0)
+    )  # 763.3, 1100 per 100 g
     assert (day["partial"], day["status"]) == (True, "above")
     [entry] = day["entries"]
     assert set(entry) >= {"id", "meal", "input", "food", "grams", "mk4_mcg", "mk7_mcg",
