@@ -1005,13 +1005,15 @@ def data_sources_doc(rows: list[Row], sources: list[dict[str, str]]) -> str:
     """docs/data-sources.md: the prose of curation/data-sources.md.in with its counts, the
     curated foods and the source list filled in from the table just built."""
     curated = [r for r in rows if r.curated]
-    measured = [r for r in rows if r.confidence]
+    measured = [r for r in rows if r.confidence in GRADES]
+    inferred = sum(r.confidence == INFERRED["grade"] for r in rows)
     grades = {g: sum(r.confidence == g for r in measured) for g in GRADES}
     counts = "\n".join(
         [
-            f"- rows: **{len(rows):,}**, of which **{len(measured):,}** have a K2 value"
-            f" ({', '.join(f'{n:,} {g}' for g, n in grades.items())}) and"
-            f" {len(rows) - len(measured):,} have K2 *not measured*;",
+            f"- rows: **{len(rows):,}**, of which **{len(measured):,}** have a measured K2 value"
+            f" ({', '.join(f'{n:,} {g}' for g, n in grades.items())}),"
+            f" **{inferred:,}** an inferred zero (non-fermented plant foods, graded `inferred`)"
+            f" and {len(rows) - len(measured) - inferred:,} have K2 *not measured*;",
             f"- foods curated in `curation/foods.toml`: **{len(curated)}**"
             f" ({sum(not r.confidence for r in curated)} of them with K2 not measured);",
             f"- source values listed in `food_sources.csv`: "
