@@ -337,3 +337,40 @@ MUTATIONS: list[tuple[str, Callable[[], list[str]]]] = [
 @pytest.mark.parametrize(("what", "check"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_the_audit_catches(what: str, check: Callable[[], list[str]]) -> None:
     assert check(), f"{what} changed, yet the audit found nothing"
+
+
+# ---- one example per grading rule, typed from its reference row ------------------------------
+
+GRADE_EXAMPLES = [
+    # (food, source, a text of its reference, grade, the rule)
+    ("butter", "usda-sr28", "SR28 01002", "high", "SR28 analytical (A) with n = 4 >= 2"),
+    ("chicken thigh", "usda-sr28", "SR28 05345", "medium", "SR28 analytical with n = 1"),
+    ("shrimp", "usda-sr28", "SR28 15151", "medium", "SR28 calculated (RA), n = 0, not zero"),
+    ("natto", "kamao-2007", "'Natto'", "medium", "high in its file, read from the abstract"),
+    ("cheddar", "dunlop-2022", "'Cheddar cheese (Australia)'", "medium", "abstract: medium"),
+    ("chicken leg", "dunlop-2022", "'Chicken leg meat (Australia)'", "medium", "abstract"),
+    ("edam", "k2viewer", "'Edam'", "medium", "code 11 alone (Vermeer 2018), adds up"),
+    ("kefir", "k2viewer", "'Kefir'", "medium", "code 10 alone, adds up"),
+    ("brie", "k2viewer", "'Brie'", "low", "merged row (codes 1; 5; 8)"),
+    ("tempeh", "k2viewer", "'Tempeh'", "low", "code 6: unpublished own analysis"),
+    ("pork chop", "k2viewer", "'Chops'", "low", "code 1: doubtful attribution"),
+    ("egg", "usda-sr28", "SR28 01132", "medium", "SR28 recipe-calculated scrambled egg"),
+]
+
+
+@pytest.mark.parametrize(("food", "source", "reference", "grade", "rule"), GRADE_EXAMPLES)
+def test_each_grading_rule(food: str, source: str, reference: str, grade: str, rule: str) -> None:
+    found = [
+        e
+        for e in EVIDENCE
+        if e["food"] == food and e["source"] == source and reference in e["reference"]
+    ]
+    assert found, (food, source)
+    assert {e["grade"] for e in found} == {grade}, rule
+
+
+def test_an_imputed_sr28_zero_is_listed_retired_never_used() -> None:
+    # SR28 15037 halibut: MK-4 0.0, n = 0, derivation RA (README rule 10: not a measurement)
+    [halibut] = [e for e in EVIDENCE if e["reference"].startswith("SR28 15037 ")]
+    assert (halibut["role"], halibut["mk4_mcg_per_100g"]) == ("retired", "0")
+    assert "rule 10" in halibut["retired_because"]
