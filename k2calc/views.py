@@ -26,8 +26,7 @@ INFERRED_MARK = "°"  # a zero inferred by a cited rule, not measured (--measure
 STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red", UNKNOWN: "bold"}
 OTHER_UNSPLIT = "Other +\nunsplit"  # the header of other MK and unsplit K2 summed
 INFERRED_LINE = (
-    f"{INFERRED_MARK} K2 0 inferred, not measured: non-fermented plant foods make no "
-    "menaquinones (docs/methodology.md); --measured-only leaves it out."
+    f"{INFERRED_MARK} K2 0 inferred for a plant food, not measured; --measured-only: left out."
 )
 K1_NOTE = "K1 phylloquinone (greens, oils): own column, never in the K2 total or target"
 FORMS = ("MK-4", "MK-7", "Other MK", NOT_SPLIT, OTHER_UNSPLIT)  # the headers of the form columns
