@@ -183,16 +183,21 @@ LEGEND = Legend(
             (f"{NOT_SPLIT} not split by form", FORMS),
             (f"{PARTIAL_MARK} lower bound", ()),
             (f"{LOW_MARK} low-confidence source", ()),
-            (f"{INFERRED_MARK} inferred zero", ()),
         ],
         [(K1_NOTE, ("K1",))],
     ]
 )
 
 
-def legend() -> Legend:
-    """The legend of the table marks, and what the K1 column is (of the columns shown)."""
-    return LEGEND
+INFERRED_LEGEND = Legend(
+    [*LEGEND.lines[:1], [(f"{INFERRED_MARK} inferred zero", ())], *LEGEND.lines[1:]]
+)
+
+
+def legend(inferred: bool = False) -> Legend:
+    """The legend of the table marks, and what the K1 column is (of the columns shown);
+    with ``inferred``, what ``°`` means too (a table that holds an inferred zero)."""
+    return INFERRED_LEGEND if inferred else LEGEND
 
 
 def target_line(result: Total) -> Text:
@@ -246,9 +251,10 @@ def total_view(result: Total) -> View:
     ]
     if result.vitamin_k.partial:
         blocks.append(LOWER_BOUND_NOTE)
-    if any(i.vitamin_k.confidence == INFERRED for i in result.items):
+    inferred = any(i.vitamin_k.confidence == INFERRED for i in result.items)
+    if inferred:
         blocks.append(INFERRED_LINE)
-    blocks.append(legend())
+    blocks.append(legend(inferred))
     return View(result.as_dict(), [i.as_dict() for i in result.items], blocks)
 
 
@@ -260,7 +266,8 @@ def foods_view(foods: Sequence[Food], title: str) -> View:
         *k2_columns(lambda f: f.per_100g, rows=foods),
         k1_column(lambda f: f.per_100g),
     ]
-    blocks: list[Any] = [Grid(columns, foods, f"{title} (mcg per 100 g)"), legend()]
+    inferred = any(f.inferred_zero for f in foods)
+    blocks: list[Any] = [Grid(columns, foods, f"{title} (mcg per 100 g)"), legend(inferred)]
     if any(f.partial for f in foods):
         blocks.append(LOWER_BOUND_NOTE)
     records = [f.as_dict() for f in foods]

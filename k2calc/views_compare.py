@@ -74,7 +74,7 @@ def compare_view(rows: Sequence[CompareRow], target: Target) -> View:
     ]
     blocks: list[Any] = [
         Grid(forms, rows, f"Vitamin K2 in {amount} of each food (mcg)"),
-        legend(),
+        legend(any(r.food.inferred_zero for r in rows)),
         "",
         Grid(reach, rows, "Amount of each food that holds the target"),
     ]

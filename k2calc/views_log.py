@@ -29,7 +29,7 @@ from k2calc.views import (
     target_line,
     total_cell,
 )
-from k2calc.vitamin import Vitamin, VitaminK
+from k2calc.vitamin import INFERRED, Vitamin, VitaminK
 
 if TYPE_CHECKING:
     from k2calc.days import Summary
@@ -46,6 +46,11 @@ def entries_count(count: int) -> str:
 def entry_record(entry: Entry, target: Target) -> dict[str, Any]:
     """An entry's machine shape, with its own total's status against ``target``."""
     return {**entry.as_dict(), "status": target.status(entry.intake.vitamin_k.total_mcg)}
+
+
+def _inferred(entries: Sequence[Entry]) -> bool:
+    """True when some entry's K2 is an inferred zero (its table then explains ``°``)."""
+    return any(e.intake.vitamin_k.confidence == INFERRED for e in entries)
 
 
 def _values_line(entries: Sequence[Entry]) -> str:
@@ -154,7 +159,7 @@ def day_view(logged: LoggedDay) -> View:
     blocks: list[Any] = [grid, target_line(total)]
     if band := band_cell(total.vitamin_k):
         blocks.append(f"Range where sources differ: {band} mcg")
-    blocks += [_values_line(logged.entries), legend()]
+    blocks += [_values_line(logged.entries), legend(_inferred(logged.entries))]
     return View(document, records, blocks)
 
 
@@ -240,7 +245,8 @@ def range_view(
         )
     if today in logged:
         blocks.append(f"Today ({today}) is still in progress: its total may grow.")
-    blocks += [WARFARIN_LINE, _values_line([e for d in days for e in d.entries]), legend()]
+    entries = [e for d in days for e in d.entries]
+    blocks += [WARFARIN_LINE, _values_line(entries), legend(_inferred(entries))]
     return View(document, records, blocks)
 
 

@@ -24,6 +24,7 @@ from k2calc.report import plural
 from k2calc.target import JUDGED
 from k2calc.views import (
     FORM_HEADERS,
+    INFERRED_MARK,
     LOW_MARK,
     NOT_MEASURED,
     NOT_SPLIT,
@@ -32,7 +33,7 @@ from k2calc.views import (
     mcg,
     percent,
 )
-from k2calc.vitamin import VitaminK
+from k2calc.vitamin import INFERRED, VitaminK
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -118,7 +119,7 @@ def days_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
         f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: "
         + " · ".join(f"{plural(counts[s], 'day')} {s}" for s in STATUS_STYLE),
         MEASURED_NOTE,
-        views.legend(),
+        views.legend(inferred=True),  # a day of inferred zeros alone is marked °
     ]
 
 
@@ -272,7 +273,8 @@ def _form_cells(key: str) -> FrameCells:
 
 
 def _total_cells(frame: pd.DataFrame) -> Cells:
-    """``views.total_cell``: the forms' measured sum, ``*`` a lower bound, ``†`` low grade."""
+    """``views.total_cell``: the forms' measured sum, ``*`` a lower bound, ``†`` low grade,
+    ``°`` an inferred zero."""
     total = np.zeros(len(frame))
     measured = np.zeros(len(frame), dtype=bool)
     for key in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg"):  # VitaminK.total_mcg
@@ -281,10 +283,14 @@ def _total_cells(frame: pd.DataFrame) -> Cells:
         total = np.where(known, total + np.where(known, value, 0.0), total)
         measured |= known
     figures = mcg_cells(np.where(measured, total, np.nan))
-    low = frame["confidence"].astype(object).to_numpy() == "low"
-    marks = Cells(  # none on a total not measured
-        np.where(measured, _flags(frame, "partial") + 2 * low, 0).astype(np.intp),
-        ["", PARTIAL_MARK, LOW_MARK, PARTIAL_MARK + LOW_MARK],
+    grade = frame["confidence"].astype(object).to_numpy()
+    low, inferred = grade == "low", grade == INFERRED
+    marks = Cells(  # none on a total not measured; the marks in total_cell's order
+        np.where(measured, _flags(frame, "partial") + 2 * low + 4 * inferred, 0).astype(np.intp),
+        [
+            PARTIAL_MARK * (code & 1) + LOW_MARK * (code >> 1 & 1) + INFERRED_MARK * (code >> 2)
+            for code in range(8)
+        ],
     )
     return joined(figures, marks)
 

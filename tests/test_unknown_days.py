@@ -135,3 +135,23 @@ def test_compare_and_suggest_say_what_nobody_measured(k2: Invoke) -> None:
     advice = k2("suggest", "20 g ghee", "-f", "json").json()
     assert (advice["status"], advice["gap_mcg"], advice["suggestions"]) == ("unknown", None, [])
     assert "No K2 was measured in this day's foods" in k2("suggest", "20 g ghee").stdout
+
+
+@pytest.mark.usefixtures("report_engine")
+def test_a_day_of_inferred_zeros_is_marked_in_every_format(k2: Invoke, tmp_path: Path) -> None:
+    # carrots (SR28 11124): no K2 record and no study: the plant rule's inferred 0
+    path = tmp_path / "plants.csv"
+    path.write_text("date,food,amount\n2026-11-01,carrots,100 g\n", encoding="utf-8")
+    [day] = k2("report", str(path), "-f", "json").json()["days"]
+    assert (day["total_mcg"], day["confidence"], day["status"]) == (0.0, "inferred", "below")
+    [row] = k2("report", str(path), "-f", "csv").csv()
+    assert (row["total_mcg"], row["confidence"]) == ("0.0", "inferred")
+    table = k2("report", str(path)).stdout
+    assert "0.0°" in table and "° inferred zero" in table
+    off = k2("--measured-only", "report", str(path), "-f", "json").json()["days"][0]
+    assert (off["total_mcg"], off["confidence"], off["status"]) == (None, None, "unknown")
+    assert k2("log", "add", "100 g carrots", "--date", "2026-11-01").exit_code == 0
+    logged = k2("log", "show", "--date", "2026-11-01").stdout
+    assert "0.0°" in logged and "° inferred zero" in logged
+    plain = k2("log", "show", "--date", "2026-11-01", "-f", "json").json()
+    assert plain["days"][0]["confidence"] == "inferred"
