@@ -415,3 +415,25 @@ def _with_meals(items: list[str]) -> list[str]:
     from k2calc.recipes import expand_meals
 
     return expand_meals(items)
+
+
+def read_input_text(file: str, reading: str = "import") -> str:
+    """The text of ``file`` (``-``: stdin): a regular file, at most ``MAX_INPUT_BYTES``, UTF-8
+    with any byte-order mark dropped; one line naming the file when it cannot be read."""
+    from k2calc.errors import os_reason
+    from k2calc.files import open_regular
+
+    label = "stdin" if file == "-" else file
+    try:
+        if file == "-":
+            data = read_bounded(sys.stdin.buffer)
+        else:
+            with open_regular(Path(file)) as handle:
+                data = read_bounded(handle)
+        if data is None:
+            raise K2Error(f"{label}: too big to {reading} (over {MAX_INPUT_BYTES:,} bytes)")
+        return data.decode("utf-8-sig")
+    except OSError as exc:
+        raise K2Error(f"{label}: cannot read: {os_reason(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise K2Error(f"{label}: cannot read: {exc}") from None

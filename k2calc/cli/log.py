@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +25,7 @@ from k2calc.cli.common import (
     food_table,
     items_argument,
     new_app,
+    read_input_text,
     read_items,
     user_errors,
 )
@@ -365,25 +365,10 @@ def import_(
       k2calc log import servings.csv
     """
     from k2calc import mealog
-    from k2calc.bounds import MAX_INPUT_BYTES, read_bounded
-    from k2calc.errors import os_reason
-    from k2calc.files import open_regular
     from k2calc.views_log import imported_view
 
     label = "stdin" if file == "-" else file
-    try:
-        if file == "-":
-            data = read_bounded(sys.stdin.buffer)
-        else:
-            with open_regular(Path(file)) as handle:
-                data = read_bounded(handle)
-        if data is None:
-            raise K2Error(f"{label}: too big to import (over {MAX_INPUT_BYTES:,} bytes)")
-        text = data.decode("utf-8-sig")
-    except OSError as exc:
-        raise K2Error(f"{file}: cannot read: {os_reason(exc)}") from None
-    except UnicodeDecodeError as exc:
-        raise K2Error(f"{file}: cannot read: {exc}") from None
+    text = read_input_text(file)
     skipped: list[str] | None = [] if skip_invalid else None
     left_out: list[str] = []
     with column_hints():

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,6 +16,7 @@ from k2calc.cli.common import (
     food_table,
     items_argument,
     new_app,
+    read_input_text,
     read_items,
     user_errors,
 )
@@ -158,25 +157,11 @@ def import_(
     Every recipe is checked against the food table first; names already taken are refused
     unless --replace.
     """
-    from k2calc.bounds import MAX_INPUT_BYTES, read_bounded
-    from k2calc.errors import os_reason
-    from k2calc.files import open_regular
     from k2calc.recipes import RecipeError, book_from_dict, import_book, read_book, with_recipes
 
     label = "stdin" if file == "-" else file
     try:
-        if file == "-":
-            data = read_bounded(sys.stdin.buffer)
-        else:
-            with open_regular(Path(file)) as handle:
-                data = read_bounded(handle)
-        if data is None:
-            raise K2Error(f"{label}: too big (over {MAX_INPUT_BYTES:,} bytes)")
-        parsed = json.loads(data.decode("utf-8-sig"))
-    except OSError as exc:
-        raise K2Error(f"{label}: cannot read: {os_reason(exc)}") from None
-    except UnicodeDecodeError as exc:
-        raise K2Error(f"{label}: cannot read: {exc}") from None
+        parsed = json.loads(read_input_text(file, "read"))
     except json.JSONDecodeError as exc:
         raise RecipeError(f"{label}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
     book = book_from_dict(parsed, label)
