@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
@@ -168,19 +167,11 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _write(path: Path, book: Book) -> None:
-    """Write ``book`` whole to a temporary file beside ``path``, then rename it over."""
-    text = json.dumps(book.as_dict(), indent=2, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Write ``book`` whole beside ``path`` and rename it over (``output.written``)."""
+    from k2calc.output import written
+
+    with written(path) as file:
+        file.write(json.dumps(book.as_dict(), indent=2, ensure_ascii=False) + "\n")
 
 
 def recipe_food(recipe: Recipe, table: FoodTable) -> RecipeFood:
