@@ -43,6 +43,8 @@ TABLE_COLUMNS = (
     "measures",
     "sources",
     "note",
+    "fndds_code",
+    "k2_coverage_pct",
 )
 REQUIRED_COLUMNS = ("name", *FORM_COLUMNS)
 # A user's --foods file written before 0.x may name the unsplit total ``total_mcg_per_100g``.
@@ -58,6 +60,9 @@ class Food:
     ``unsplit_mk_mcg_per_100g`` is K2 a source gave only as a total, not attributed to forms;
     the K2 total is always mk4 + mk7 + other_mk + unsplit (parts not measured skipped).
     ``confidence`` is the grade (high / medium / low) of the value's primary source.
+    A USDA FNDDS survey food (a dish) has its ``fndds_code`` and, as its values are computed
+    from its ingredients, ``k2_coverage_pct``: the share of its ingredient weight whose K2 is
+    measured in full; under 100 its K2 is a lower bound (``partial``).
     """
 
     name: str
@@ -76,6 +81,8 @@ class Food:
     note: str = ""
     origin: str = "built-in"
     confidence: str | None = None
+    fndds_code: str = ""
+    k2_coverage_pct: float | None = None
 
     @property
     def forms_mcg_per_100g(self) -> tuple[float | None, float | None, float | None]:
@@ -94,7 +101,9 @@ class Food:
             confidence=self.confidence,
         )
         total = forms.total_mcg
-        partial = self.unsplit_mk_mcg_per_100g is None and None in self.forms_mcg_per_100g
+        partial = (self.unsplit_mk_mcg_per_100g is None and None in self.forms_mcg_per_100g) or (
+            self.k2_coverage_pct is not None and self.k2_coverage_pct < 100
+        )
         if total is None:
             return replace(forms, partial=partial)
         high = max(self.band_high_mcg_per_100g or total, total)
@@ -130,7 +139,9 @@ class Food:
             "aliases": list(self.aliases),
             "category": self.category,
             "ndb_no": self.ndb_no or None,
+            "fndds_code": self.fndds_code or None,
             **self.per_100g.as_dict("_per_100g"),
+            "k2_coverage_pct": self.k2_coverage_pct,
             "measures": dict(self.measures),
             "sources": list(self.sources),
             "note": self.note,
@@ -291,6 +302,10 @@ class FoodTable:
         """USDA NDB number of the food at ``position`` ("" if none)."""
         return str(self._field(position, "ndb_no"))
 
+    def fndds_code(self, position: int) -> str:
+        """USDA FNDDS food code of the food at ``position`` ("" if none)."""
+        return str(self._field(position, "fndds_code"))
+
     def lookup(self, key: str) -> int | None:
         """Position of the food whose folded name or alias is ``key``."""
         return self._index.get(key)
@@ -426,6 +441,8 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         note=(row.get("note") or "").strip(),
         origin=origin,
         confidence=confidence,
+        fndds_code=(row.get("fndds_code") or "").strip(),
+        k2_coverage_pct=_number(row.get("k2_coverage_pct") or "", where, "k2_coverage_pct"),
     )
     low, high = food.band_low_mcg_per_100g, food.band_high_mcg_per_100g
     if low is not None and high is not None and low > high:
@@ -477,7 +494,7 @@ def read_foods(lines: Iterable[str], label: str, origin: str) -> list[Food]:
     return foods
 
 
-CACHE_FORMAT = 2  # bump when the cached shape changes
+CACHE_FORMAT = 3  # bump when the cached shape changes
 
 
 @cache

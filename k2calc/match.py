@@ -29,6 +29,7 @@ from k2calc.foods import Food, FoodTable, fold_key, normalize, words
 
 EXACT, ALIAS, RANKED, TYPO, CODE = "exact", "alias", "ranked", "typo", "code"
 CODE_PREFIX = "ndb:"  # a food by its USDA NDB number: ndb:01009
+FNDDS_PREFIX = "fndds:"  # a food by its USDA FNDDS food code: fndds:58100100
 PREPARATIONS = frozenset(
     [
         "raw",
@@ -197,19 +198,24 @@ class _Label:
 class UnknownCodeError(UnknownFoodError):
     """An NDB number no food in the table has."""
 
-    def __init__(self, query: str, code: str) -> None:
+    def __init__(self, query: str, code: str, fndds: bool = False) -> None:
         self.query = query
         self.suggestions = []
+        what = (
+            ("FNDDS food code", "USDA FNDDS 2017-2018 food codes, 8 digits, e.g. fndds:58100100")
+            if fndds
+            else ("NDB number", "USDA SR28 numbers, 5 digits, e.g. ndb:01009")
+        )
         K2Error.__init__(
             self,
-            f"unknown NDB number '{code}' in '{query}' — no food in the table has it "
-            "(USDA SR28 numbers, 5 digits, e.g. ndb:01009)",
+            f"unknown {what[0]} '{code}' in '{query}' — no food in the table has it ({what[1]})",
         )
 
 
 def is_code(query: str) -> bool:
-    """True for a food given by its NDB number (``ndb:01009``)."""
-    return query.strip().lower().startswith(CODE_PREFIX)
+    """True for a food given by its NDB number (``ndb:01009``) or FNDDS code
+    (``fndds:58100100``)."""
+    return query.strip().lower().startswith((CODE_PREFIX, FNDDS_PREFIX))
 
 
 def _code_key(code: str) -> str:
@@ -217,25 +223,31 @@ def _code_key(code: str) -> str:
 
 
 def _codes(table: FoodTable) -> dict[str, int]:
-    """Position of each NDB number's food (a later food, such as a user's own, wins)."""
+    """Position of each NDB number's food and of each FNDDS code's (``fndds:`` keys); a later
+    food, such as a user's own, wins."""
     cached: dict[str, int] | None = getattr(table, "_ndb_index", None)
     if cached is None:
         cached = {}
         for position in table.positions():
-            number = table.ndb_no(position) if table.alive(position) else ""
-            if number:
+            if not table.alive(position):
+                continue
+            if number := table.ndb_no(position):
                 cached[_code_key(number)] = position
+            if fndds := table.fndds_code(position):
+                cached[FNDDS_PREFIX + _code_key(fndds)] = position
         table._ndb_index = cached  # type: ignore[attr-defined]
     return cached
 
 
 def match_code(table: FoodTable, query: str) -> Match:
-    """The food of ``ndb:NUMBER``; ``UnknownCodeError`` when no food has that number."""
+    """The food of ``ndb:NUMBER`` or ``fndds:CODE``; ``UnknownCodeError`` when no food has it."""
     shown = query.strip()
-    code = shown[len(CODE_PREFIX) :].strip()
-    position = _codes(table).get(_code_key(code)) if code.isdigit() else None
+    fndds = shown.lower().startswith(FNDDS_PREFIX)
+    code = shown[len(FNDDS_PREFIX if fndds else CODE_PREFIX) :].strip()
+    key = (FNDDS_PREFIX if fndds else "") + _code_key(code)
+    position = _codes(table).get(key) if code.isdigit() else None
     if position is None:
-        raise UnknownCodeError(shown, code)
+        raise UnknownCodeError(shown, code, fndds)
     return Match(shown, table.food(position), CODE)
 
 
@@ -257,7 +269,8 @@ class _MatchIndex:
             names = table.labels(position)
             # A USDA row nobody renamed has its long name only; curated foods have aliases
             # (or no USDA number at all: study foods, supplements, a user's own foods).
-            self.curated[position] = len(names) > 1 or not table.ndb_no(position)
+            coded = table.ndb_no(position) or table.fndds_code(position)
+            self.curated[position] = len(names) > 1 or not coded
             labels = [_Label(frozenset(words(normalize(n))), _heads(n), "," in n) for n in names]
             self.labels[position] = [label for label in labels if label.tokens]
             self.words[position] = frozenset().union(*(label.tokens for label in labels))

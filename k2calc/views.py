@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from k2calc.evidence import value_sources
+from k2calc.evidence import recipe_ingredients, value_sources
 from k2calc.foods import Food, source_citations
 from k2calc.intake import Total
 from k2calc.output import Column, Grid, View
@@ -268,7 +268,9 @@ def food_view(food: Food) -> View:
         ("Sources", "\n".join(f"{k}: {citations.get(k, '')}" for k in food.sources) or food.origin),
         ("Note", food.note or NOT_MEASURED),
     ]
-    story = value_sources(food.name) if food.origin == "built-in" else ()
+    builtin = food.origin == "built-in"
+    story = value_sources(food.name) if builtin else ()
+    ingredients = recipe_ingredients(food.fndds_code) if builtin and food.fndds_code else ()
     story_columns = [
         Column("Source", lambda v: v.source),
         Column("Role", lambda v: v.role),
@@ -289,10 +291,30 @@ def food_view(food: Food) -> View:
         blocks.extend(
             f"retired: {v.source}: {v.retired_because}" for v in story if v.retired_because
         )
+    if ingredients:
+        blocks.append(
+            Grid(
+                INGREDIENT_COLUMNS,
+                ingredients,
+                "Computed from its ingredients (per 100 g as eaten: grams, mcg)",
+            )
+        )
     record = food.as_dict()
     measured = [asdict(v) for v in story]
-    return View({**record, "citations": cited, "measured_by": measured}, [record], blocks)
+    made_of = {"ingredients": [asdict(i) for i in ingredients]} if ingredients else {}
+    return View(
+        {**record, "citations": cited, "measured_by": measured, **made_of}, [record], blocks
+    )
 
 
 def _figure(key: str) -> Callable[[Any], str]:
     return lambda row: mcg(getattr(row, key))
+
+
+INGREDIENT_COLUMNS = [
+    Column("Ingredient", lambda i: i.ingredient),
+    Column("Grams", lambda i: f"{i.grams:,.1f}", numeric=True),
+    *(Column(h, _figure(k), numeric=True) for h, k, _ in FORM_HEADERS),
+    Column("Unsplit", _figure("unsplit_mk_mcg"), numeric=True),
+    Column("K1", _figure("k1_mcg"), numeric=True),
+]
