@@ -958,9 +958,28 @@ def fndds_rows(rows: list[Row], sr28: dict[str, Sr28Food]) -> tuple[list[Row], l
         recipe_values(row, items)
         keys = [FNDDS, *(k for item in items if item.row for k in item.row.sources)]
         row.sources = list(dict.fromkeys(keys))
-        row.measures = build_measures(portions.get(code, []), category, recipe.desc)
+        row.measures = fndds_measures(portions.get(code, []), category, recipe.desc)
         out.append(row)
     return out, lines
+
+
+def fndds_measures(items: list[tuple[str, str, str]], category: str, desc: str) -> str:
+    """``build_measures`` of FNDDS portions, with a portion named by the food's own noun kept
+    under that noun too (``1 sandwich`` of a turkey sandwich: ``sandwich`` as well as each)."""
+    measures = build_measures(items, category, desc)
+    food_words = frozenset(words(normalize(desc.split(",")[0])))
+    keys = {part.partition("=")[0] for part in measures.split(";") if part}
+    extra = []
+    for amount, text, grams in items:
+        noun = (
+            singular(re.findall(r"[a-z]+", text.lower())[0])
+            if re.search("[a-z]", text.lower())
+            else ""
+        )
+        if Decimal(amount) == 1 and noun in food_words and noun not in keys and Decimal(grams) > 0:
+            extra.append(f"{noun}={grams}")
+            keys.add(noun)
+    return ";".join(filter(None, [measures, *extra]))
 
 
 def desc_of(recipes: dict[str, Recipe], code: str) -> str:
@@ -1006,10 +1025,10 @@ def recipe_values(row: Row, items: list[RecipeLine]) -> None:
     if row.point():
         row.confidence = min(grades, key=lambda g: GRADE_RANK.get(g, 0))
         row.coverage = rounded(complete / weight * 100)
-        point = Decimal(row.point())
+        total = Decimal(row.point())
         if banded:
-            row.low = text(min(Decimal(rounded(low)), point))
-            row.high = text(max(Decimal(rounded(high)), point))
+            row.low = text(min(Decimal(rounded(low)), total))
+            row.high = text(max(Decimal(rounded(high)), total))
     share = rounded(measured / weight * 100) if weight else "0"
     row.note = (
         f"USDA FNDDS 2017-2018 food {row.fndds_code}, computed from its {len(items)} SR28 "

@@ -27,6 +27,8 @@ from k2calc.output import Format
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from k2calc.report import Report
+
 
 DEFAULT_CHUNK_ROWS = 200_000
 PROGRESS_AFTER_SECONDS = 1.0
@@ -147,8 +149,26 @@ def report(
             listed = bad_rows_text(result.skipped, heading)
             typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
         emit(report_view(result, summary, weeks), fmt)
+        if result.file_k1 is not None:
+            typer.echo(f"k2calc: {file}: {k1_comparison_text(result)}", err=True)
         if check and result.outside_target:
             raise typer.Exit(EXIT_OUTSIDE_TARGET)
+
+
+def k1_comparison_text(result: Report) -> str:
+    """One line: the report's K1 per person-day against the recall file's own vitamin K."""
+    from k2calc.recall import k1_agreement
+
+    found = k1_agreement(result.days())
+    if found is None:
+        return f"{result.recall_kind} file: no person-day with both K1 values to compare"
+    days, ours, theirs, median = found
+    change = (ours - theirs) / theirs * 100
+    return (
+        f"{result.recall_kind} file: K1 over {days:,} person-days {ours:,.1f} mcg against the "
+        f"file's own vitamin K {theirs:,.1f} mcg ({change:+.1f}%); median person-day "
+        f"difference {median:.1f}%"
+    )
 
 
 class _ProgressBar:
