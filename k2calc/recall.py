@@ -19,10 +19,10 @@ matching) and ``grams``; the file's own K1 per person-day is kept beside for the
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from k2calc.errors import K2Error
@@ -35,7 +35,7 @@ ASA24_COLUMNS = ("UserName", "RecallNo", "IntakeStartDateTime", "FoodCode", "Foo
 XPORT_MAGIC = b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!"
 CANONICAL = ("subject", "date", "food", "grams")
 _NHANES_CODE = re.compile(r"DR([12])IFDCD")
-_WHOLE = re.compile(r"(\d+)\.0*")  # 58100100.0 as a CSV export of a SAS number writes it
+_WHOLE = re.compile(r"^(\d+)\.0*$")  # 58100100.0, as a CSV export of a SAS number has it
 _ASA24_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*")
 
 
@@ -48,21 +48,27 @@ class Recall:
     """A recall file read as canonical diary rows, with the file's own K1 per row."""
 
     kind: str  # NHANES or ASA24
-    rows: pd.DataFrame  # CANONICAL columns, as text; k1_file_mcg (float, NaN if none)
+    # CANONICAL columns as categorical text, as the report reads a CSV; k1_file_mcg (float,
+    # NaN where none); one row per row of the file, in its order (index 0, 1, …)
+    rows: pd.DataFrame
     k1_column: str | None  # the file's vitamin K column (DR1IVK, VK), if it has one
 
-    def as_csv(self) -> io.BytesIO:
-        """The canonical rows as a CSV stream, one line per line of the file, in its order
-        (so a bad row's number is its row in the file)."""
-        return io.BytesIO(self.rows[list(CANONICAL)].to_csv(index=False).encode("utf-8"))
+    def chunks(self, rows: int | None) -> Iterator[tuple[pd.DataFrame, None]]:
+        """The canonical rows ``rows`` at a time (all at once for ``None``), as the report's
+        CSV reader gives a file's chunks."""
+        frame = self.rows[list(CANONICAL)]
+        step = rows or max(len(frame), 1)
+        for start in range(0, max(len(frame), 1), step):
+            yield frame.iloc[start : start + step], None
 
     def k1_by_day(self) -> pd.DataFrame | None:
-        """The file's K1 (FNDDS phylloquinone) summed per subject and day, or ``None`` when the
-        file has no such column."""
+        """The file's K1 (FNDDS phylloquinone) summed per subject and day (text columns
+        subject, date; k1_file_mcg), or ``None`` when the file has no such column."""
         if self.k1_column is None:
             return None
         grouped = self.rows.groupby(["subject", "date"], sort=False, observed=True)
-        return grouped["k1_file_mcg"].sum(min_count=1).rename("k1_file_mcg").reset_index()
+        days = grouped["k1_file_mcg"].sum(min_count=1).reset_index()
+        return days.astype({"subject": object, "date": object})
 
 
 def delimiter(header_line: str) -> str:
@@ -130,29 +136,39 @@ def read_recall(path: Path, label: str) -> Recall | None:
     return _nhanes(frame) if kind == NHANES else _asa24(frame)
 
 
-def _text(values: Any) -> list[str]:
-    """Cells as text: whole numbers without ``.0`` (XPT numbers are floats), blanks empty."""
-    out = []
-    for value in values:
-        if value is None or (isinstance(value, float) and value != value):
-            out.append("")
-        elif isinstance(value, float):
-            out.append(str(int(value)) if value.is_integer() else repr(value))
-        else:
-            text = str(value).strip()
-            whole = _WHOLE.fullmatch(text)
-            out.append(whole.group(1) if whole else text)
-    return out
+def _cell(value: Any) -> str:
+    """A cell as text: a whole number without ``.0`` (XPT numbers are floats, and a CSV export
+    of one writes ``58100100.0``), a blank empty."""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value).strip()
+    whole = _WHOLE.fullmatch(text)
+    return whole.group(1) if whole else text
 
 
-def _numbers(values: Any) -> list[float]:
+def _categorical(values: pd.Series[Any], change: Callable[[str], str] = str) -> pd.Series[Any]:
+    """A column as categorical text, each distinct value turned to text (``_cell``, then
+    ``change``) once: a recall file has few distinct codes, people and amounts."""
+    import numpy as np
     import pandas as pd
 
-    return list(pd.to_numeric(pd.Series(list(values)), errors="coerce").astype(float))
+    codes, uniques = pd.factorize(values.reset_index(drop=True))
+    texts = [change(_cell(u)) for u in uniques] + [change("")]
+    merged, categories = pd.factorize(np.asarray(texts, dtype=object))
+    codes = np.where(codes < 0, len(uniques), codes)
+    return pd.Series(pd.Categorical.from_codes(merged[codes], categories=categories))
 
 
-def _codes(values: Any) -> list[str]:
-    return [f"fndds:{code}" if code else "" for code in _text(values)]
+def _numbers(values: pd.Series[Any]) -> pd.Series[Any]:
+    import pandas as pd
+
+    return pd.to_numeric(values, errors="coerce").astype(float).reset_index(drop=True)
+
+
+def _code(text: str) -> str:
+    return f"fndds:{text}" if text else ""
 
 
 def _nhanes(frame: pd.DataFrame) -> Recall:
@@ -163,33 +179,47 @@ def _nhanes(frame: pd.DataFrame) -> Recall:
     vk = f"DR{day}IVK"
     rows = pd.DataFrame(
         {
-            "subject": _text(frame["SEQN"]),
-            "date": f"day {day}",
-            "food": _codes(frame[code]),
-            "grams": _text(frame[f"DR{day}IGRMS"]),
+            "subject": _categorical(frame["SEQN"]),
+            "date": _categorical(frame["SEQN"], lambda _: f"day {day}"),
+            "food": _categorical(frame[code], _code),
+            "grams": _categorical(frame[f"DR{day}IGRMS"]),
             "k1_file_mcg": _numbers(frame[vk]) if vk in frame else float("nan"),
         }
     )
     return Recall(NHANES, rows, vk if vk in frame else None)
 
 
-def asa24_dates(stamps: list[str], recall_numbers: list[str]) -> list[str]:
-    """The ISO intake date of each ASA24 row (``11/05/2021 0:00`` → ``2021-11-05``); when
-    any row of the file has no date, every row's day is ``day N`` from its recall number
-    instead (never a date made up, never dates and day numbers mixed in one person)."""
-    found = [_ASA24_DATE.fullmatch(stamp) for stamp in stamps]
-    if not all(found):
-        return [f"day {n}" if n else "" for n in recall_numbers]
-    return [_iso(match, stamp) for match, stamp in zip(found, stamps, strict=True)]
+def _asa24(frame: pd.DataFrame) -> Recall:
+    import pandas as pd
+
+    stamps = frame["IntakeStartDateTime"].map(_cell)
+    dated = bool(stamps.map(lambda stamp: _ASA24_DATE.fullmatch(stamp) is not None).all())
+    rows = pd.DataFrame(
+        {
+            "subject": _categorical(frame["UserName"]),
+            # when any row has no date, every day is "day N" from its recall number
+            "date": _categorical(stamps, asa24_date)
+            if dated
+            else _categorical(frame["RecallNo"], lambda n: f"day {n}" if n else ""),
+            "food": _categorical(frame["FoodCode"], _code),
+            "grams": _categorical(frame["FoodAmt"]),
+            "k1_file_mcg": _numbers(frame["VK"]) if "VK" in frame else float("nan"),
+        }
+    )
+    return Recall(ASA24, rows, "VK" if "VK" in frame else None)
 
 
-def _iso(match: re.Match[str] | None, stamp: str) -> str:
-    assert match is not None
-    month, day, year = (int(part) for part in match.groups())
+def asa24_date(stamp: str) -> str:
+    """The ISO intake date of an ASA24 time stamp (``11/05/2021 0:00`` → ``2021-11-05``); a
+    stamp that is not one is kept as it is (the report lists it as a bad date)."""
+    found = _ASA24_DATE.fullmatch(stamp)
+    if found is None:
+        return stamp
+    month, day, year = (int(part) for part in found.groups())
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
-        return stamp  # the report lists it as a bad date
+        return stamp
 
 
 def k1_agreement(days: pd.DataFrame) -> tuple[int, float, float, float] | None:
@@ -205,18 +235,3 @@ def k1_agreement(days: pd.DataFrame) -> tuple[int, float, float, float] | None:
     differences = ((ours - theirs).abs() / theirs * 100).median()
     return len(both), float(ours.sum()), float(theirs.sum()), float(differences)
 
-
-def _asa24(frame: pd.DataFrame) -> Recall:
-    import pandas as pd
-
-    stamps, numbers = _text(frame["IntakeStartDateTime"]), _text(frame["RecallNo"])
-    rows = pd.DataFrame(
-        {
-            "subject": _text(frame["UserName"]),
-            "date": asa24_dates(stamps, numbers),
-            "food": _codes(frame["FoodCode"]),
-            "grams": _text(frame["FoodAmt"]),
-            "k1_file_mcg": _numbers(frame["VK"]) if "VK" in frame else float("nan"),
-        }
-    )
-    return Recall(ASA24, rows, "VK" if "VK" in frame else None)

@@ -247,6 +247,7 @@ class _Resolver:
         self.strict = strict
         self.foods: list[Food] = []
         self.cuts: list[frozenset[str]] = []  # cut words of each food string ("shredded")
+        self._positions: dict[tuple[Food, frozenset[str]], int] = {}  # (food, cuts) -> index
         self._food_ids: dict[str, int | str] = {}
         self._dates: dict[str, str | None] = {}
         self._amounts: dict[str, tuple[float, str] | str] = {}
@@ -271,13 +272,12 @@ class _Resolver:
             found = self.table.find(name, self.strict)
         except K2Error as exc:
             return str(exc)
-        pairs = list(zip(self.foods, self.cuts, strict=True))
         key = (found, cut_words(name))
-        if key not in pairs:
+        if key not in self._positions:  # a dict: a recall file has thousands of foods
+            self._positions[key] = len(self.foods)
             self.foods.append(found)
             self.cuts.append(key[1])
-            pairs.append(key)
-        return pairs.index(key)
+        return self._positions[key]
 
     def amount(self, text: str) -> tuple[float, str] | str:
         """The number and unit word (``each`` when none) of an amount, or why it is bad."""
@@ -1241,7 +1241,12 @@ def report(
     extra_lines = 0  # line breaks inside quoted cells so far: rows → physical lines (D11)
     plan: Plan | None = None
     try:
-        for frame, bytes_read in csv_chunks(reading, label, chunksize, **overrides):
+        chunks = (
+            recall.chunks(chunksize)
+            if recall is not None
+            else csv_chunks(reading, label, chunksize, **overrides)
+        )
+        for frame, bytes_read in chunks:
             if plan is None:
                 plan = _column_names(frame, label, mapping)
                 if on_plan is not None:
@@ -1278,8 +1283,9 @@ def report(
 def open_diary(
     source: Path | IO[str], label: str, mapping: Mapping[str, str] | None
 ) -> tuple[Recall | None, Path | IO[Any], dict[str, Any]]:
-    """What to read: an NHANES or ASA24 file as canonical rows (``k2calc.recall``), or the
-    file as it is, with the ``read_csv`` options it needs (tab-separated)."""
+    """What to read: an NHANES or ASA24 file as canonical rows (``k2calc.recall``, read
+    from its ``chunks``), or the file as it is, with the ``read_csv`` options it needs
+    (tab-separated)."""
     if not isinstance(source, Path) or not source.is_file():
         return None, source, {}
     found = read_recall(source, label)
@@ -1289,7 +1295,7 @@ def open_diary(
                 f"{label}: an {found.kind} file is read by its own columns; map none",
                 hint=Hint.RECALL_COLUMNS,
             )
-        return found, found.as_csv(), {}
+        return found, source, {}
     header = header_of(source)
     tabs = header is not None and header[1] == "\t"
     return None, source, {"sep": "\t"} if tabs else {}

@@ -1030,11 +1030,7 @@ def recipe_values(row: Row, items: list[RecipeLine]) -> None:
             row.low = text(min(Decimal(rounded(low)), total))
             row.high = text(max(Decimal(rounded(high)), total))
     share = rounded(measured / weight * 100) if weight else "0"
-    row.note = (
-        f"USDA FNDDS 2017-2018 food {row.fndds_code}, computed from its {len(items)} SR28 "
-        f"ingredient(s) per 100 g as eaten (moisture change applied); K2 measured for {share}% "
-        f"of the ingredient weight, in every form for {row.coverage or '0'}%."
-    )
+    row.note = f"K2 measured for {share}% of the ingredient weight."
 
 
 def build_rows() -> list[Row]:
