@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from k2calc.errors import K2Error
@@ -158,7 +158,7 @@ def _categorical(values: pd.Series[Any], change: Callable[[str], str] = str) -> 
     texts = [change(_cell(u)) for u in uniques] + [change("")]
     merged, categories = pd.factorize(np.asarray(texts, dtype=object))
     codes = np.where(codes < 0, len(uniques), codes)
-    return pd.Series(pd.Categorical.from_codes(merged[codes], categories=categories))
+    return pd.Series(pd.Categorical.from_codes(merged[codes], categories=pd.Index(categories)))
 
 
 def _numbers(values: pd.Series[Any]) -> pd.Series[Any]:
@@ -234,4 +234,3 @@ def k1_agreement(days: pd.DataFrame) -> tuple[int, float, float, float] | None:
     ours, theirs = both["k1_mcg"].astype(float), both["k1_file_mcg"].astype(float)
     differences = ((ours - theirs).abs() / theirs * 100).median()
     return len(both), float(ours.sum()), float(theirs.sum()), float(differences)
-

@@ -133,6 +133,7 @@ def test_a_dish_is_found_by_name_and_counted_by_its_portion(k2: Invoke, table: F
     items = run.json()["items"]
     assert [i["food"] for i in items] == [sandwich.name, "chili con carne with beans"]
     assert [i["grams"] for i in items] == [143.0, 254.0]  # FNDDS portions: 1 sandwich, 1 cup
+    assert sandwich.k1_mcg_per_100g is not None
     assert items[0]["k1_mcg"] == pytest.approx(sandwich.k1_mcg_per_100g * 1.43, rel=1e-6)
 
 
@@ -193,13 +194,13 @@ INGREDIENTS_HEADER = (
     ],
 )
 def test_the_build_checks_the_fndds_data_and_fails_loudly(
-    tmp_path: Path, lines: list[str], problem: str
+    tmp_path: Path, lines: list[str], problem: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build = load_build_script("build_foods_fndds_check")
     (tmp_path / "fndds_2017_2018_ingredients.csv").write_text(
         "\n".join([INGREDIENTS_HEADER, *lines]) + "\n", encoding="utf-8"
     )
-    build.FNDDS_REF = tmp_path
+    monkeypatch.setattr(build, "FNDDS_REF", tmp_path)
     with pytest.raises(SystemExit, match="reference/fndds") as failed:
         build.load_fndds_recipes(build.load_sr28())
     assert problem in str(failed.value)
