@@ -937,7 +937,10 @@ def fndds_rows(rows: list[Row], sr28: dict[str, Sr28Food]) -> tuple[list[Row], l
         name = usda_name(recipe.desc)
         if name[0].isdigit():  # "100 grand bar" would read as 100 of "grand bar"
             name = f"{usda_name(recipe.category)}, {name}"
-        if fold_key(name) in taken:
+        # A plain food (one SR28 food, as it is) keeps the SR28 row's name winning: "egg,
+        # whole, raw" is USDA's egg under its curated name, this row is found by its code.
+        plain = len(shares) == 1 and recipe.moisture_change_pct == 0
+        if plain or fold_key(name) in taken:
             name = f"{name} (fndds {code})"
         taken.add(fold_key(name))
         aliases = []
