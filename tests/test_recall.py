@@ -76,19 +76,21 @@ ASA24_HEADER = (
 
 def write_asa24(tmp_path: Path, dated: bool = True) -> Path:
     """An ASA24 Items file of the same meals: person 83732 is user 'k2s-001' and so on, recall
-    N on 11/0N/2021 (or with no intake date)."""
+    N on 11/0N/2021 (or with no intake date), each food with its FNDDS description."""
     k1 = usda_k1()
-    lines = [ASA24_HEADER]
-    for number, (person, day, code, grams) in enumerate(MEALS, 1):
-        stamp = f"11/0{day}/2021 0:00" if dated else ""
-        end = f"11/0{day}/2021 23:59" if dated else ""
-        user = f"k2s-{person - 83731:03d}"
-        lines.append(
-            f"{user},{person},{day},0,2,{stamp},{end},,1,1,,1,1,2,1,{number},1,1,1,{code},0,1,0,"
-            f"10205,{grams},0,{round(grams * k1[code] / 100, 1)},food {code}"
-        )
+    with (ROOT / "reference" / "fndds" / "fndds_2017_2018_foods.csv").open(encoding="utf-8") as f:
+        names = {row["fndds_code"]: row["main_food_desc"] for row in csv.DictReader(f)}
     path = tmp_path / "k2s_Items.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(ASA24_HEADER.split(","))
+        for number, (person, day, code, grams) in enumerate(MEALS, 1):
+            stamp, end = (f"11/0{day}/2021 0:00", f"11/0{day}/2021 23:59") if dated else ("", "")
+            user = f"k2s-{person - 83731:03d}"
+            out.writerow(
+                [user, person, day, 0, 2, stamp, end, "", 1, 1, "", 1, 1, 2, 1, number, 1, 1, 1]
+                + [code, 0, 1, 0, 10205, grams, 0, round(grams * k1[code] / 100, 1), names[code]]
+            )
     return path
 
 
