@@ -78,6 +78,9 @@ BoolArray = npt.NDArray[np.bool_]
 ObjectArray = npt.NDArray[np.object_]
 
 
+NO_WEEKS = "weekly means need calendar dates; these days are numbered (day 1, day 2)"
+
+
 class ReportFileError(K2Error):
     """The input cannot be read as a report (no such file, missing column, malformed CSV)."""
 
@@ -258,6 +261,10 @@ class _Resolver:
         if text not in self._dates:
             self._dates[text] = date_reason(text)
         return self._dates[text]
+
+    def numbered_days(self) -> bool:
+        """True when some date read was a recall's ``day N``."""
+        return any(day_number(text) is not None for text in self._dates)
 
     def food(self, name: str) -> int | str:
         """The food's index in ``foods``, or why the name fits no single food."""
@@ -875,6 +882,7 @@ class Report:
     # A recall file's own K1 per subject and day (``k2calc.recall``): ``k1_file_mcg`` beside.
     file_k1: pd.DataFrame | None = None
     recall_kind: str | None = None
+    numbered_days: bool = False  # some day is a recall's "day N", not a date
 
     def __enter__(self) -> Report:
         return self
@@ -967,6 +975,8 @@ class Report:
         """Per subject and week (Monday to Sunday) with a day logged (``week_keys``): days
         logged, mean K2 and mean K1 over them (``days.week_columns``)."""
         for days in self._subject_days():
+            if (days["date"].to_numpy() < 0).any():  # NHANES day 1, day 2: no calendar
+                raise ReportFileError(NO_WEEKS)
             group, subjects = pd.factorize(days["subject"], sort=False)
             weeks = week_columns(self._day_columns(days, group))
             names = np.asarray(subjects, dtype=np.int64)[weeks["group"]]
@@ -1277,6 +1287,7 @@ def report(
     result = Report(skipped, target or Target(), has_subject, by_meal, sums, day)
     if recall is not None:
         result.file_k1, result.recall_kind = recall.k1_by_day(), recall.kind
+    result.numbered_days = resolver.numbered_days()
     return result
 
 

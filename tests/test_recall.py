@@ -152,6 +152,14 @@ def test_recalls_without_a_date_are_reported_by_day_number_and_summarised(
         assert mean == pytest.approx(sum(own) / 2)
 
 
+def test_weekly_means_are_refused_for_numbered_days(k2: Invoke, tmp_path: Path) -> None:
+    path = write_xpt(tmp_path, 1)
+    run = k2("report", str(path), "--weeks", "--format", "csv")
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    assert run.stderr.startswith(f"k2calc: error: {path}: weekly means need calendar dates")
+
+
 def test_an_nhanes_csv_export_and_a_tab_separated_one_are_read_alike(
     k2: Invoke, tmp_path: Path
 ) -> None:

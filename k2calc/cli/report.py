@@ -123,7 +123,7 @@ def report(
     if weeks and by is not None:
         raise UsageError("weekly means are per day: give --weeks or --by, not both")
     from k2calc.output import emit
-    from k2calc.report import bad_rows_text, plural
+    from k2calc.report import NO_WEEKS, ReportFileError, bad_rows_text, plural
     from k2calc.report import report as build_report
     from k2calc.views_report import report_view
 
@@ -143,6 +143,8 @@ def report(
             on_plan=announce("stdin" if file == "-" else file),
         )
     with result:
+        if weeks and result.numbered_days:
+            raise ReportFileError(f"{file}: {NO_WEEKS}; --summary gives the means per person")
         if len(result.skipped):
             count = plural(len(result.skipped), "row")
             heading = f"k2calc: {file}: skipped {count} that could not be used:"
