@@ -37,7 +37,8 @@ K2CALC = shutil.which("k2calc", path=str(Path(sys.executable).parent)) or "k2cal
 def fndds_codes() -> list[int]:
     """The FNDDS food codes of the built-in table."""
     text = (resources.files("k2calc") / "data" / "foods.csv").read_text(encoding="utf-8")
-    return [int(r["fndds_code"]) for r in csv.DictReader(io.StringIO(text)) if r["fndds_code"]]
+    rows = csv.DictReader(io.StringIO(text))
+    return [int(code) for row in rows for code in row["fndds_codes"].split(";") if code]
 
 
 def day_file(day: int, people: int, foods: int, codes: list[int], seed: int) -> pd.DataFrame:

@@ -43,7 +43,7 @@ TABLE_COLUMNS = (
     "measures",
     "sources",
     "note",
-    "fndds_code",
+    "fndds_codes",
     "k2_coverage_pct",
 )
 REQUIRED_COLUMNS = ("name", *FORM_COLUMNS)
@@ -60,9 +60,10 @@ class Food:
     ``unsplit_mk_mcg_per_100g`` is K2 a source gave only as a total, not attributed to forms;
     the K2 total is always mk4 + mk7 + other_mk + unsplit (parts not measured skipped).
     ``confidence`` is the grade (high / medium / low) of the value's primary source.
-    A USDA FNDDS survey food (a dish) has its ``fndds_code`` and, as its values are computed
-    from its ingredients, ``k2_coverage_pct``: the share of its ingredient weight whose K2 is
-    measured in full; under 100 its K2 is a lower bound (``partial``).
+    ``fndds_codes`` are the USDA FNDDS food codes that name this food: a survey food (a dish)
+    has its own, and as its values are computed from its ingredients, ``k2_coverage_pct``, the
+    share of its ingredient weight whose K2 is measured in full (under 100 its K2 is a lower
+    bound, ``partial``); an SR28 food has those of the FNDDS foods that are it as it is.
     """
 
     name: str
@@ -81,7 +82,7 @@ class Food:
     note: str = ""
     origin: str = "built-in"
     confidence: str | None = None
-    fndds_code: str = ""
+    fndds_codes: tuple[str, ...] = ()
     k2_coverage_pct: float | None = None
 
     @property
@@ -139,7 +140,7 @@ class Food:
             "aliases": list(self.aliases),
             "category": self.category,
             "ndb_no": self.ndb_no or None,
-            "fndds_code": self.fndds_code or None,
+            "fndds_codes": list(self.fndds_codes),
             **self.per_100g.as_dict("_per_100g"),
             "k2_coverage_pct": self.k2_coverage_pct,
             "measures": dict(self.measures),
@@ -302,9 +303,9 @@ class FoodTable:
         """USDA NDB number of the food at ``position`` ("" if none)."""
         return str(self._field(position, "ndb_no"))
 
-    def fndds_code(self, position: int) -> str:
-        """USDA FNDDS food code of the food at ``position`` ("" if none)."""
-        return str(self._field(position, "fndds_code"))
+    def fndds_codes(self, position: int) -> tuple[str, ...]:
+        """USDA FNDDS food codes of the food at ``position``."""
+        return tuple(self._field(position, "fndds_codes"))
 
     def lookup(self, key: str) -> int | None:
         """Position of the food whose folded name or alias is ``key``."""
@@ -441,7 +442,7 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         note=(row.get("note") or "").strip(),
         origin=origin,
         confidence=confidence,
-        fndds_code=(row.get("fndds_code") or "").strip(),
+        fndds_codes=_split_list(row.get("fndds_codes") or ""),
         k2_coverage_pct=_number(row.get("k2_coverage_pct") or "", where, "k2_coverage_pct"),
     )
     low, high = food.band_low_mcg_per_100g, food.band_high_mcg_per_100g
@@ -501,10 +502,10 @@ CACHE_FORMAT = 3  # bump when the cached shape changes
 def builtin_table() -> tuple[tuple[FoodRow, ...], dict[str, int]]:
     """The table shipped with k2calc (``foods.csv``) as rows and its index of keys.
 
-    Parsing and validating 15,900 rows costs a large part of a second, so the result is cached in the
-    user's cache folder (``K2CALC_CACHE`` overrides it) under the SHA-256 of ``foods.csv``:
-    an edited or upgraded table never reads a stale cache. The cache is plain ``marshal``
-    data (tuples, strings, numbers), never pickle.
+    Parsing and validating 13,900 rows costs a large part of a second, so the result is
+    cached in the user's cache folder (``K2CALC_CACHE`` overrides it) under the SHA-256 of
+    ``foods.csv``: an edited or upgraded table never reads a stale cache. The cache is plain
+    ``marshal`` data (tuples, strings, numbers), never pickle.
     """
     data = (resources.files("k2calc") / "data" / "foods.csv").read_bytes()
     digest = hashlib.sha256(data).hexdigest()[:20]

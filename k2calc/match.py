@@ -233,7 +233,7 @@ def _codes(table: FoodTable) -> dict[str, int]:
                 continue
             if number := table.ndb_no(position):
                 cached[_code_key(number)] = position
-            if fndds := table.fndds_code(position):
+            for fndds in table.fndds_codes(position):
                 cached[FNDDS_PREFIX + _code_key(fndds)] = position
         table._ndb_index = cached  # type: ignore[attr-defined]
     return cached
@@ -269,7 +269,7 @@ class _MatchIndex:
             names = table.labels(position)
             # A USDA row nobody renamed has its long name only; curated foods have aliases
             # (or no USDA number at all: study foods, supplements, a user's own foods).
-            coded = table.ndb_no(position) or table.fndds_code(position)
+            coded = table.ndb_no(position) or table.fndds_codes(position)
             self.curated[position] = len(names) > 1 or not coded
             labels = [_Label(frozenset(words(normalize(n))), _heads(n), "," in n) for n in names]
             self.labels[position] = [label for label in labels if label.tokens]

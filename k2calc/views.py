@@ -270,7 +270,8 @@ def food_view(food: Food) -> View:
     ]
     builtin = food.origin == "built-in"
     story = value_sources(food.name) if builtin else ()
-    ingredients = recipe_ingredients(food.fndds_code) if builtin and food.fndds_code else ()
+    dish = builtin and not food.ndb_no and len(food.fndds_codes) == 1
+    ingredients = recipe_ingredients(food.fndds_codes[0]) if dish else ()
     story_columns = [
         Column("Source", lambda v: v.source),
         Column("Role", lambda v: v.role),

@@ -579,7 +579,7 @@ class Row:
     primary: Measured | None = None
     curated: bool = False  # an entry of curation/foods.toml
     range_sources: list[str] = field(default_factory=list)  # keys of its range-only bounds
-    fndds_code: str = ""
+    fndds_codes: list[str] = field(default_factory=list)
     coverage: str = ""  # an FNDDS food's K2 coverage by ingredient weight, in percent
 
     def point(self) -> str:
@@ -604,7 +604,7 @@ class Row:
             self.measures,
             ";".join(self.sources),
             self.note,
-            self.fndds_code,
+            ";".join(self.fndds_codes),
             self.coverage,
         ]
 
@@ -933,14 +933,18 @@ def fndds_rows(rows: list[Row], sr28: dict[str, Sr28Food]) -> tuple[list[Row], l
             )
             for (kind, c), share in sorted(shares.items(), key=lambda kv: -kv[1])
         ]
+        (kind, only), *more = shares
+        if not more and kind == "sr" and recipe.moisture_change_pct == 0:
+            # A plain food: one SR28 food as it is ("Egg, whole, raw" = SR28 01123, 100 g).
+            # It is that SR28 row, which its code now names too (no second row to compete
+            # with the curated name in search and suggestions).
+            by_ndb[only].fndds_codes.append(code)
+            continue
         lines += items
         name = usda_name(recipe.desc)
         if name[0].isdigit():  # "100 grand bar" would read as 100 of "grand bar"
             name = f"{usda_name(recipe.category)}, {name}"
-        # A plain food (one SR28 food, as it is) keeps the SR28 row's name winning: "egg,
-        # whole, raw" is USDA's egg under its curated name, this row is found by its code.
-        plain = len(shares) == 1 and recipe.moisture_change_pct == 0
-        if plain or fold_key(name) in taken:
+        if fold_key(name) in taken:
             name = f"{name} (fndds {code})"
         taken.add(fold_key(name))
         aliases = []
@@ -957,7 +961,7 @@ def fndds_rows(rows: list[Row], sr28: dict[str, Sr28Food]) -> tuple[list[Row], l
             aliases.append(alias)
             taken.add(fold_key(alias))
         category = re.sub(r"[^a-z0-9]+", "-", recipe.category.lower()).strip("-")
-        row = Row(name=name, aliases=aliases, category=category, fndds_code=code, sources=[FNDDS])
+        row = Row(name=name, aliases=aliases, category=category, fndds_codes=[code])
         recipe_values(row, items)
         keys = [FNDDS, *(k for item in items if item.row for k in item.row.sources)]
         row.sources = list(dict.fromkeys(keys))
