@@ -235,3 +235,11 @@ def test_report_of_an_xpt_file_as_a_real_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].endswith(",k1_file_mcg")
     assert done.stderr.startswith(f"k2calc: {path}: NHANES file: K1 over 3 person-days")
+
+
+def test_log_import_reads_an_fndds_column(k2: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "coded.csv"
+    path.write_text("date,fndds,grams\n2026-11-02,27540310,143\n", encoding="utf-8")
+    assert k2("log", "import", str(path)).exit_code == 0
+    entries = k2("log", "show", "--date", "2026-11-02", "--format", "csv").csv()
+    assert [(e["food"], e["grams"]) for e in entries] == [("turkey sandwich, with spread", "143.0")]
