@@ -12,7 +12,8 @@ The ranked match reads a query the way a food diary is written:
   first part of a USDA name, ``Babyfood, …`` → ``babyfood``) must be in the query, so
   ``broccoli`` never lands on a baby food or a dish that merely contains it;
 * candidates are ranked by the words they add (descriptive words such as ``whole`` or
-  ``regular`` cost little), curated foods first, baby foods, restaurant and fast-food rows last.
+  ``regular`` cost little), curated foods first, then SR28 rows before FNDDS survey dishes, baby
+  foods, restaurant and fast-food rows last.
 
 A clear winner is taken; a near tie is an ``AmbiguousFoodError`` listing the best few, and no
 candidate is an ``UnknownFoodError`` with the closest names.
@@ -168,6 +169,7 @@ SALTED_COST = 0.5
 PLACE_CATEGORIES = {"baby-food": "baby", "restaurant": "restaurant", "fast-food": "fast"}
 UNCURATED_COST = 0.5  # a USDA row nobody named, against a curated food
 PLACE_COST = 3.0  # a baby food, restaurant or fast-food row the query did not ask for
+DISH_COST = 1.0  # a USDA FNDDS survey dish nobody named, against a SR28 food
 MISSING_PREPARATION_COST = 3.0
 EQUIVALENT_PREPARATION_COST = 0.5
 MAX_ALONE_COST = 2.0  # the only candidate may add a little more
@@ -263,6 +265,7 @@ class _MatchIndex:
         self.words: dict[int, frozenset[str]] = {}
         self.postings: dict[str, set[int]] = {}
         self.curated: dict[int, bool] = {}
+        self.dish: dict[int, bool] = {}  # an FNDDS survey dish under its USDA name only
         for position in table.positions():
             if not table.alive(position):
                 continue
@@ -271,6 +274,7 @@ class _MatchIndex:
             # (or no USDA number at all: study foods, supplements, a user's own foods).
             coded = table.ndb_no(position) or table.fndds_codes(position)
             self.curated[position] = len(names) > 1 or not coded
+            self.dish[position] = len(names) == 1 and not table.ndb_no(position) and bool(coded)
             labels = [_Label(frozenset(words(normalize(n))), _heads(n), "," in n) for n in names]
             self.labels[position] = [label for label in labels if label.tokens]
             self.words[position] = frozenset().union(*(label.tokens for label in labels))
@@ -350,6 +354,11 @@ def match_food(table: FoodTable, query: str, strict: bool = False) -> Match:
     raise UnknownFoodError(shown, suggestions(table, index, tokens))
 
 
+def _names_a_food(word: str, index: _MatchIndex) -> bool:
+    """True when ``word`` is in the name of some food other than an FNDDS survey dish."""
+    return any(not index.dish[p] for p in index.postings.get(word, ()))
+
+
 def _without_brand(query: str, index: _MatchIndex) -> list[list[str]]:
     """Readings of a branded diary name without its brand, to try in turn: where the first
     comma-separated part has no word of any food name (``Kerrygold, Pure Irish Butter,
@@ -360,7 +369,8 @@ def _without_brand(query: str, index: _MatchIndex) -> list[list[str]]:
     brand = words(parts[0])
     if len(parts) < 2 or not brand:
         return []
-    if any(w in index.postings for w in brand if len(w) > 1):  # "joe's" is "joe" and "s"
+    # "joe's" is "joe" and "s"; a word only survey dishes have ("sloppy joe") is no food's
+    if any(_names_a_food(w, index) for w in brand if len(w) > 1):
         return []
     product = [t for t in query_words(parts[1]) if t not in IGNORED]
     details = [t for t in query_words(",".join(parts[2:])) if t not in IGNORED]
@@ -483,6 +493,8 @@ def _candidates(
         cost, named = found
         if not index.curated[position]:
             cost += UNCURATED_COST
+        if index.dish[position]:
+            cost += DISH_COST
         place = PLACE_CATEGORIES.get(table.category(position))
         if place is not None and place not in " ".join(tokens):
             cost += PLACE_COST

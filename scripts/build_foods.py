@@ -896,7 +896,6 @@ def fndds_rows(rows: list[Row], sr28: dict[str, Sr28Food]) -> tuple[list[Row], l
     built (so curated study values of an ingredient, such as a cheese's MK-8/MK-9, count)."""
     recipes = load_fndds_recipes(sr28)
     by_ndb = {row.ndb: row for row in rows if row.ndb}
-    descriptions = {r["fndds_code"]: r for r in read_csv(FNDDS_REF / "fndds_2017_2018_foods.csv")}
     portions: dict[str, list[tuple[str, str, str]]] = {}
     for p in read_csv(FNDDS_REF / "fndds_2017_2018_portions.csv"):
         if p["subcode"]:  # a candy's own portion weights (one brand), not the food's
@@ -948,14 +947,7 @@ def fndds_rows(rows: list[Row], sr28: dict[str, Sr28Food]) -> tuple[list[Row], l
             name = f"{name} (fndds {code})"
         taken.add(fold_key(name))
         aliases = []
-        for text in [recipe.desc, *split_list(descriptions[code]["additional_food_desc"])]:
-            found = re.fullmatch(r"(.+?),? nfs", usda_name(text))
-            if found and fold_key(found.group(1)) not in taken:  # "Burrito, NFS": a burrito
-                aliases.append(found.group(1))
-                taken.add(fold_key(found.group(1)))
         for alias in friendly.get(code, []):
-            if alias in aliases:  # its own "NFS" name already
-                continue
             if fold_key(alias) in taken:
                 raise BuildError(f"curation/fndds_names.csv: {alias!r} is already a food's name")
             aliases.append(alias)
