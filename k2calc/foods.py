@@ -347,6 +347,19 @@ class FoodTable:
                 found.append(self.food(i))
         return found
 
+    def labels_starting(self, prefix: str, limit: int = 100) -> list[str]:
+        """Names and aliases that start with ``prefix`` (case-insensitive), shortest first:
+        what a shell offers when a food name is completed."""
+        wanted = prefix.casefold()
+        found = {
+            label
+            for i in self.positions()
+            if self.alive(i)
+            for label in self.labels(i)
+            if label.casefold().startswith(wanted)
+        }
+        return sorted(found, key=lambda label: (len(label), label))[:limit]
+
     @property
     def categories(self) -> list[str]:
         """Every category in the table, sorted."""

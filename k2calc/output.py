@@ -5,7 +5,7 @@ millions, as ``Frames`` (DataFrame batches), which the same writers hand to thei
 (``frames``, ``frame_table``). Tables for people are laid out by rich up to ``PLAIN_ROWS``
 rows and as plain aligned text beyond (fast for thousands of rows). A table is never cut:
 written to a file or a pipe it takes the width it needs; on a narrow terminal the least
-important columns go first, text folds, and numbers never split.
+important columns go first (a line under it names them), text folds, and numbers never split.
 """
 
 from __future__ import annotations
@@ -132,6 +132,9 @@ class Column:
     drop: int = 0  # 0: always shown; on a narrow terminal the highest goes first
     style: str = ""  # a rich style for the whole column, e.g. to set K1 apart from K2
     fold: bool = True  # text may fold across lines (False: like numbers, never split)
+    # A stand-in: hidden until every column of these headers is hidden on a narrow terminal,
+    # then shown in their place (their sum in one column, so the shown forms still add up).
+    stands_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,25 @@ class FrameTable:
     cells: Sequence[FrameCells] | None = None  # None: the rows are always read whole
 
 
-Block: TypeAlias = "Grid | FrameTable | str | Text"  # what a table form is made of, drawn in turn
+@dataclass(frozen=True)
+class Legend:
+    """The marks' legend under a table: each part with the headers of the columns it
+    explains (none: always), so a part whose columns a narrow terminal hid is left out."""
+
+    lines: Sequence[Sequence[tuple[str, tuple[str, ...]]]]  # lines of parts joined by " · "
+
+    def text(self, shown: set[str] | None) -> Text:
+        """The legend of the columns ``shown`` (``None``: every column)."""
+        from rich.text import Text
+
+        def wanted(headers: tuple[str, ...]) -> bool:
+            return shown is None or not headers or bool(shown & set(headers))
+
+        lines = [" · ".join(p for p, headers in line if wanted(headers)) for line in self.lines]
+        return Text("\n".join(line for line in lines if line), style="dim")
+
+
+Block: TypeAlias = "Grid | FrameTable | Legend | str | Text"  # a table form's parts, in turn
 
 
 @dataclass(frozen=True)
@@ -181,7 +202,9 @@ def text_width() -> int:
 
 
 def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
-    """Write ``view`` to ``file`` (stdout) as ``fmt``."""
+    """Write ``view`` to ``file`` (stdout) as ``fmt``; a long table on a terminal is paged."""
+    if file is None and fmt is Format.table and _paged(view.blocks):
+        return
     out = sys.stdout if file is None else file
     if fmt is Format.json:
         write_json(view.document, out)
@@ -194,23 +217,60 @@ def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
         draw(view.blocks, out)
 
 
-def draw(blocks: Sequence[Block], file: TextIO) -> None:
-    """The table form: each block in turn, tables never cut."""
+def _paged(blocks: Sequence[Block]) -> bool:
+    """Draw ``blocks`` for the terminal and send them through the pager if they are taller
+    than the screen; False (nothing written) when stdout is no terminal, paging is off, or
+    the table streams (a report's rows, drawn as they come)."""
+    from k2calc import pager
+
+    command = pager.wanted()
+    if command is None or any(isinstance(b, FrameTable) for b in blocks):
+        return False
+    drawn = io.StringIO()
+    draw(blocks, drawn, terminal=True)
+    text = drawn.getvalue()
+    if pager.taller_than_screen(text):
+        pager.page(text, command)
+    else:
+        sys.stdout.write(text)
+    return True
+
+
+def draw(blocks: Sequence[Block], file: TextIO, terminal: bool = False) -> None:
+    """The table form: each block in turn, tables never cut; with ``terminal``, drawn for
+    the terminal (its width and colours) although ``file`` is not one."""
     from rich.console import Console
 
-    console = Console(file=file, highlight=False, soft_wrap=False)
+    console = Console(
+        file=file,
+        highlight=False,
+        soft_wrap=False,
+        force_terminal=terminal or None,
+        width=text_width() if terminal else None,
+    )
+    shown: set[str] | None = None  # the headers of the last table drawn (None: all of them)
     for block in blocks:
         if isinstance(block, FrameTable):
             from k2calc.frame_table import draw_frame_table
 
             file.flush()
             draw_frame_table(block, file)
+            shown = None
         elif isinstance(block, Grid) and len(block.rows) > PLAIN_ROWS:
             plain_grid(block, file)
+            shown = None
         elif isinstance(block, Grid):
             if block.title:
                 console.print(block.title, markup=False, highlight=False)
-            console.print(_fitted(block, console))
+            width = console.width
+            table, positions, hidden = _fitted(block, console)
+            console.print(table)
+            shown = {block.columns[i].header for i in positions}
+            if hidden:
+                line = _hidden_line([block.columns[i] for i in positions], hidden, width)
+                console.print(line, style="dim", markup=False, highlight=False)
+        elif isinstance(block, Legend):
+            console.print(block.text(shown), markup=False, highlight=False)
         else:
             # plain lines (a path, a count) are never wrapped; styled lines fold at the width
             console.print(block, markup=False, highlight=False, soft_wrap=isinstance(block, str))
@@ -256,23 +316,58 @@ def _widest(cells: Iterable[Any]) -> int:
     return max(map(len, lines), default=0)
 
 
-def _fitted(grid: Grid, console: Console) -> Table:
-    """The table within the console's width if it can be: the least important columns go
-    first, text folds, numbers never split; if it still does not fit, it takes the width it
-    needs rather than cut anything."""
+def _fitted(grid: Grid, console: Console) -> tuple[Table, list[int], list[str]]:
+    """The table within the console's width if it can be, the positions of the columns
+    shown, and the headers hidden to fit.
+
+    The columns of the highest ``drop`` go first, all of that level together; a stand-in
+    column takes the place of the columns it stands for once they are all hidden; text
+    folds, numbers never split; if it still does not fit, it takes the width it needs
+    rather than cut anything."""
     from rich.measure import Measurement
 
-    cells = [[c.cell(row) for c in grid.columns] for row in grid.rows]
-    shown = list(range(len(grid.columns)))
+    columns = grid.columns
+    cells = [[c.cell(row) for c in columns] for row in grid.rows]
+    shown = [i for i, c in enumerate(columns) if not c.stands_for]
+    hidden: list[str] = []
     unbounded = console.options.update_width(10**6)
     table = _rich_table(grid, cells, shown)
     needed = Measurement.get(console, unbounded, table)
-    while needed.minimum > console.width and any(grid.columns[i].drop for i in shown):
-        shown.remove(max(shown, key=lambda i: grid.columns[i].drop))
+    while needed.minimum > console.width and any(columns[i].drop for i in shown):
+        level = max(columns[i].drop for i in shown)
+        hidden += [
+            columns[i].header
+            for i in shown
+            if columns[i].drop == level and not columns[i].stands_for
+        ]
+        shown = [i for i in shown if columns[i].drop != level]
+        stand_ins = [
+            i
+            for i, c in enumerate(columns)
+            if c.stands_for
+            and c.drop < level
+            and set(c.stands_for) <= set(hidden)
+            and {columns[j].header for j in shown}.isdisjoint(c.stands_for)
+        ]
+        shown = sorted({*shown, *stand_ins})
         table = _rich_table(grid, cells, shown)
         needed = Measurement.get(console, unbounded, table)
     console.width = max(console.width, needed.minimum)
-    return table
+    return table, shown, hidden
+
+
+def _hidden_line(shown: Sequence[Column], hidden: list[str], width: int) -> str:
+    """The line under a table that names the columns hidden to fit ``width``."""
+
+    def label(header: str) -> str:
+        return " ".join(header.split())
+
+    line = f"Hidden to fit {width} columns: {', '.join(map(label, hidden))}"
+    for column in shown:
+        if column.stands_for:
+            parts = " and ".join(map(label, column.stands_for))
+            line += f" ({parts} summed as '{label(column.header)}')"
+    return line + "; a wider terminal or -f csv shows every column."
 
 
 def plain_grid(grid: Grid, file: TextIO) -> None:

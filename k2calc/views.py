@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
 from k2calc.evidence import recipe_ingredients, value_sources
 from k2calc.foods import Food, source_citations
 from k2calc.intake import Total
-from k2calc.output import Column, Grid, View
+from k2calc.output import Column, Grid, Legend, View
 from k2calc.parse import grams_per_unit, volume_measures
 from k2calc.target import ABOVE, BELOW, WITHIN, Target
 from k2calc.vitamin import VitaminK
@@ -23,11 +23,9 @@ NOT_SPLIT = "n/s"
 PARTIAL_MARK = "*"
 LOW_MARK = "†"  # the value rests on a low-confidence source (rule 11)
 STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red"}
-LEGEND = (
-    f"{NOT_MEASURED} not measured · {NOT_SPLIT} not split by form · {PARTIAL_MARK} lower bound"
-    f" · {LOW_MARK} low-confidence source"
-)
+OTHER_UNSPLIT = "Other +\nunsplit"  # the header of other MK and unsplit K2 summed
 K1_NOTE = "K1 phylloquinone (greens, oils): own column, never in the K2 total or target"
+FORMS = ("MK-4", "MK-7", "Other MK", NOT_SPLIT, OTHER_UNSPLIT)  # the headers of the form columns
 K1_STYLE = "cyan"
 WARFARIN_LINE = (
     "On warfarin, INR follows K1 most. These figures count only what was measured\n"
@@ -36,13 +34,21 @@ WARFARIN_LINE = (
 LOWER_BOUND_NOTE = (
     f"{PARTIAL_MARK} Some K2 forms were not measured for these foods: the total is a lower bound."
 )
+# Drop levels on a narrow terminal (the highest goes first, all of a level together): the
+# band, then detail columns, then the other and unsplit parts (summed in one column), then
+# every form at once (so the forms shown always add up to the total), then grams and K1.
+DROP_BAND, DROP_DETAIL, DROP_PARTS, DROP_FORMS, DROP_AMOUNTS = 6, 5, 4, 3, 1
 # (header, key, drop order on a narrow terminal: higher goes first)
 STORY_FORMS = (
     ("MK-4", "mk4_mcg_per_100g"), ("MK-5", "mk5_mcg_per_100g"), ("MK-6", "mk6_mcg_per_100g"),
     ("MK-7", "mk7_mcg_per_100g"), ("MK-8", "mk8_mcg_per_100g"), ("MK-9", "mk9_mcg_per_100g"),
     ("MK-10", "mk10_mcg_per_100g"), ("Unsplit", "unsplit_mk_mcg_per_100g"),
 )  # fmt: skip
-FORM_HEADERS = (("MK-4", "mk4_mcg", 2), ("MK-7", "mk7_mcg", 2), ("Other MK", "other_mk_mcg", 3))
+FORM_HEADERS = (
+    ("MK-4", "mk4_mcg", DROP_FORMS),
+    ("MK-7", "mk7_mcg", DROP_FORMS),
+    ("Other MK", "other_mk_mcg", DROP_FORMS),
+)
 
 
 def mcg(value: float | None, places: int = 1) -> str:
@@ -111,29 +117,50 @@ def amount_column(
     return Column(header, drawn, numeric=True, footer=below, drop=drop, style=style)
 
 
+def other_unsplit_cell(amount: VitaminK) -> str:
+    """The other menaquinones and the unsplit part together (``—`` where neither was)."""
+    parts = [v for v in (amount.other_mk_mcg, amount.unsplit_mk_mcg) if v is not None]
+    return mcg(sum(parts)) if parts else NOT_MEASURED
+
+
 def k2_columns(
-    of: Callable[[Any], VitaminK | None], footer: VitaminK | None = None, band: bool = True
+    of: Callable[[Any], VitaminK | None],
+    footer: VitaminK | None = None,
+    band: bool = True,
+    rows: Sequence[Any] = (),
 ) -> list[Column]:
     """MK-4, MK-7, Other MK, Total (and Range) columns for rows whose K2 ``of`` gives.
 
-    A row with no K2 (``of`` gives ``None``) has empty cells.
+    A row with no K2 (``of`` gives ``None``) has empty cells. Where some of ``rows`` (or
+    the footer) hold K2 not split by form, an Unsplit column shows it, so the forms add up
+    to the total; on a narrow terminal Other MK and Unsplit go first, summed in one column.
     """
 
     def form(key: str) -> Callable[[VitaminK], str]:
         return lambda amount: form_cell(amount, key)
 
+    amounts = [footer, *map(of, rows)]
+    unsplit = any(a is not None and a.unsplit_mk_mcg is not None for a in amounts)
+    parts_drop = DROP_PARTS if unsplit else DROP_FORMS
     columns = [
-        amount_column(of, footer, header, form(key), drop) for header, key, drop in FORM_HEADERS
+        amount_column(of, footer, header, form(key), parts_drop if key == "other_mk_mcg" else drop)
+        for header, key, drop in FORM_HEADERS
     ]
+    if unsplit:
+        unsplit_column = amount_column(
+            of, footer, NOT_SPLIT, lambda a: mcg(a.unsplit_mk_mcg), drop=DROP_PARTS
+        )
+        together = amount_column(of, footer, OTHER_UNSPLIT, other_unsplit_cell, DROP_FORMS)
+        columns += [unsplit_column, replace(together, stands_for=("Other MK", NOT_SPLIT))]
     columns.append(amount_column(of, footer, "Total", total_cell))
     if band:
-        columns.append(amount_column(of, footer, "Range", band_cell, drop=5))
+        columns.append(amount_column(of, footer, "Range", band_cell, drop=DROP_BAND))
     return columns
 
 
 def k1_column(of: Callable[[Any], VitaminK | None], footer: VitaminK | None = None) -> Column:
     """The K1 column, in its own colour after the K2 ones: never part of any K2 figure."""
-    return amount_column(of, footer, "K1", k1_cell, drop=1, style=K1_STYLE)
+    return amount_column(of, footer, "K1", k1_cell, drop=DROP_AMOUNTS, style=K1_STYLE)
 
 
 def status_text(status: str) -> Text:
@@ -143,11 +170,22 @@ def status_text(status: str) -> Text:
     return Text(status, style=STATUS_STYLE[status])
 
 
-def legend() -> Text:
-    """The legend of the table marks, and what the K1 column is."""
-    from rich.text import Text
+LEGEND = Legend(
+    [
+        [
+            (f"{NOT_MEASURED} not measured", ()),
+            (f"{NOT_SPLIT} not split by form", FORMS),
+            (f"{PARTIAL_MARK} lower bound", ()),
+            (f"{LOW_MARK} low-confidence source", ()),
+        ],
+        [(K1_NOTE, ("K1",))],
+    ]
+)
 
-    return Text(f"{LEGEND}\n{K1_NOTE}", style="dim")
+
+def legend() -> Legend:
+    """The legend of the table marks, and what the K1 column is (of the columns shown)."""
+    return LEGEND
 
 
 def target_line(result: Total) -> Text:
@@ -181,9 +219,9 @@ def item_columns(result: Total) -> list[Column]:
             lambda i: grams_text(i.grams),
             numeric=True,
             footer=grams_text(result.grams),
-            drop=1,
+            drop=DROP_AMOUNTS,
         ),
-        *k2_columns(lambda i: i.vitamin_k, result.vitamin_k),
+        *k2_columns(lambda i: i.vitamin_k, result.vitamin_k, rows=result.items),
         k1_column(lambda i: i.vitamin_k, result.vitamin_k),
     ]
 
@@ -207,8 +245,8 @@ def foods_view(foods: Sequence[Food], title: str) -> View:
     """``k2calc foods``: K2 by form per 100 g."""
     columns = [
         Column("Food", lambda f: f.name),
-        Column("Category", lambda f: f.category, drop=4),
-        *k2_columns(lambda f: f.per_100g),
+        Column("Category", lambda f: f.category, drop=DROP_DETAIL),
+        *k2_columns(lambda f: f.per_100g, rows=foods),
         k1_column(lambda f: f.per_100g),
     ]
     blocks: list[Any] = [Grid(columns, foods, f"{title} (mcg per 100 g)"), legend()]

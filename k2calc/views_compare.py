@@ -64,7 +64,7 @@ def compare_view(rows: Sequence[CompareRow], target: Target) -> View:
             numeric=True,
             drop=1,
         ),
-        *k2_columns(intake_amount, band=False),
+        *k2_columns(intake_amount, band=False, rows=rows),
         k1_column(intake_amount),
     ]
     reach = [

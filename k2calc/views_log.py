@@ -14,6 +14,7 @@ from k2calc.mealog import TABLE_VALUES_LOGGED, Entry, LoggedDay
 from k2calc.output import Column, Grid, View, text_width
 from k2calc.target import Target
 from k2calc.views import (
+    DROP_DETAIL,
     K1_STYLE,
     NOT_MEASURED,
     WARFARIN_LINE,
@@ -60,7 +61,7 @@ def entries_grid(entries: Sequence[Entry], title: str) -> Grid:
         Column("Meal", lambda e: e.meal, drop=2),
         Column("Item", lambda e: e.intake.input),
         Column("Food", lambda e: e.intake.food),
-        Column("Grams", lambda e: grams_text(e.intake.grams), numeric=True, drop=3),
+        Column("Grams", lambda e: grams_text(e.intake.grams), numeric=True, drop=DROP_DETAIL),
         Column("Total", lambda e: total_cell(e.intake.vitamin_k), numeric=True),
     ]
     return Grid(columns, entries, title)
@@ -209,10 +210,10 @@ def range_view(
 
     columns = [
         Column("Date", lambda d: d + (" (today)" if d == today else ""), fold=False),
-        *k2_columns(day_amount),
+        *k2_columns(day_amount, rows=dates),
         Column("Status", status, fold=False),
         k1_column(day_amount),
-        Column("Measured\nK2/K1", measured, numeric=True, drop=3),
+        Column("Measured\nK2/K1", measured, numeric=True, drop=DROP_DETAIL),
         Column(
             "Entries",
             lambda d: str(len(logged[d].entries)) if d in logged else "",

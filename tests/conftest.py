@@ -44,6 +44,7 @@ def isolated_env(
             monkeypatch.delenv(name)
     home = tmp_path / "k2calc-home"
     monkeypatch.setenv("K2CALC_HOME", str(home))
+    monkeypatch.setenv("K2CALC_CONFIG", str(tmp_path / "k2calc-config.toml"))  # none there
     monkeypatch.setenv("K2CALC_CACHE", str(table_cache))
     monkeypatch.setenv("COLUMNS", WIDTH)
     monkeypatch.setenv("TERMINAL_WIDTH", WIDTH)

@@ -241,8 +241,18 @@ def test_missing_foods_file(k2: Invoke, tmp_path: Path) -> None:
 
 def test_version_and_help(k2: Invoke) -> None:
     assert k2("--version").stdout.strip() == f"k2calc {__version__}"
+    assert k2("-V").stdout.strip() == f"k2calc {__version__}"
     help_text = k2("--help").stdout
     assert "Not medical advice" in help_text
     for command in ("total", "foods", "show"):
         assert command in help_text
     assert k2().exit_code == 2  # no arguments: help, usage exit
+
+
+@pytest.mark.parametrize("command", [("total",), ("log", "add"), ("suggest",)])
+def test_unquoted_item_gets_the_hint_to_quote(k2: Invoke, command: tuple[str, ...]) -> None:
+    run = k2(*command, "30", "g", "natto")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("k2calc: error: item 1: '30' is an amount with no food;")
+    assert 'quote each item whole, e.g. "30 g natto"' in run.stderr
+    assert run.stderr.count("\n") == 1

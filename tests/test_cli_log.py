@@ -80,6 +80,17 @@ def test_date_forms(k2: Invoke, given: str, days_ago: int | None) -> None:
     assert [e["input"] for e in shown["days"][0]["entries"]] == ["2 eggs"]
 
 
+def test_a_future_date_is_refused_and_nothing_logged(k2: Invoke) -> None:
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    run = k2("log", "add", "2 eggs", "--date", tomorrow)
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"k2calc: error: --date {tomorrow}: {tomorrow} is after today ({TODAY}); "
+        "log what was eaten, on the day it was eaten\n"
+    )
+    assert k2("log", "show", "--date", tomorrow, "-f", "json").json()["days"][0]["entries"] == []
+
+
 def test_bad_date_is_one_line(k2: Invoke) -> None:
     run = k2("log", "add", "2 eggs", "--date", "someday")
     assert run.exit_code == 1

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from k2calc import __version__
-from k2calc.cli import calc, compare, log, match, report
+from k2calc.cli import calc, compare, completion, config, log, match, recipe, report
 from k2calc.cli.common import new_app
 
 HELP = """Vitamin K2 (menaquinones) in your food, by form: MK-4, MK-7 and the others.
@@ -45,7 +45,11 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+            "--version",
+            "-V",
+            callback=_show_version,
+            is_eager=True,
+            help="Print the version and exit.",
         ),
     ] = False,
 ) -> None:
@@ -57,6 +61,9 @@ compare.register(app)
 log.register(app)
 report.register(app)
 match.register(app)
+recipe.register(app)
+completion.register(app)
+config.register(app)
 
 
 def main() -> None:

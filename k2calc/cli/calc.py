@@ -16,12 +16,14 @@ from k2calc.cli.common import (
     ItemsCommand,
     LookupOpt,
     TargetOpt,
+    food_table,
     items_argument,
     read_items,
     user_errors,
 )
+from k2calc.cli.completion import complete_food
 from k2calc.errors import CategoryError, K2Error
-from k2calc.foods import load_table, sort_foods
+from k2calc.foods import sort_foods
 from k2calc.output import Format, emit
 from k2calc.sort_keys import FoodSort
 from k2calc.target import WITHIN
@@ -125,7 +127,7 @@ def foods(
     """
     from k2calc.views import foods_view
 
-    table = load_table(foods_file)
+    table = food_table(foods_file)
     text = " ".join(query or [])
     if category is not None and category.lower() not in table.categories + ["supplement"]:
         raise CategoryError(category, table.categories)
@@ -146,7 +148,10 @@ def foods(
 
 @user_errors
 def show(
-    food: Annotated[list[str], typer.Argument(metavar="FOOD", help="A food name or alias.")],
+    food: Annotated[
+        list[str],
+        typer.Argument(metavar="FOOD", help="A food name or alias.", autocompletion=complete_food),
+    ],
     fmt: FormatOpt = Format.table,
     foods_file: FoodsOpt = None,
 ) -> None:
@@ -159,7 +164,7 @@ def show(
     """
     from k2calc.views import food_view
 
-    emit(food_view(load_table(foods_file).find(" ".join(food))), fmt)
+    emit(food_view(food_table(foods_file).find(" ".join(food))), fmt)
 
 
 def register(app: typer.Typer) -> None:

@@ -141,9 +141,16 @@ class Lookup:
 
     def table(self) -> FoodTable:
         """The food table to look in."""
-        from k2calc.foods import load_table
+        return food_table(self.foods_file)
 
-        return load_table(self.foods_file)
+
+def food_table(foods_file: Path | None = None) -> FoodTable:
+    """The built-in table, the user's foods file (``--foods``) over it, and the user's
+    recipes (``k2calc recipe``) as foods."""
+    from k2calc.foods import load_table
+    from k2calc.recipes import read_book, with_recipes
+
+    return with_recipes(load_table(foods_file), read_book())
 
 
 def lookup_options(foods_file: FoodsOpt = None, strict: StrictOpt = False) -> Lookup:
@@ -162,6 +169,14 @@ class K2Group(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        arguments = kwargs.get("args", args[0] if args else None)
+        arguments = sys.argv[1:] if arguments is None else list(arguments)
+        try:
+            kwargs.setdefault("default_map", settings_defaults(self))
+        except K2Error as exc:  # a broken settings file: only `k2calc config` still runs
+            if arguments[:1] != ["config"]:
+                say(f"{_message(exc)} (see k2calc config --help)")
+                sys.exit(EXIT_BAD_INPUT)
         try:
             code = super().main(*args, **kwargs)
         except NoArgsIsHelpError as exc:
@@ -175,6 +190,23 @@ class K2Group(TyperGroup):
         except Abort:
             sys.exit(EXIT_INTERRUPTED)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def settings_defaults(command: Any) -> dict[str, Any]:
+    """Click's ``default_map`` for ``command`` (a click group) from the settings file: each
+    setting as the default of the parameter it names, in every command that has one."""
+    from k2calc.config import SETTINGS, read_settings
+
+    by_parameter = {SETTINGS[name].parameter: value for name, value in read_settings().items()}
+
+    def defaults(of: Any) -> dict[str, Any]:
+        commands = getattr(of, "commands", None)
+        if commands is not None:
+            return {name: defaults(sub) for name, sub in commands.items()}
+        names = {parameter.name for parameter in of.params}
+        return {name: value for name, value in by_parameter.items() if name in names}
+
+    return defaults(command) if by_parameter else {}
 
 
 def new_app(name: str, help: str, completion: bool = False) -> typer.Typer:
@@ -238,8 +270,10 @@ class ItemsCommand(TyperCommand):
 
 def items_argument(help: str) -> Any:
     """The ``ITEM...`` argument of a command that reads items (``read_items``: a lone ``-``
-    reads stdin), to declare with ``cls=ItemsCommand``."""
-    return typer.Argument(metavar="ITEM...", help=help)
+    reads stdin), to declare with ``cls=ItemsCommand``; food names complete after an amount."""
+    from k2calc.cli.completion import complete_item
+
+    return typer.Argument(metavar="ITEM...", help=help, autocompletion=complete_item)
 
 
 def say(message: str) -> None:
@@ -309,6 +343,17 @@ class UsageError(K2Error):
     """Options that contradict each other (exit code 2)."""
 
 
+def _refuse_split_items(items: list[str]) -> None:
+    """Refuse an item that is a bare amount (``k2calc total 30 g natto``: the shell split one
+    item into three), with the hint to quote each item whole."""
+    for position, item in enumerate(items, 1):
+        if item.strip() and not any(c.isalpha() for c in item):
+            raise K2Error(
+                f"item {position}: '{item}' is an amount with no food; the shell splits "
+                'unquoted words, so quote each item whole, e.g. "30 g natto" "2 eggs"'
+            )
+
+
 def read_items(items: list[str]) -> list[str]:
     """The items given, or, for a lone ``-``, one per line of stdin (blank and # lines skipped)."""
     if items != ["-"]:
@@ -317,7 +362,9 @@ def read_items(items: list[str]) -> list[str]:
         for item in items:
             if item.startswith("--"):
                 raise UsageError(f"no such option: {item.split('=')[0]} (see --help)")
-        return items
+        if len(items) > 1:
+            _refuse_split_items(items)
+        return _with_meals(items)
     data = read_bounded(sys.stdin.buffer)
     if data is None:
         raise K2Error(f"too much on stdin (over {MAX_INPUT_BYTES:,} bytes); give items a line")
@@ -326,4 +373,13 @@ def read_items(items: list[str]) -> list[str]:
     read = [line for line in lines if line and not line.startswith("#")]
     if not read:
         raise K2Error("no items on stdin; give one item a line, e.g. '30 g natto'")
-    return read
+    return _with_meals(read)
+
+
+def _with_meals(items: list[str]) -> list[str]:
+    """``items`` with each saved meal (``@breakfast``) replaced by its items."""
+    if not any(item.strip().startswith("@") for item in items):
+        return items
+    from k2calc.recipes import expand_meals
+
+    return expand_meals(items)

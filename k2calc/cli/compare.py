@@ -14,13 +14,14 @@ from k2calc.cli.common import (
     ItemsCommand,
     TargetOpt,
     UsageError,
+    food_table,
     items_argument,
     read_items,
     user_errors,
 )
+from k2calc.cli.completion import complete_food
 from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
 from k2calc.compare import DEFAULT_SUGGESTIONS
-from k2calc.foods import load_table
 from k2calc.output import Format, emit
 from k2calc.sort_keys import CompareSort
 
@@ -38,6 +39,7 @@ def compare(
         typer.Argument(
             metavar="FOOD...",
             help="Food names, one per argument: quote names of several words ('egg yolk').",
+            autocompletion=complete_food,
         ),
     ],
     amount: Annotated[
@@ -91,7 +93,7 @@ def compare(
         raise UsageError("give --amount or --per serving, not both")
     rows = compare_names(
         foods,
-        load_table(foods_file),
+        food_table(foods_file),
         amount,
         target,
         per_serving=per is Per.serving,
@@ -142,7 +144,7 @@ def suggest(
     from k2calc.mealog import day_total
     from k2calc.views_compare import suggest_view
 
-    table = load_table(foods_file)
+    table = food_table(foods_file)
     if items:
         day = total(read_items(items), table, target)
     else:

@@ -21,6 +21,7 @@ from k2calc.cli.common import (
     LookupOpt,
     TargetOpt,
     UsageError,
+    food_table,
     items_argument,
     new_app,
     read_items,
@@ -157,6 +158,11 @@ def add(
     from k2calc.views_log import added_view
 
     date_logged = log_date(date)
+    if date_logged > dt.date.today().isoformat():
+        raise K2Error(
+            f"--date {date}: {date_logged} is after today ({dt.date.today()}); "
+            "log what was eaten, on the day it was eaten"
+        )
     path = db_path(db, creating=True)
     portions = resolve_all(read_items(items), lookup.table(), lookup.strict)
     new = [mealog.NewEntry(date_logged, mealog.normalize_meal(meal), p, note) for p in portions]
@@ -329,7 +335,6 @@ def import_(
     """
     from k2calc import mealog
     from k2calc.bounds import MAX_INPUT_BYTES, read_bounded
-    from k2calc.foods import load_table
     from k2calc.views_log import imported_view
 
     label = "stdin" if file == "-" else file
@@ -347,7 +352,7 @@ def import_(
     skipped: list[str] | None = [] if skip_invalid else None
     with column_hints():
         new = mealog.read_import(
-            text, label, load_table(foods_file), columns, announce(label), skipped
+            text, label, food_table(foods_file), columns, announce(label), skipped
         )
     if skipped:
         from k2calc.bounds import safe_lines

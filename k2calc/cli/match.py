@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from k2calc.cli.columns import AuditColumnsOpt, announce, column_hints
-from k2calc.cli.common import FoodsOpt, FormatOpt, fail, user_errors
+from k2calc.cli.common import FoodsOpt, FormatOpt, fail, food_table, user_errors
 from k2calc.output import Format, emit
 
 if TYPE_CHECKING:
@@ -52,14 +52,13 @@ def match(
       k2calc match cohort.csv --foods my-aliases.csv --strict
     """
     from k2calc.audit import audit_strings, count_foods, how_counts
-    from k2calc.foods import load_table
     from k2calc.views_audit import audit_view
 
     label = "stdin" if file == "-" else file
     source: Path | TextIO = sys.stdin if file == "-" else Path(file)
     with column_hints():
         counts = count_foods(source, columns, announce(label))
-    rows = audit_strings(counts, load_table(foods_file))
+    rows = audit_strings(counts, food_table(foods_file))
     emit(audit_view(rows), fmt)
     unsure = [r for r in rows if not r.sure]
     if strict and unsure:
