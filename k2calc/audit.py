@@ -22,9 +22,13 @@ from k2calc.errors import AmbiguousFoodError, K2Error
 from k2calc.foods import FoodTable
 from k2calc.match import ALIAS, CODE, EXACT, RANKED, TYPO, match_food
 from k2calc.report import ReportFileError, csv_chunks, open_diary
+from k2calc.wording import dose_of
 
 UNKNOWN, AMBIGUOUS = "unknown", "ambiguous"
-REVIEW_ORDER = (UNKNOWN, AMBIGUOUS, TYPO, RANKED, CODE, ALIAS, EXACT)
+# A Cronometer row that is no food (a Quick Add entry, a supplement without vitamin K), and a
+# supplement read from its name and dose (``NOW Foods, MK-7 Vitamin K-2, 100 mcg``).
+LEFT_OUT, SUPPLEMENT = "left out", "supplement"
+REVIEW_ORDER = (UNKNOWN, AMBIGUOUS, TYPO, RANKED, SUPPLEMENT, LEFT_OUT, CODE, ALIAS, EXACT)
 SURE = frozenset({EXACT, ALIAS, CODE})  # what --strict accepts
 KEYS = ("input", "rows", "food", "ndb_no", "how", "runner_up", "problem")
 CHUNK_ROWS = 200_000
@@ -52,21 +56,30 @@ class AuditRow:
         return self.how in SURE
 
 
-def audit_strings(counts: Mapping[str, int], table: FoodTable) -> list[AuditRow]:
-    """Each string of ``counts`` (string → rows) matched once, in review order."""
-    rows = [_audit_one(text, n, table) for text, n in counts.items()]
+def audit_strings(
+    counts: Mapping[str, int], table: FoodTable, cronometer: bool = False
+) -> list[AuditRow]:
+    """Each string of ``counts`` (string → rows) matched once, in review order; in a
+    Cronometer export (``cronometer``) a name of no food is ``left out``, as ``report`` does."""
+    rows = [_audit_one(text, n, table, cronometer) for text, n in counts.items()]
     return sorted(rows, key=lambda r: (REVIEW_ORDER.index(r.how), -r.rows, r.input))
 
 
-def _audit_one(text: str, rows: int, table: FoodTable) -> AuditRow:
+def _audit_one(text: str, rows: int, table: FoodTable, cronometer: bool = False) -> AuditRow:
     if not text:
         return AuditRow(text, rows, None, None, UNKNOWN, None, "empty food")
+    if cronometer and (reason := diary.food_left_out(text)) is not None:
+        return AuditRow(text, rows, None, None, LEFT_OUT, None, reason)
     try:
         found = match_food(table, text)
     except AmbiguousFoodError as exc:
         return AuditRow(text, rows, None, None, AMBIGUOUS, None, str(exc))
     except K2Error as exc:
-        return AuditRow(text, rows, None, None, UNKNOWN, None, str(exc))
+        dose = dose_of(text)
+        if dose is None:
+            return AuditRow(text, rows, None, None, UNKNOWN, None, str(exc))
+        mcg, form = dose
+        return AuditRow(text, rows, f"{form}, {mcg:g} mcg a unit", None, SUPPLEMENT, None, None)
     runner_up = found.runner_up.name if found.runner_up is not None else None
     ndb = found.food.ndb_no or None
     return AuditRow(text, rows, found.food.name, ndb, found.how, runner_up, None)
@@ -110,6 +123,11 @@ def count_foods(
 
 
 def how_counts(rows: list[AuditRow]) -> dict[str, int]:
-    """Distinct strings per way of matching, in review order (zeros included)."""
+    """Distinct strings per way of matching, in review order (zeros included, but for
+    ``left out`` and ``supplement``, which only a Cronometer export or a supplement has)."""
     found = Counter(r.how for r in rows)
-    return {how: found.get(how, 0) for how in reversed(REVIEW_ORDER)}
+    return {
+        how: found.get(how, 0)
+        for how in reversed(REVIEW_ORDER)
+        if found.get(how) or how not in (LEFT_OUT, SUPPLEMENT)  # these two only where found
+    }

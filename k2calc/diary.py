@@ -252,7 +252,8 @@ def _check_required(found: set[str], label: str) -> None:
 
 def cronometer_amount(cell: str) -> str:
     """A Cronometer Amount cell as an item's amount: ``1.00 medium`` → ``1 medium``,
-    ``150.00 g`` → ``150 g``, ``1.00 cup, chopped`` → ``1 cup``, ``1,250.00 g`` → ``1250 g``;
+    ``150.00 g`` → ``150 g``, ``1.00 cup, chopped`` → ``1 cup``, ``1,250.00 g`` → ``1250 g``,
+    ``2.00 each - pitted`` → ``2 each``;
     a cell it cannot read is returned as it is (the item parser then says why)."""
     cell = _THOUSANDS.sub("", cell)  # 1,250.00 g
     cell = _DECIMAL_COMMA.sub(r"\1.", cell)  # 150,00 g (a comma-decimal locale)
@@ -260,10 +261,59 @@ def cronometer_amount(cell: str) -> str:
     if match is None:
         return cell.strip()
     number = float(match["number"])
-    unit = match["unit"].strip()
+    # "1.00 whole - 3 1/2" diameter", "2.00 each - pitted": Cronometer's measure description
+    # after a dash says what the unit is, never how much
+    unit = match["unit"].split(" - ")[0].strip()
     if not unit and cell[match.end() :].strip():
         return cell.strip()  # "1, cup": not a shape it knows; never a unit dropped
     return f"{number:g} {unit}".strip()
+
+
+# Rows of a food diary that are no food eaten: left out of the sums and listed as such, never
+# an error (docs/cronometer.md). Each reason starts with one of these.
+NOT_EATEN = "not eaten"
+NOT_A_FOOD = "not a food"
+LEFT_OUT = (NOT_EATEN, NOT_A_FOOD)
+# Cronometer's entries that carry macros or a note only ("Quick Add, Carbs", "Quick Add, Fat")
+_NO_FOOD_NAME = re.compile(r"^\s*quick add\b", re.IGNORECASE)
+# A supplement named without any vitamin K: a dose unit or dosage form in the name
+_SUPPLEMENT_WORDS = re.compile(
+    r"\b(\d+(\.\d+)?\s*(mcg|µg|ug|mg|iu)\b|capsules?|softgels?|tablets?|multivitamin|"
+    r"supplement)",
+    re.IGNORECASE,
+)
+
+
+def left_out_reason(food: str, amount: str) -> str | None:
+    """Why a diary row is no food eaten, or ``None`` (see ``amount_left_out`` and
+    ``food_left_out``)."""
+    return amount_left_out(amount) or food_left_out(food)
+
+
+def amount_left_out(amount: str) -> str | None:
+    """``not eaten`` for a zero amount (``0.00 g``: planned, not eaten), else ``None``."""
+    number = _CRONOMETER_AMOUNT.match(amount)
+    if number is not None and float(number["number"]) == 0:
+        return f"{NOT_EATEN} (amount {amount.strip()})"
+    return None
+
+
+def food_left_out(food: str) -> str | None:
+    """``not a food`` for a Quick Add entry (macros only) or a supplement or drug that names
+    no K vitamin (``Magnesium Glycinate, 200 mg``), else ``None``: a supplement that names one
+    is read, as is every other name."""
+    from k2calc.wording import names_vitamin_k
+
+    if _NO_FOOD_NAME.match(food):
+        return f"{NOT_A_FOOD}: a Quick Add entry (macros only)"
+    if _SUPPLEMENT_WORDS.search(food) and not names_vitamin_k(food):
+        return f"{NOT_A_FOOD}: a supplement or drug without vitamin K"
+    return None
+
+
+def is_left_out(reason: str) -> bool:
+    """True for a reason ``left_out_reason`` gives: the row is listed, never an error."""
+    return reason.startswith(LEFT_OUT)
 
 
 def food_text(food: str, ndb: str) -> str:
@@ -293,9 +343,9 @@ def amount_text(amount: str, grams: str) -> str:
     return f"{weight} g" if _PLAIN_NUMBER.fullmatch(weight) else weight
 
 
-def cronometer_items(lines: Sequence[str]) -> tuple[list[str], list[str]] | None:
+def cronometer_items(lines: Sequence[str]) -> CronometerItems | None:
     """The items of a Cronometer servings export given as lines (``1 medium Apple, Raw``),
-    and the days it covers; ``None`` when the lines are not such an export."""
+    the days it covers and the rows left out; ``None`` when the lines are not such an export."""
     import csv
 
     if not lines:
@@ -306,13 +356,26 @@ def cronometer_items(lines: Sequence[str]) -> tuple[list[str], list[str]] | None
         return None
     where = {fold(h): i for i, h in enumerate(header)}
     day, food, amount = (where[c] for c in CRONOMETER_REQUIRED)
-    items: list[str] = []
-    days: list[str] = []
-    for row in rows[1:]:
+    export = CronometerItems([], [], [])
+    for number, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
         cells = row + [""] * (len(header) - len(row))
-        items.append(f"{cronometer_amount(cells[amount])} {cells[food].strip()}".strip())
-        if cells[day].strip() not in days:
-            days.append(cells[day].strip())
-    return items, days
+        reason = left_out_reason(cells[food], cells[amount])
+        if reason is not None:
+            export.left_out.append(f"line {number}: '{shown(cells[food].strip())}': {reason}")
+            continue
+        export.items.append(f"{cronometer_amount(cells[amount])} {cells[food].strip()}".strip())
+        if cells[day].strip() not in export.days:
+            export.days.append(cells[day].strip())
+    return export
+
+
+@dataclass(frozen=True)
+class CronometerItems:
+    """A Cronometer export read as items: the items, the days they cover, and the rows left
+    out (``line N: 'name': reason``) as no food eaten."""
+
+    items: list[str]
+    days: list[str]
+    left_out: list[str]

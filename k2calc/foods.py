@@ -177,6 +177,24 @@ SUPPLEMENTS = (
         other_mk_mcg_per_100g=0.0,
         note="Supplement: the amount given is MK-4 itself.",
     ),
+    Food(
+        name="k2",
+        aliases=("vitamin k2", "menaquinone", "k2 form not given"),
+        category=SUPPLEMENT_CATEGORY,
+        unsplit_mk_mcg_per_100g=1e8,
+        note="Supplement: the amount given is vitamin K2 of a form not stated (MK-4, MK-7 or "
+        "another menaquinone), counted as K2 unsplit, never guessed as MK-7.",
+    ),
+    Food(
+        name="k1",
+        aliases=("vitamin k1", "phylloquinone", "phytonadione", "phytomenadione"),
+        category=SUPPLEMENT_CATEGORY,
+        mk4_mcg_per_100g=0.0,
+        mk7_mcg_per_100g=0.0,
+        other_mk_mcg_per_100g=0.0,
+        k1_mcg_per_100g=1e8,
+        note="Supplement: the amount given is vitamin K1 (phylloquinone) itself; it has no K2.",
+    ),
 )
 
 
@@ -249,6 +267,9 @@ class FoodTable:
     def __init__(self, foods: Iterable[Food | FoodRow] = (), index: dict[str, int] | None = None):
         self._entries: list[Food | FoodRow] = list(foods)
         self._dead: set[int] = set()
+        # Names the table's content where it is known (the built-in table, unextended): what
+        # is derived from it may be cached under this key (the ranked-match word index).
+        self.cache_key: str | None = None
         if index is None:
             self._index: dict[str, int] = {}
             entries, self._entries = self._entries, []
@@ -258,6 +279,8 @@ class FoodTable:
 
     def extend(self, foods: Iterable[Food | FoodRow]) -> None:
         """Add foods; one whose name or alias is taken replaces the food that had it."""
+        self.cache_key = None
+        self.__dict__.pop("_match_index", None)  # the word index of the foods before
         for food in foods:
             position = len(self._entries)
             self._entries.append(food)
@@ -520,10 +543,8 @@ def builtin_table() -> tuple[tuple[FoodRow, ...], dict[str, int]]:
     ``foods.csv``: an edited or upgraded table never reads a stale cache. The cache is plain
     ``marshal`` data (tuples, strings, numbers), never pickle.
     """
-    data = (resources.files("k2calc") / "data" / "foods.csv").read_bytes()
-    digest = hashlib.sha256(data).hexdigest()[:20]
-    version = f"{sys.version_info[0]}{sys.version_info[1]}"
-    cache_file = paths.cache_dir() / f"foods-{digest}-v{CACHE_FORMAT}-py{version}.marshal"
+    data = _builtin_bytes()
+    cache_file = cache_path("foods", builtin_digest(), CACHE_FORMAT)
     try:
         rows, index = marshal.loads(cache_file.read_bytes())
         return tuple(rows), dict(index)
@@ -533,11 +554,27 @@ def builtin_table() -> tuple[tuple[FoodRow, ...], dict[str, int]]:
     foods = read_foods(io.StringIO(text, newline=""), "foods.csv (built-in)", "built-in")
     rows = tuple(tuple(getattr(f, name) for name in FOOD_FIELDS) for f in foods)
     index = FoodTable(rows)._index
-    _write_atomically(cache_file, marshal.dumps((rows, index)))
+    write_atomically(cache_file, marshal.dumps((rows, index)))
     return rows, index
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def _builtin_bytes() -> bytes:
+    return (resources.files("k2calc") / "data" / "foods.csv").read_bytes()
+
+
+@cache
+def builtin_digest() -> str:
+    """The SHA-256 (20 hex digits) of the built-in ``foods.csv``: what its caches are keyed by."""
+    return hashlib.sha256(_builtin_bytes()).hexdigest()[:20]
+
+
+def cache_path(kind: str, key: str, cache_format: int) -> Path:
+    """The cache file of ``kind`` for the table content ``key``, in this Python's format."""
+    version = f"{sys.version_info[0]}{sys.version_info[1]}"
+    return paths.cache_dir() / f"{kind}-{key}-v{cache_format}-py{version}.marshal"
+
+
+def write_atomically(path: Path, content: bytes) -> None:
     """Write a cache file whole or not at all; a cache that cannot be written is skipped."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -584,4 +621,7 @@ def load_table(user_foods: Path | None = None) -> FoodTable:
     table.extend(SUPPLEMENTS)
     if user_foods is not None:
         table.extend(read_user_foods(user_foods))
+    else:  # the supplements are code: their text keys the cache too
+        supplements = hashlib.sha256(repr(SUPPLEMENTS).encode()).hexdigest()[:8]
+        table.cache_key = f"{builtin_digest()}-{supplements}"
     return table

@@ -22,11 +22,14 @@ candidate is an ``UnknownFoodError`` with the closest names.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import marshal
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from k2calc.errors import AmbiguousFoodError, K2Error, UnknownFoodError
-from k2calc.foods import Food, FoodTable, fold_key, normalize, words
+from k2calc.foods import Food, FoodTable, cache_path, fold_key, normalize, words, write_atomically
 
 EXACT, ALIAS, RANKED, TYPO, CODE = "exact", "alias", "ranked", "typo", "code"
 CODE_PREFIX = "ndb:"  # a food by its USDA NDB number: ndb:01009
@@ -84,6 +87,9 @@ IGNORED = frozenset(
         "shelled",
         "peeled",
         "pitted",
+        "mature",  # a cheese's age grade: "mature cheddar" is cheddar
+        "natural",  # Cronometer's "Almonds, Natural", British "natural yoghurt"
+        "slice",  # "Publix, Sharp Cheddar, Slices": the cheese, however cut
     ]
 )
 FILLER = frozenset(["of", "a", "an", "the", "some", "my"])
@@ -261,9 +267,9 @@ class _MatchIndex:
     """
 
     def __init__(self, table: FoodTable) -> None:
-        self.labels: dict[int, list[_Label]] = {}
-        self.words: dict[int, frozenset[str]] = {}
-        self.postings: dict[str, set[int]] = {}
+        labels_of: dict[int, list[_Label]] = {}
+        words_of: dict[int, frozenset[str]] = {}
+        postings: dict[str, set[int]] = {}
         self.curated: dict[int, bool] = {}
         self.dish: dict[int, bool] = {}  # an FNDDS survey dish under its USDA name only
         for position in table.positions():
@@ -276,11 +282,76 @@ class _MatchIndex:
             self.curated[position] = len(names) > 1 or not coded
             self.dish[position] = len(names) == 1 and not table.ndb_no(position) and bool(coded)
             labels = [_Label(frozenset(words(normalize(n))), _heads(n), "," in n) for n in names]
-            self.labels[position] = [label for label in labels if label.tokens]
-            self.words[position] = frozenset().union(*(label.tokens for label in labels))
-            for token in self.words[position]:
-                self.postings.setdefault(token, set()).add(position)
-        self.vocabulary = sorted(self.postings)
+            labels_of[position] = [label for label in labels if label.tokens]
+            words_of[position] = frozenset().union(*(label.tokens for label in labels))
+            for token in words_of[position]:
+                postings.setdefault(token, set()).add(position)
+        self.labels: Mapping[int, list[_Label]] = labels_of
+        self.words: Mapping[int, frozenset[str]] = words_of
+        self.postings: Mapping[str, Collection[int]] = postings  # tuples when read from cache
+        self.vocabulary = sorted(postings)
+
+    def cached(self) -> tuple[Any, ...]:
+        """The index as plain ``marshal`` data that loads in a few milliseconds: each food's
+        labels as one text, parsed when the food is a candidate (``restored``)."""
+        labels = {position: _labels_text(ls) for position, ls in self.labels.items()}
+        postings = {token: tuple(sorted(found)) for token, found in self.postings.items()}
+        return labels, postings, self.curated, self.dish, self.vocabulary
+
+    @classmethod
+    def restored(cls, data: tuple[Any, ...]) -> _MatchIndex:
+        """The index ``cached`` wrote."""
+        labels, postings, curated, dish, vocabulary = data
+        index = cls.__new__(cls)
+        index.labels = _Parsed(labels, _labels_of_text)
+        index.words = _Parsed(labels, _words_of_text)
+        index.postings, index.curated, index.vocabulary = postings, curated, vocabulary
+        index.dish = dish
+        return index
+
+
+_LABEL_END, _PART_END = "\x1e", "\x1f"
+
+
+def _labels_text(labels: list[_Label]) -> str:
+    """A food's labels as one text (``_labels_of_text`` reads it back)."""
+    return _LABEL_END.join(
+        _PART_END.join(
+            (" ".join(sorted(lb.tokens)), " ".join(sorted(lb.heads)), "1" * lb.described)
+        )
+        for lb in labels
+    )
+
+
+def _labels_of_text(text: str) -> list[_Label]:
+    labels = []
+    for part in text.split(_LABEL_END) if text else ():
+        tokens, heads, described = part.split(_PART_END)
+        labels.append(_Label(frozenset(tokens.split()), frozenset(heads.split()), bool(described)))
+    return labels
+
+
+def _words_of_text(text: str) -> frozenset[str]:
+    return frozenset().union(*(label.tokens for label in _labels_of_text(text)))
+
+
+class _Parsed(Mapping[int, Any]):
+    """A mapping whose values are parsed from texts the first time each is asked for."""
+
+    def __init__(self, texts: dict[int, str], parse: Callable[[str], Any]) -> None:
+        self._texts, self._parse = texts, parse
+        self._done: dict[int, Any] = {}
+
+    def __getitem__(self, key: int) -> Any:
+        if key not in self._done:
+            self._done[key] = self._parse(self._texts[key])
+        return self._done[key]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
 
 def _heads(name: str) -> frozenset[str]:
@@ -293,17 +364,47 @@ def _heads(name: str) -> frozenset[str]:
     return frozenset(heads)
 
 
+INDEX_FORMAT = 3  # bump when the cached index's shape changes
+
+
 def _index(table: FoodTable) -> _MatchIndex:
     cached = getattr(table, "_match_index", None)
     if cached is None:
-        cached = _MatchIndex(table)
+        cached = _cached_index(table)
         table._match_index = cached  # type: ignore[attr-defined]
     return cached
 
 
+def _cached_index(table: FoodTable) -> _MatchIndex:
+    """The word index of ``table``, read from the user cache folder beside the table's own
+    cache where the table's content is known (``FoodTable.cache_key``), else built (and
+    written there): a typo'd or ranked name then costs what an exact one does."""
+    if table.cache_key is None:
+        return _MatchIndex(table)
+    path = cache_path("match-index", table.cache_key, INDEX_FORMAT)
+    try:
+        return _MatchIndex.restored(marshal.loads(path.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    index = _MatchIndex(table)
+    write_atomically(path, marshal.dumps(index.cached()))
+    return index
+
+
+# Phrases food diaries use for what USDA names otherwise (Cronometer's "Kale, Cooked from
+# Frozen" is USDA's "Kale, frozen, cooked, boiled"; "No Visible Fat Eaten" its "lean only").
+DIARY_PHRASES = {
+    "cooked from frozen": "frozen cooked",
+    "no visible fat eaten": "lean only",
+    "visible fat eaten": "lean and fat",
+}
+_DIARY_PHRASE = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in DIARY_PHRASES))
+
+
 def query_words(query: str) -> list[str]:
     """The words of a query without filler (``a glass of milk`` → ``milk``)."""
-    tokens = words(normalize(query))
+    text = _DIARY_PHRASE.sub(lambda m: DIARY_PHRASES[m.group(0)], normalize(query))
+    tokens = words(text)
     kept: list[str] = []
     for i, token in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -392,7 +493,8 @@ def _exact(table: FoodTable, key: str, shown: str, how: str = "") -> Match | Non
 
 def _correct(tokens: list[str], index: _MatchIndex) -> list[str]:
     """Each word in no name replaced by the one vocabulary word it is clearly closest to:
-    a rapidfuzz ratio of at least ``TYPO_SCORE``, or one edit away in a word of 5+ letters."""
+    a rapidfuzz ratio of at least ``TYPO_SCORE``, or one edit away in a word of 5+ letters,
+    with the same first letter."""
     corrected = []
     for token in tokens:
         if token in index.postings or len(token) < MIN_TYPO_LENGTH or token.isdigit():
@@ -407,6 +509,9 @@ def _closest(token: str, index: _MatchIndex) -> str | None:
     from rapidfuzz.distance import Levenshtein
 
     near = process.extract(token, index.vocabulary, scorer=fuzz.ratio, limit=5, score_cutoff=60)
+    # A typo keeps the first letter: "dahi" (Hindi for yogurt) is no "ahi", "zoodles" no
+    # "noodles", "oatcakes" no "pancakes".
+    near = [n for n in near if n[0][:1] == token[:1]]
     if not near:
         return None
     best_word, best_score, _ = near[0]
@@ -483,8 +588,8 @@ def _candidates(
     asked = set(tokens)
     preparations = asked & PREPARATIONS
     content = [t for t in tokens if t not in PREPARATIONS] or tokens
-    postings = [index.postings.get(t, set()) for t in content]
-    positions = set.intersection(*postings) if postings else set()
+    postings = [index.postings.get(t, ()) for t in content]  # sets, or tuples when cached
+    positions = set(postings[0]).intersection(*postings[1:]) if postings else set()
     costs: dict[int, tuple[float, int]] = {}
     for position in positions:
         found = _food_cost(index, position, asked, preparations)

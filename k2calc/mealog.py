@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from k2calc import __version__, diary
-from k2calc.bounds import text_problem
+from k2calc.bounds import shown, text_problem
 from k2calc.csvcells import restore
 from k2calc.dates import parse_iso
 from k2calc.days import DayIntake, day_from_total
@@ -617,6 +617,7 @@ def read_import(
     mapping: Mapping[str, str] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
     skipped: list[str] | None = None,
+    left_out: list[str] | None = None,
 ) -> list[NewEntry]:
     """Validate every row of an import file (the shape ``log export`` writes) before any is logged.
 
@@ -626,7 +627,8 @@ def read_import(
     with more than one subject is refused: the log is one person's.
     Raises ``MealLogError`` listing the bad rows (the first 20 and a count of the rest),
     unless a ``skipped`` list is given: then the bad rows are added to it (``row N: why``)
-    and the good ones returned.
+    and the good ones returned. A Cronometer row of no food eaten (``diary.left_out_reason``)
+    is never imported nor an error: it goes to ``left_out`` where one is given.
     """
     rows = _rows_of(text, label)
     header = list(dict.fromkeys(key for _, row in rows for key in row if key != _EXTRA_FIELDS))
@@ -648,6 +650,14 @@ def read_import(
     for number, row in rows:
         if _EXTRA_FIELDS in row:
             bad.append(f"row {number}: more fields than the header has")
+            continue
+        food_name = row.get("food", "").strip()
+        reason = (
+            diary.left_out_reason(food_name, row.get("amount", "")) if plan.cronometer else None
+        )
+        if reason is not None:
+            if left_out is not None:
+                left_out.append(f"row {number}: '{shown(food_name)}': {reason}")
             continue
         try:
             date = parse_iso(row.get("date", "")).isoformat()

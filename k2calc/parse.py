@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from k2calc.bounds import item_problem
+from k2calc.bounds import item_problem, shown
 from k2calc.errors import ItemParseError, K2Error, UnitError, UnknownFoodError
 from k2calc.foods import Food, FoodTable, fold_key, normalize, singular
+from k2calc.match import CONTAINERS
 from k2calc.units import (
     COUNT_SYNONYMS,
     COUNT_WORDS,
@@ -17,7 +18,9 @@ from k2calc.units import (
     Unit,
     find_unit,
     multi_word_units,
+    spelled_unit,
 )
+from k2calc.wording import reword
 
 MAX_AMOUNT = 1_000_000.0
 EACH = "each"
@@ -203,15 +206,30 @@ def resolve(text: str, table: FoodTable, strict: bool = False) -> Portion:
     if (problem := item_problem(text)) is not None:
         raise ItemParseError(problem)
     try:
-        amount, rest = split_amount(text)
+        return _resolve_written(text, text, table, strict)
+    except K2Error:
+        # what people write otherwise (a supplement's dose, an app's line, "half a"), read
+        # only where the item does not read as written: "100 microgram mk-7" stays as it is
+        written = reword(text)
+        if written == text:
+            raise
+    return _resolve_written(text, written, table, strict)
+
+
+def _resolve_written(text: str, written: str, table: FoodTable, strict: bool) -> Portion:
+    """``resolve`` of ``written``, the item ``text`` in the plain form."""
+    try:
+        amount, rest = split_amount(written)
     except ItemParseError:
-        moved = _amount_first(text.strip())
+        moved = _amount_first(written.strip())
         if moved is None:
             raise
         amount, rest = split_amount(moved)
     tokens = rest.split()
     if tokens and tokens[0].lower() == "of":
         tokens = tokens[1:]
+    if tokens:
+        tokens[0] = spelled_unit(tokens[0])
     if not tokens:
         raise ItemParseError(f"no food in '{text.strip()}'; {EXAMPLE}")
     for spelling in multi_word_units():
@@ -255,7 +273,18 @@ def resolve(text: str, table: FoodTable, strict: bool = False) -> Portion:
         if tail is None:
             raise
         return _with_unit(text, tail, amount, tokens[0])
-    return _with_unit(text, food, amount, EACH)
+    if singular(tokens[0].lower()) in CONTAINERS:
+        # "a handful of almonds" is no one almond: the container's own measure, or refused
+        return _with_unit(text, food, amount, tokens[0])
+    return _with_unit(text, food, amount, _piece_named(food, tokens[-1]))
+
+
+def _piece_named(food: Food, last_word: str) -> str:
+    """The measure a count names by the food's last word: ``3 fish sticks`` are sticks (28 g),
+    ``5 broccoli florets`` florets (refused where none is weighed), else one whole."""
+    if len(last_word) > 1 and is_count_word(last_word):
+        return last_word if last_word != EACH else EACH
+    return EACH
 
 
 def is_count_word(word: str) -> bool:
@@ -330,3 +359,16 @@ def resolve_all(texts: list[str], table: FoodTable, strict: bool = False) -> lis
                 exc.args = (f"item {position}: {exc}",)
             raise
     return portions
+
+
+def resolve_usable(
+    texts: list[str], table: FoodTable, strict: bool = False
+) -> tuple[list[Portion], list[str]]:
+    """The items that can be read, and ``item N: 'text': why`` for each that cannot."""
+    portions, problems = [], []
+    for position, text in enumerate(texts, 1):
+        try:
+            portions.append(resolve(text, table, strict))
+        except K2Error as exc:
+            problems.append(f"item {position}: '{shown(text.strip())}': {exc}")
+    return portions, problems

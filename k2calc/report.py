@@ -40,6 +40,7 @@ from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
 from k2calc.recall import Recall, header_of, read_recall
 from k2calc.target import STATUSES, WITHIN, Target
 from k2calc.vitamin import GRADES, KEYS
+from k2calc.wording import supplement_food
 
 if TYPE_CHECKING:
     import duckdb
@@ -48,7 +49,11 @@ FORMS = INTAKE_KEYS[:4]  # mk4, mk7, other_mk, unsplit_mk
 MEASURED = (*FORMS, "k1_mcg")  # null where no item of the row measured them
 K2_SUMS = ("total_mcg", "low_mcg", "high_mcg")  # null where no item had any K2 measured
 # A day row as log's (``DayIntake.as_dict``): the value type's keys, coverage, status.
-DAY_KEYS = ("date", "subject", "meal", *KEYS, "k2_coverage", "k1_coverage", "status")
+# ``refused_rows``: rows of the day that could not be used (skipped), counted in the coverage.
+DAY_KEYS = (
+    *("date", "subject", "meal", *KEYS, "k2_coverage", "k1_coverage", "status"),
+    "refused_rows",
+)
 SUMMARY_KEYS = ("subject", *SUMMARY_FIGURES, "not_logged", "in_progress")
 WEEK_ROW_KEYS = ("subject", *WEEK_KEYS)
 # Summed per group: the values, how many items measured each of them, how many were
@@ -59,6 +64,7 @@ SUM_COLUMNS = (
     "partial_items",
     "items",
     "k2_items",
+    "refused_items",
 )
 # Taken as the largest per group: the worst grade of the items (``GRADES``, best first).
 MAX_COLUMNS = ("confidence_rank",)
@@ -248,6 +254,7 @@ class _Resolver:
     def __init__(self, table: FoodTable, strict: bool = False) -> None:
         self.table = table
         self.strict = strict
+        self.cronometer = False  # a Cronometer export: its rows of no food eaten are left out
         self.foods: list[Food] = []
         self.cuts: list[frozenset[str]] = []  # cut words of each food string ("shredded")
         self._positions: dict[tuple[Food, frozenset[str]], int] = {}  # (food, cuts) -> index
@@ -275,10 +282,15 @@ class _Resolver:
     def _find(self, name: str) -> int | str:
         if not name:
             return "empty food"
+        if self.cronometer and (reason := diary.food_left_out(name)) is not None:
+            return reason
         try:
             found = self.table.find(name, self.strict)
         except K2Error as exc:
-            return str(exc)
+            supplement = None if self.strict else supplement_food(name)
+            if supplement is None:
+                return str(exc)
+            found = supplement
         key = (found, cut_words(name))
         if key not in self._positions:  # a dict: a recall file has thousands of foods
             self._positions[key] = len(self.foods)
@@ -289,7 +301,8 @@ class _Resolver:
     def amount(self, text: str) -> tuple[float, str] | str:
         """The number and unit word (``each`` when none) of an amount, or why it is bad."""
         if text not in self._amounts:
-            self._amounts[text] = self._split(text)
+            left_out = diary.amount_left_out(text) if self.cronometer else None
+            self._amounts[text] = left_out or self._split(text)
         return self._amounts[text]
 
     @staticmethod
@@ -404,9 +417,15 @@ def _chunk_sums(
         checks.append((subjects, ["empty subject" if not v else None for v in subjects.values]))
     checks += [(foods, food_ids), (amounts, parts)]
     for column, results in checks:
+        if column is foods:
+            dated = todo.copy()  # rows of a known day and person, refused or not
         failed = column.check(results, todo, lines)
         if len(failed):
             bad.append(failed)
+    # A row of a day whose food or amount is refused still counts in the day's coverage, as
+    # an item nothing was measured in; a row of no food eaten (diary.left_out_reason) does not.
+    left_out = _left_out(food_ids, foods.codes) | _left_out(parts, amounts.codes)
+    refused = dated & ~todo & ~left_out
 
     # Each distinct item (amount, food) is weighed and valued once, each distinct (unit
     # word, food) pair converted once; rows are then mapped through the items' values.
@@ -436,9 +455,15 @@ def _chunk_sums(
                 }
             )
         )
+        refused[where] = True
         keep, item_of_row = keep[~unconverted], item_of_row[~unconverted]
     item_grams = np.array([g if isinstance(g, float) else np.nan for g in grams], dtype=float)
     values = _item_values(intake_columns(resolver.per_100g(), item_food, item_grams))
+    if refused.any():  # one more value row: a refused item, counted and nothing measured
+        refused_rows = np.flatnonzero(refused)
+        keep = np.concatenate([keep, refused_rows])
+        item_of_row = np.concatenate([item_of_row, np.full(len(refused_rows), len(values))])
+        values = np.vstack([values, _refused_item()])
 
     no_column = _Column.constant(rows)
     subject_row, subject_values = (subjects or no_column).canonical()
@@ -468,6 +493,22 @@ def _chunk_sums(
     frame.insert(0, "subject", subjects_seen.numbered(subject_values)[day // n_dates])
     frame[VALUE_ROW] = value_row
     return frame
+
+
+def _left_out(results: Sequence[Any], codes: IntArray) -> BoolArray:
+    """Rows whose value's result is a reason of no food eaten (``diary.is_left_out``)."""
+    left = np.array([isinstance(r, str) and diary.is_left_out(r) for r in results], dtype=bool)
+    return left[codes] if len(left) else np.zeros(len(codes), dtype=bool)
+
+
+def _refused_item() -> FloatArray:
+    """The value row of a refused item: one item and one refused, nothing measured, partial
+    (the day's sums are lower bounds without it), no grade."""
+    row = np.zeros(len(VALUE_COLUMNS))
+    for name, value in (("items", 1.0), ("refused_items", 1.0), ("partial_items", 1.0)):
+        row[VALUE_COLUMNS.index(name)] = value
+    row[VALUE_COLUMNS.index("confidence_rank")] = NO_GRADE
+    return row
 
 
 def _by_column(values: FloatArray, rows: npt.NDArray[np.integer[Any]]) -> FloatArray:
@@ -500,6 +541,8 @@ def _item_values(values: Mapping[str, npt.NDArray[Any]]) -> FloatArray:
             out[:, place] = 1.0
         elif name == "k2_items":
             out[:, place] = values["k2_measured"]
+        elif name == "refused_items":
+            out[:, place] = 0.0
         else:
             out[:, place] = values["confidence_rank"]
     return out
@@ -864,6 +907,7 @@ def _day_rows(sums: pd.DataFrame, names: _Sums, target: Target) -> pd.DataFrame:
     out["k1_coverage"] = k1_items / items
     bands = target.band(sums["day_total_mcg"].to_numpy(dtype=float))
     out["status"] = _categorical(bands, list(STATUSES))
+    out["refused_rows"] = sums["refused_items"].to_numpy().astype(np.int64)
     return pd.DataFrame(out, columns=list(DAY_KEYS))
 
 
@@ -1259,6 +1303,7 @@ def report(
         for frame, bytes_read in chunks:
             if plan is None:
                 plan = _column_names(frame, label, mapping)
+                resolver.cronometer = plan.cronometer
                 if on_plan is not None:
                     on_plan(plan)
             names = plan.columns
@@ -1275,8 +1320,9 @@ def report(
                 progress(rows, bytes_read)
         skipped = pd.concat(bad, ignore_index=True) if bad else pd.DataFrame(columns=SKIPPED_KEYS)
         skipped = skipped.sort_values("row", kind="stable", ignore_index=True)
-        if len(skipped) and not skip_invalid:
-            raise BadRowsError(label, skipped)
+        unusable = skipped[~skipped["reason"].map(diary.is_left_out).astype(bool)]
+        if len(unusable) and not skip_invalid:
+            raise BadRowsError(label, unusable)
         if sums.empty and not len(skipped):
             raise ReportFileError(f"{label}: no data rows; {diary.COLUMNS_HINT}")
         sums.settle()

@@ -18,7 +18,22 @@ if TYPE_CHECKING:
 
 # A unit word is letters only: nothing pint could evaluate as arithmetic ever reaches it.
 _UNIT_WORD = re.compile(r"[A-Za-zµμ_]+")
-_SPELLINGS = {"fl oz": "fl_oz", "fluid ounce": "fl_oz", "fluid ounces": "fl_oz"}
+_SPELLINGS = {
+    "fl oz": "fl_oz",
+    "fluid ounce": "fl_oz",
+    "fluid ounces": "fl_oz",
+    "us fl oz": "fl_oz",
+    "us pint": "pint",
+    "us pints": "pint",
+    "uk pint": "uk_pint",
+    "uk pints": "uk_pint",
+    "imperial pint": "uk_pint",
+    "imperial pints": "uk_pint",
+    "british pint": "uk_pint",
+    "british pints": "uk_pint",
+    "uk fl oz": "uk_fl_oz",
+    "imperial fl oz": "uk_fl_oz",
+}
 
 SIZES = ("small", "medium", "large", "jumbo")
 # Count words a household measure can be given in (the first word of a USDA measure text).
@@ -111,6 +126,9 @@ COUNT_WORDS = frozenset(
         "neck",
         "sheet",
         "sprout",
+        "glass",
+        "nut",
+        "berry",
     ]
 ).union(SIZES)
 # How a food was cut for a kitchen measure: USDA weighs "cup, shredded" and "cup, chopped"
@@ -134,7 +152,31 @@ CUT_WORDS = frozenset(
     ]
 )
 # Words people use for a food's own count measure: two strips of bacon are two slices.
-COUNT_SYNONYMS = {"strip": "slice", "rasher": "slice", "filet": "fillet"}
+COUNT_SYNONYMS = {
+    "strip": "slice",
+    "rasher": "slice",
+    "filet": "fillet",
+    "floret": "floweret",
+    "finger": "stick",
+    "pack": "package",
+    "tin": "can",
+    "pc": "piece",
+    "pcs": "piece",
+    "lrg": "large",
+    "lg": "large",
+    "med": "medium",
+    "md": "medium",
+    "sm": "small",
+}
+# Kitchen abbreviations, read before the unit table: "T" is a tablespoon and "t" a teaspoon
+# (the only case that matters), "c." a cup; a trailing full stop never does.
+ABBREVIATIONS = {"T": "tbsp", "t": "tsp", "c": "cup", "C": "cup", "Tb": "tbsp", "Tbs": "tbsp"}
+
+
+def spelled_unit(word: str) -> str:
+    """The unit word an abbreviation stands for (``T.`` → ``tbsp``, ``tsp.`` → ``tsp``)."""
+    bare = word[:-1] if word.endswith(".") and len(word) > 1 else word
+    return ABBREVIATIONS.get(bare, bare)
 
 
 @dataclass(frozen=True)

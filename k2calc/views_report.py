@@ -36,6 +36,7 @@ from k2calc.vitamin import VitaminK
 if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas as pd
+    from rich.text import Text
 
     from k2calc.report import Report
 
@@ -102,10 +103,26 @@ def day_columns(result: Report) -> list[Column]:
             for k in keys
         ),
         *views.k2_columns(row_amount),
-        Column("Status", lambda r: views.status_text(r["status"]), fold=False),
+        Column("Status", status_cell, fold=False),
         views.k1_column(row_amount),
         Column("Measured K2/K1", coverage_cell, numeric=True, drop=7),
     ]
+
+
+# A day with rows that could not be used (``--skip-invalid``): its status rests on the rest.
+REFUSED_MARK = "‡"
+REFUSED_NOTE = (
+    f"{REFUSED_MARK} rows of the day could not be used (listed on stderr): not in its sums, "
+    "counted in its Measured K2/K1"
+)
+
+
+def status_cell(row: dict[str, Any]) -> Text:
+    """The status, marked where some of the day's rows could not be used."""
+    text = views.status_text(row["status"])
+    if row["refused_rows"]:
+        text.append(REFUSED_MARK)
+    return text
 
 
 def days_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
@@ -118,6 +135,7 @@ def days_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
         + " · ".join(f"{plural(counts[s], 'day')} {s}" for s in STATUS_STYLE),
         MEASURED_NOTE,
         views.legend(),
+        *([REFUSED_NOTE] if any(r["refused_rows"] for r in rows) else []),
     ]
 
 
@@ -317,10 +335,16 @@ def day_frame_cells(result: Report) -> list[FrameCells]:
         *(_form_cells(key) for _, key, _ in FORM_HEADERS),
         _total_cells,
         _range_cells,
-        CategoryCells("status"),
+        _status_cells,
         _k1_cells,
         _coverage_cells,
     ]
+
+
+def _status_cells(frame: pd.DataFrame) -> Cells:
+    """``status_cell``."""
+    refused = frame["refused_rows"].to_numpy() > 0
+    return joined(CategoryCells("status")(frame), _flag_cells(refused, REFUSED_MARK))
 
 
 def week_frame_cells(result: Report) -> list[FrameCells]:

@@ -16,6 +16,8 @@ Inputs (a maintainer edits only the ``curation/`` files):
   row, with its MK-4 and K1 records where USDA has them and its household measures.
 * ``reference/k2viewer/k2_database.csv`` and ``reference/k2_food_values*.csv``: study values.
 * ``curation/names.csv``: one line per friendly name: ``name,aliases,ndb_no,category,note``.
+* ``curation/aliases.csv``: everyday and regional names (``name,aliases,note``) added to a food
+  named in ``names.csv`` or ``foods.toml`` (``rajma`` for kidney beans), with why.
 * ``curation/foods.toml``: foods whose values come from studies. Each value is found by its
   source key and the reference row's own text, never by line number, and the forms read must
   add up to the ``total`` written beside it, so a moved, edited or ambiguous row fails the build
@@ -38,6 +40,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from textwrap import shorten
 from typing import Any
@@ -114,6 +117,79 @@ def load_weights() -> dict[str, list[tuple[str, str, str]]]:
     return weights
 
 
+# Household units SR28 often lacks that USDA's survey database (FNDDS 2017-2018, "Portions and
+# Weights") weighs for the same food: a glass of wine, a scoop of ice cream, a can of cola, a
+# bottle of beer, a nut, a floweret. Taken only from an FNDDS food made of that one SR28 food
+# (its "FNDDS Ingredients" list has the one SR code and nothing else), only for a unit SR28
+# itself has no weight for, and said in the food's note.
+FNDDS_UNITS = (
+    *("glass", "scoop", "can", "bottle", "pouch", "container", "packet", "package"),
+    *("nut", "berry", "floweret"),
+)
+
+
+@dataclass(frozen=True)
+class FnddsPortion:
+    """One FNDDS portion of a survey food made of one SR28 food alone."""
+
+    fndds_code: str
+    food: str
+    text: str  # the portion's description without its leading "1 "
+    grams: str
+
+
+@cache
+def load_fndds_portions() -> dict[str, list[FnddsPortion]]:
+    """FNDDS 2017-2018 portions of the survey foods made of one SR28 food, by that NDB number."""
+    ingredients: dict[str, list[dict[str, str]]] = {}
+    for row in read_csv(REF / "fndds" / "fndds_2017_2018_ingredients.csv"):
+        ingredients.setdefault(row["fndds_code"], []).append(row)
+    alone = {
+        code: rows[0]["sr_code"]
+        for code, rows in ingredients.items()
+        if len(rows) == 1 and rows[0]["ingredient_type"] == "sr"
+    }
+    portions: dict[str, list[FnddsPortion]] = {}
+    for row in read_csv(REF / "fndds" / "fndds_2017_2018_portions.csv"):
+        ndb = alone.get(row["fndds_code"])
+        text = row["portion_desc"]
+        if ndb is None or not text.startswith("1 ") or Decimal(row["portion_weight_g"]) <= 0:
+            continue
+        portion = FnddsPortion(
+            row["fndds_code"], row["main_food_desc"], text[2:], row["portion_weight_g"]
+        )
+        portions.setdefault(ndb, []).append(portion)
+    return portions
+
+
+def add_fndds_measures(row: Row, portions: list[FnddsPortion]) -> None:
+    """The FNDDS units of ``FNDDS_UNITS`` the row has no SR28 weight for, where FNDDS gives
+    the unit one weight (several sizes of a bottle name none); the note names every one taken."""
+    have = dict(part.split("=", 1) for part in row.measures.split(";") if part)
+    by_unit: dict[str, list[FnddsPortion]] = {}
+    for portion in sorted(portions, key=lambda p: p.fndds_code):
+        named = re.match(r"(\w+) or (\w+)\b", portion.text)  # "can or bottle (12 fl oz)"
+        for key in named.groups() if named else (measure_key(portion.text),):
+            if key in FNDDS_UNITS and key not in have:
+                by_unit.setdefault(key, []).append(portion)
+    taken = []
+    for key, found in by_unit.items():
+        if len({Decimal(p.grams) for p in found}) > 1:
+            continue  # a bottle of 12 or of 40 fl oz: the bare word names no one weight
+        portion = found[0]
+        have[key] = portion.grams
+        source = f"{portion.fndds_code} {portion.food}: 1 {portion.text}"
+        taken.append(f"{key} = {portion.grams} g ({source})")
+    if not taken:
+        return
+    if key_each := next((k for k in ("nut", "berry") if k in have), None):
+        have.setdefault("each", have[key_each])
+    row.measures = ";".join(f"{k}={v}" for k, v in have.items())
+    row.note = " ".join(
+        x for x in (row.note, f"Measures from USDA FNDDS 2017-2018: {'; '.join(taken)}.") if x
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Measures: how a USDA measure text becomes a unit word the parser knows
 # --------------------------------------------------------------------------------------------
@@ -177,6 +253,7 @@ EACH_FROM = [
     "spear",
     "sheet",
     "clove",
+    "kernel",
     "small",
 ]
 # Eggs are sold and counted as large ones in US recipes and in USDA's own egg measures.
@@ -225,7 +302,9 @@ def plain_decimal(value: Decimal) -> str:
 
 def build_measures(items: Iterable[tuple[str, str, str]], category: str, name: str = "") -> str:
     """``unit=grams;…`` from (amount, measure text, grams); the first of each unit wins."""
-    food_words = frozenset(words(normalize(name.split(",")[0])))
+    # the food's own nouns: "Nuts, almonds" counts by "1 almond" (1.2 g), "Fish, fish sticks"
+    # by "1 stick" where the item names it
+    food_words = frozenset(words(normalize(",".join(name.split(",")[:2]))))
     ordered = sorted(items, key=lambda item: any(w in _plain(item[1]) for w in SECOND_CHOICE))
     out: dict[str, str] = {}
     for amount, text, grams in ordered:
@@ -673,6 +752,7 @@ def usda_row(food: Sr28Food, weights: dict[str, list[tuple[str, str, str]]]) -> 
     measured = sr28_measured(food)
     if measured is not None and (measured.low is not None or measured.high is not None):
         row.note += " Band = SR28 min/max."
+    add_fndds_measures(row, load_fndds_portions().get(food.ndb, []))
     row.use([measured] if measured else [], [], [])
     return row
 
@@ -1032,6 +1112,18 @@ def recipe_values(row: Row, items: list[RecipeLine]) -> None:
     row.note = f"K2 measured for {share}% of the ingredient weight."
 
 
+def add_aliases(rows: list[Row]) -> None:
+    """The everyday and regional names of ``curation/aliases.csv``, each on the food it names."""
+    by_name = {row.name: row for row in rows}
+    for number, line in enumerate(read_csv(CURATION / "aliases.csv"), 2):
+        row = by_name.get(line["name"].strip())
+        if row is None:
+            raise BuildError(f"curation/aliases.csv:{number}: no curated food {line['name']!r}")
+        if not line["note"].strip():
+            raise BuildError(f"curation/aliases.csv:{number}: say where the names come from")
+        row.aliases = [*row.aliases, *split_list(line["aliases"])]
+
+
 def build_rows() -> list[Row]:
     sr28, weights = load_sr28(), load_weights()
     study = load_study_values(sr28)
@@ -1063,6 +1155,7 @@ def build_rows() -> list[Row]:
         row.category = line["category"].strip() or row.category
         row.note = " ".join(x for x in (line["note"].strip(), row.note) if x)
         curated.append(row)
+    add_aliases(curated)
     rows = curated + [usda_row(sr28[n], weights) for n in sorted(sr28) if n not in claimed]
     validate(rows)
     return rows

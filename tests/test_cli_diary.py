@@ -284,11 +284,14 @@ def test_installed_k2calc_reads_a_cronometer_export_and_refuses_a_client_file(
 def test_log_import_of_a_cronometer_export(k2: Invoke) -> None:
     refused = k2("log", "import", str(CRONOMETER))
     assert refused.exit_code == 1 and "nothing imported" in refused.stderr
-    assert "Quick Add, Carbs" in refused.stderr
+    assert "Dave's Killer Bread" in refused.stderr and "Quick Add" not in refused.stderr
     run = k2("log", "import", str(CRONOMETER), "--skip-invalid", "-f", "json")
     assert run.exit_code == 0, run.stderr
     assert "a Cronometer servings export" in run.stderr
-    assert "row 16: unknown food 'Quick Add, Carbs'" in run.stderr
+    assert (
+        "left out 1 row(s): no food eaten:\n  row 16: 'Quick Add, Carbs': not a food" in run.stderr
+    )
+    assert "row 24: unknown food 'Dave's Killer Bread" in run.stderr
     imported = run.json()
     report = k2("report", str(CRONOMETER), "--skip-invalid", "-f", "json").json()
     assert imported["imported_entries"] == 45 - len(report["skipped"])

@@ -55,6 +55,7 @@ def test_json_days_and_summary(k2: Invoke, diary: Path) -> None:
         "k2_coverage": 1.0,
         "k1_coverage": 1.0,
         "status": "above",
+        "refused_rows": 0,
     }
     assert (second["total_mcg"], second["partial"], second["status"]) == (23.65, False, "below")
     (summary,) = data["summary"]

@@ -121,9 +121,8 @@ def test_cronometer_items() -> None:
         '2026-11-02,7:42 AM,Breakfast,"Egg, Whole, Raw",2.00 large,143.00,Dairy',
         '2026-11-02,,Lunch,"Cheese, Gouda",30.00 g,107.00,Dairy',
     ]
-    assert diary.cronometer_items(lines) == (
-        ["2 large Egg, Whole, Raw", "30 g Cheese, Gouda"],
-        ["2026-11-02"],
+    assert diary.cronometer_items(lines) == diary.CronometerItems(
+        ["2 large Egg, Whole, Raw", "30 g Cheese, Gouda"], ["2026-11-02"], []
     )
     assert diary.cronometer_items(["30 g natto"]) is None
 
@@ -143,3 +142,33 @@ def test_a_caller_s_extra_column_is_described_after_the_canonical_ones() -> None
     assert read.describe("f.csv") == (
         "f.csv: read date, food, amount, note; ignored 1 column: kcal"
     )
+
+
+def test_cronometer_rows_of_no_food_eaten_are_left_out_and_listed() -> None:
+    lines = [
+        ",".join(CRONOMETER_HEADER),
+        '2026-11-02,7:42 AM,Breakfast,"Kale, Cooked from Frozen",0.00 g,0.00,Vegetables',
+        '2026-11-02,,Lunch,"Quick Add, Carbs",1.00 serving,120.00,',
+        '2026-11-02,,Lunch,"Magnesium Glycinate, 200 mg",2.00 capsule,0.00,Supplements',
+        '2026-11-02,,Dinner,"NOW Foods, MK-7 Vitamin K-2, 100 mcg",1.00 capsule,0.00,Supplements',
+        '2026-11-02,,Dinner,"Dates, Medjool",2.00 each - pitted,133.00,Fruits',
+    ]
+    export = diary.cronometer_items(lines)
+    assert export is not None
+    assert export.items == [
+        "1 capsule NOW Foods, MK-7 Vitamin K-2, 100 mcg",
+        "2 each Dates, Medjool",
+    ]
+    assert export.left_out == [
+        "line 2: 'Kale, Cooked from Frozen': not eaten (amount 0.00 g)",
+        "line 3: 'Quick Add, Carbs': not a food: a Quick Add entry (macros only)",
+        "line 4: 'Magnesium Glycinate, 200 mg': not a food: a supplement or drug without vitamin K",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "amount"),
+    [('1.00 whole - 3 1/2" diameter', "1 whole"), ("2.00 each - pitted", "2 each")],
+)
+def test_cronometer_measure_descriptions_after_a_dash(cell: str, amount: str) -> None:
+    assert diary.cronometer_amount(cell) == amount

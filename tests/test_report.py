@@ -398,6 +398,7 @@ def test_table_cells_by_column_equal_the_cells_by_row(tmp_path: Path, table: Foo
             "k2_coverage": rng.choice([0.0, 1 / 3, 0.5, 2 / 3, 1.0], rows),
             "k1_coverage": rng.choice([0.0, 0.125, 1.0], rows),
             "status": pd.Categorical(rng.choice(["below", "within", "above"], rows)),
+            "refused_rows": rng.choice([0, 0, 1, 3], rows),
         }
     )
     frame.loc[::7, "high_mcg"] = frame["low_mcg"][::7]  # no spread: no range

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from k2calc.bounds import safe_lines
 from k2calc.cli.common import (
     DEFAULT_LOOKUP,
     DEFAULT_TARGET,
@@ -22,7 +23,7 @@ from k2calc.cli.common import (
     user_errors,
 )
 from k2calc.cli.completion import complete_food
-from k2calc.errors import CategoryError, K2Error
+from k2calc.errors import CategoryError, K2Error, bad_rows_listing
 from k2calc.foods import sort_foods
 from k2calc.output import Format, emit
 from k2calc.sort_keys import FoodSort
@@ -44,6 +45,13 @@ def total(
     lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     check: CheckOpt = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Total the items that can be read; list the others on stderr.",
+        ),
+    ] = False,
 ) -> None:
     """Total the K2 in the items given, by form, against the daily target.
 
@@ -57,11 +65,24 @@ def total(
       k2calc total "1.5 cups whole milk" "2 tbsp butter" --format json
       printf '30g natto\\n1 egg yolk\\n' | k2calc total - --check
       k2calc total - < cronometer-servings-one-day.csv
+      k2calc total - --skip-invalid < cronometer-servings-one-day.csv
     """
     from k2calc.intake import total as compute_total
+    from k2calc.intake import total_of
+    from k2calc.parse import resolve_usable
     from k2calc.views import total_view
 
-    result = compute_total(_items_or_export(items), lookup.table(), target, lookup.strict)
+    texts, table = _items_or_export(items), lookup.table()
+    if skip_invalid:
+        portions, problems = resolve_usable(texts, table, lookup.strict)
+        if problems:
+            heading = f"k2calc: skipped {len(problems)} item(s) that could not be used:"
+            typer.echo(safe_lines(bad_rows_listing(heading, problems)), err=True)
+        if not portions:
+            raise K2Error("no item could be used; nothing to total")
+        result = total_of(portions, target)
+    else:
+        result = compute_total(texts, table, target, lookup.strict)
     emit(total_view(result), fmt)
     if check and result.status != WITHIN:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
@@ -75,7 +96,10 @@ def _items_or_export(items: list[str]) -> list[str]:
     export = cronometer_items(lines) if items == ["-"] else None
     if export is None:
         return lines
-    found, days = export
+    found, days = export.items, export.days
+    if export.left_out:
+        heading = f"k2calc: stdin: left out {len(export.left_out)} row(s): no food eaten:"
+        typer.echo(safe_lines(bad_rows_listing(heading, export.left_out)), err=True)
     if len(days) > 1:
         raise K2Error(
             f"stdin: a Cronometer export of {len(days)} days ({days[0]} … {days[-1]}); total "

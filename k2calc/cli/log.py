@@ -350,16 +350,21 @@ def import_(
     except (OSError, UnicodeDecodeError) as exc:
         raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     skipped: list[str] | None = [] if skip_invalid else None
+    left_out: list[str] = []
     with column_hints():
         new = mealog.read_import(
-            text, label, food_table(foods_file), columns, announce(label), skipped
+            text, label, food_table(foods_file), columns, announce(label), skipped, left_out
         )
-    if skipped:
-        from k2calc.bounds import safe_lines
-        from k2calc.errors import bad_rows_listing
+    from k2calc.bounds import safe_lines
+    from k2calc.errors import bad_rows_listing
 
-        heading = f"k2calc: {label}: skipped {len(skipped)} row(s) that could not be used:"
-        typer.echo(safe_lines(bad_rows_listing(heading, skipped)), err=True)
+    for rows, what in (
+        (left_out, "left out {} row(s): no food eaten"),
+        (skipped or [], "skipped {} row(s) that could not be used"),
+    ):
+        if rows:
+            heading = f"k2calc: {label}: {what.format(len(rows))}:"
+            typer.echo(safe_lines(bad_rows_listing(heading, rows)), err=True)
     path = db_path(db, creating=True)
     added = mealog.add_entries(path, new) if new else []
     emit(imported_view(added, str(path)), fmt)

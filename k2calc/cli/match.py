@@ -13,6 +13,8 @@ from k2calc.cli.common import FoodsOpt, FormatOpt, fail, food_table, user_errors
 from k2calc.output import Format, emit
 
 if TYPE_CHECKING:
+    from k2calc.diary import Plan
+
     pass
 
 
@@ -56,9 +58,16 @@ def match(
 
     label = "stdin" if file == "-" else file
     source: Path | TextIO = sys.stdin if file == "-" else Path(file)
+    plans: list[Plan] = []
+    said = announce(label)
+
+    def on_plan(plan: Plan) -> None:
+        plans.append(plan)
+        said(plan)
+
     with column_hints():
-        counts = count_foods(source, columns, announce(label))
-    rows = audit_strings(counts, food_table(foods_file))
+        counts = count_foods(source, columns, on_plan)
+    rows = audit_strings(counts, food_table(foods_file), any(p.cronometer for p in plans))
     emit(audit_view(rows), fmt)
     unsure = [r for r in rows if not r.sure]
     if strict and unsure:

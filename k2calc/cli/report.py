@@ -122,6 +122,7 @@ def report(
     """
     if weeks and by is not None:
         raise UsageError("weekly means are per day: give --weeks or --by, not both")
+    from k2calc.diary import is_left_out
     from k2calc.output import emit
     from k2calc.report import NO_WEEKS, ReportFileError, bad_rows_text, plural
     from k2calc.report import report as build_report
@@ -145,11 +146,15 @@ def report(
     with result:
         if weeks and result.numbered_days:
             raise ReportFileError(f"{file}: {NO_WEEKS}; --summary gives the means per person")
-        if len(result.skipped):
-            count = plural(len(result.skipped), "row")
-            heading = f"k2calc: {file}: skipped {count} that could not be used:"
-            listed = bad_rows_text(result.skipped, heading)
-            typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
+        left_out = result.skipped["reason"].map(is_left_out).astype(bool)
+        for rows, what in (
+            (result.skipped[left_out], "left out {count}: no food eaten"),
+            (result.skipped[~left_out], "skipped {count} that could not be used"),
+        ):
+            if len(rows):
+                heading = f"k2calc: {file}: {what.format(count=plural(len(rows), 'row'))}:"
+                listed = bad_rows_text(rows, heading)
+                typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
         emit(report_view(result, summary, weeks), fmt)
         if result.file_k1 is not None:
             typer.echo(f"k2calc: {file}: {k1_comparison_text(result)}", err=True)
