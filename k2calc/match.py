@@ -175,7 +175,7 @@ SALTED_COST = 0.5
 PLACE_CATEGORIES = {"baby-food": "baby", "restaurant": "restaurant", "fast-food": "fast"}
 UNCURATED_COST = 0.5  # a USDA row nobody named, against a curated food
 PLACE_COST = 3.0  # a baby food, restaurant or fast-food row the query did not ask for
-DISH_COST = 1.0  # a USDA FNDDS survey dish nobody named, against a SR28 food
+DISH_COST = 3.0  # a USDA FNDDS survey dish nobody named, against a SR28 food
 MISSING_PREPARATION_COST = 3.0
 EQUIVALENT_PREPARATION_COST = 0.5
 MAX_ALONE_COST = 2.0  # the only candidate may add a little more
@@ -296,12 +296,12 @@ class _MatchIndex:
         labels as one text, parsed when the food is a candidate (``restored``)."""
         labels = {position: _labels_text(ls) for position, ls in self.labels.items()}
         postings = {token: tuple(sorted(found)) for token, found in self.postings.items()}
-        return labels, postings, self.curated, self.dish, self.vocabulary
+        return labels, postings, self.curated, self.vocabulary, self.dish
 
     @classmethod
     def restored(cls, data: tuple[Any, ...]) -> _MatchIndex:
         """The index ``cached`` wrote."""
-        labels, postings, curated, dish, vocabulary = data
+        labels, postings, curated, vocabulary, dish = data
         index = cls.__new__(cls)
         index.labels = _Parsed(labels, _labels_of_text)
         index.words = _Parsed(labels, _words_of_text)
