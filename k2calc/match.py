@@ -364,7 +364,7 @@ def _heads(name: str) -> frozenset[str]:
     return frozenset(heads)
 
 
-INDEX_FORMAT = 3  # bump when the cached index's shape changes
+INDEX_FORMAT = 4  # bump when the cached index's shape changes
 
 
 def _index(table: FoodTable) -> _MatchIndex:
