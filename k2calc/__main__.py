@@ -1,5 +1,5 @@
 """``python -m k2calc`` runs the command-line tool."""
 
-from k2calc.cli import main
+from k2calc.console import main
 
 main()

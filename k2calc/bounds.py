@@ -7,6 +7,7 @@ parser slow or a number overflow (issue #14: D3, D4, D5, D10).
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from typing import BinaryIO
 
@@ -17,6 +18,9 @@ MAX_TABLE_NUMBER = 1e8  # a value (mcg/100 g: pure vitamin is 1e8) or a measure 
 MAX_TARGET_MCG = 1e9
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # stdin items, a --foods file, a log import file
 SHOWN_CHARS = 80  # input echoed in an error is cut to this many characters and …
+# A control character other than tab and line ends (ANSI escapes, NUL, C1), or an
+# undecodable byte: refused in a file of text (a foods file)
+_UNSAFE_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\udc80-\udcff\u2028\u2029]")
 
 
 def shown(text: str, limit: int = SHOWN_CHARS) -> str:
@@ -32,6 +36,24 @@ def shown(text: str, limit: int = SHOWN_CHARS) -> str:
         else:
             out.append(char)
     return "".join(out) + ("…" if len(cut) > limit else "")
+
+
+def escaped(text: str) -> str:
+    """``text`` for a table cell: control, format (bidi) and unencodable characters escaped
+    as ``shown`` does, nothing cut, line breaks kept."""
+    if text.isprintable():
+        return text
+    return "\n".join(shown(line, len(line)) for line in text.split("\n"))
+
+
+def first_unsafe_line(text: str) -> int | None:
+    """The number of the first line of ``text`` holding a control character other than a
+    tab or a line end (an ANSI escape, NUL), or ``None``."""
+    found = _UNSAFE_IN_FILE.search(text)
+    if found is None:
+        return None
+    before = text[: found.start()]
+    return len(re.findall(r"\r\n|\r|\n", before)) + 1
 
 
 def safe_lines(message: str, limit: int = 1_000) -> str:

@@ -56,7 +56,8 @@ def bar_lines(
     marks: dict[int, str] = {}
     for figure in () if target is None else (target.min_mcg, target.max_mcg):
         at = column(figure)
-        marks[at] = f"{marks[at]}/{figure:g}" if at in marks else f"{figure:g}"
+        text = f"{figure:g}" if figure == round(figure) else f"{figure:,.1f}"
+        marks[at] = f"{marks[at]}/{text}" if at in marks else text
     lines = [_mark_header(sorted(marks.items()), label_width + 2) + " mcg"]
     for (label, value), value_text in zip(rows, values, strict=True):
         cells = [MARK if i in marks else " " for i in range(bar_width)]

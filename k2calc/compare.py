@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from k2calc.errors import CategoryError, K2Error
+from k2calc.bounds import MAX_ITEM_CHARS, text_problem
+from k2calc.errors import CategoryError, ItemParseError, K2Error
 from k2calc.foods import Food, FoodTable
 from k2calc.intake import Intake, Total, portion_intake
 from k2calc.parse import EACH, Portion, grams_per_unit, is_cut_measure, split_amount
@@ -173,6 +174,8 @@ def compare_foods(
     target = target or Target()
     label = f"1 {SERVING}" if per_serving else (amount or DEFAULT_AMOUNT).strip()
     if not per_serving:
+        if (problem := text_problem(label, "amount", MAX_ITEM_CHARS)) is not None:
+            raise ItemParseError(problem)  # a CR would break the CSV's amount cell
         split_amount(label)  # a malformed amount is one error, not one per row
     rows = [_row(food, label, per_serving, target) for food in foods]
     failed = [r for r in rows if r.error is not None]

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from k2calc.errors import K2Error
+from k2calc.errors import K2Error, os_reason
+from k2calc.files import NotRegularFileError, open_regular
 
 CONFIG_ENV = "K2CALC_CONFIG"
 CONFIG_FILE_NAME = "config.toml"
@@ -74,11 +75,14 @@ def read_settings(path: Path | None = None) -> dict[str, float | Path]:
 
     path = path or config_path()
     try:
-        data = path.read_bytes()
+        with open_regular(path, f"settings file {path}") as handle:  # a FIFO would hang
+            data = handle.read()
     except FileNotFoundError:
         return {}
+    except NotRegularFileError as exc:
+        raise ConfigError(str(exc)) from None
     except OSError as exc:
-        raise ConfigError(f"settings file {path}: {exc.strerror or exc}") from None
+        raise ConfigError(f"settings file {path}: {os_reason(exc)}") from None
     try:
         parsed = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from k2calc.bounds import shown
 from k2calc.errors import K2Error
 
 DATE_FORMS = "an ISO date (2026-11-22), 'today', 'yesterday' or -N for N days ago"
@@ -54,7 +55,7 @@ def parse_iso(text: str) -> dt.date:
     """A strict ``YYYY-MM-DD`` date."""
     problem = iso_problem(text)
     if problem is not None:
-        raise DateError(f"'{text}' is {problem}")
+        raise DateError(f"'{shown(text)}' is {problem}")
     return dt.date.fromisoformat(text.strip())
 
 
@@ -70,7 +71,7 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date:
     if days_ago:
         return base - dt.timedelta(days=int(days_ago.group(1)))
     if not _ISO.fullmatch(word):
-        raise DateError(f"'{text}' is not a date; give {DATE_FORMS}")
+        raise DateError(f"'{shown(text)}' is not a date; give {DATE_FORMS}")
     return parse_iso(word)
 
 

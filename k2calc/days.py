@@ -218,3 +218,52 @@ def weekly_means(days: Sequence[DayIntake]) -> list[dict[str, Any]]:
     for row in rows:
         row["week_start"] = dt.date.fromordinal(row["week_start"]).isoformat()
     return rows
+
+
+# The band around a person's own usual K1 that a day is compared with: warfarin education
+# teaches keeping each day's vitamin K within about 20 % of one's own average (issue #25).
+# It compares the person with themselves; it is not a target and not advice.
+K1_BAND_SHARE = 0.20
+
+
+@dataclass(frozen=True)
+class K1Band:
+    """A person's own mean K1 a day over the days logged, the band of ± ``share`` around it,
+    and the days logged whose K1 fell outside it (K1 not measured counts as 0, as in the
+    summary)."""
+
+    mean_mcg: float
+    share: float
+    days_outside: tuple[str, ...]
+
+    @property
+    def low_mcg(self) -> float:
+        """The lower edge of the band."""
+        return self.mean_mcg * (1 - self.share)
+
+    @property
+    def high_mcg(self) -> float:
+        """The upper edge of the band."""
+        return self.mean_mcg * (1 + self.share)
+
+    def outside(self, k1_mcg: float) -> bool:
+        """Whether a day's K1 lies outside the band (its edges are inside)."""
+        return not self.low_mcg <= k1_mcg <= self.high_mcg
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable shape (``k1_band`` in ``log show`` JSON)."""
+        return {
+            "mean_mcg": self.mean_mcg,
+            "share": self.share,
+            "low_mcg": self.low_mcg,
+            "high_mcg": self.high_mcg,
+            "days_outside": list(self.days_outside),
+        }
+
+
+def k1_band(days: Sequence[DayIntake], share: float = K1_BAND_SHARE) -> K1Band:
+    """The own-mean band of ``days`` (at least one): the mean of their K1, and those outside."""
+    k1 = {d.date: d.vitamin_k.k1_mcg or 0.0 for d in days}
+    mean = sum(k1.values()) / len(k1)
+    band = K1Band(mean, share, ())
+    return K1Band(mean, share, tuple(sorted(d for d, v in k1.items() if band.outside(v))))

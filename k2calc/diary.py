@@ -350,10 +350,18 @@ def cronometer_items(lines: Sequence[str]) -> CronometerItems | None:
 
     if not lines:
         return None
-    rows = list(csv.reader(lines))
-    header = rows[0]
+    try:
+        header = next(csv.reader(lines[:1]))
+    except csv.Error:  # a line over the csv field limit (131,072 characters) is not a header
+        return None
     if not is_cronometer(header):
         return None
+    reader = csv.reader(lines[1:])
+    rows = [header]
+    try:
+        rows.extend(reader)
+    except csv.Error as exc:
+        raise K2Error(f"stdin: line {reader.line_num + 1} of a Cronometer export: {exc}") from None
     where = {fold(h): i for i, h in enumerate(header)}
     day, food, amount = (where[c] for c in CRONOMETER_REQUIRED)
     export = CronometerItems([], [], [])

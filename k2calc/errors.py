@@ -19,6 +19,12 @@ class Hint(StrEnum):
     RECALL_COLUMNS = "recall columns"  # a recall file is read by its own columns: map none
 
 
+def os_reason(exc: OSError) -> str:
+    """Why an operation on a file failed, in the words every message uses: ``permission
+    denied``, ``no space left on device``, ``no such file or directory``."""
+    return (exc.strerror or str(exc)).lower()
+
+
 class K2Error(Exception):
     """Base of every error caused by the user's input or files (exit code 1); ``hint``, if
     any, says what to do next."""

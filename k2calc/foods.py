@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from k2calc import paths
-from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, read_bounded
-from k2calc.errors import FoodTableError, Hint
+from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, first_unsafe_line, read_bounded
+from k2calc.errors import FoodTableError, Hint, os_reason
+from k2calc.files import open_regular
 from k2calc.sort_keys import FoodSort
 from k2calc.vitamin import GRADES, VitaminK
 
@@ -600,17 +601,25 @@ def source_citations() -> dict[str, str]:
 def read_user_foods(path: Path) -> list[Food]:
     """A user's own foods file, validated the same way as the built-in table."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             data = read_bounded(handle)
         if data is None:
             raise FoodTableError(
                 f"{path}: too big for a food table (over {MAX_INPUT_BYTES:,} bytes)"
             )
         text = data.decode("utf-8-sig")
+        line = first_unsafe_line(text)
+        if line is not None:
+            raise FoodTableError(
+                f"{path}:{line}: holds control characters (an escape sequence, NUL); a food "
+                "table is plain text"
+            )
         return read_foods(io.StringIO(text, newline=""), str(path), str(path))
     except FileNotFoundError:
         raise FoodTableError(f"{path}: no such file", hint=Hint.FOODS_FILE) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise FoodTableError(f"{path}: cannot read: {os_reason(exc)}") from None
+    except UnicodeDecodeError as exc:
         raise FoodTableError(f"{path}: cannot read: {exc}") from None
 
 

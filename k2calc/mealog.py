@@ -32,7 +32,8 @@ from k2calc.csvcells import restore
 from k2calc.dates import parse_iso
 from k2calc.days import DayIntake, day_from_total
 from k2calc.diary import Plan
-from k2calc.errors import Hint, K2Error, bad_rows_listing
+from k2calc.errors import Hint, K2Error, bad_rows_listing, os_reason
+from k2calc.files import NotRegularFileError, open_regular
 from k2calc.foods import FoodTable
 from k2calc.intake import Intake, Total, portion_intake
 from k2calc.parse import Portion, resolve
@@ -197,8 +198,14 @@ def _real_path(path: Path) -> Path:
     """``path`` with its symbolic links followed; a loop or a dangling link is an error."""
     try:
         real = path.resolve(strict=False)
-    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop"
+    except RuntimeError:  # Python 3.11's "Symlink loop"
         raise MealLogError(f"cannot open {path}: it is a loop of symbolic links") from None
+    except FileNotFoundError:  # a relative path, and the working folder was deleted
+        raise MealLogError(
+            f"cannot open {path}: the current folder no longer exists; change to another"
+        ) from None
+    except OSError as exc:
+        raise MealLogError(f"cannot open {path}: {os_reason(exc)}") from None
     if path.is_symlink() and not real.exists():
         raise MealLogError(
             f"cannot open {path}: it is a symbolic link to {real}, which does not exist"
@@ -209,12 +216,14 @@ def _real_path(path: Path) -> Path:
 def _read_header(real: Path, path: Path) -> bytes:
     """The first 100 bytes of the file (``b""`` for none), read without SQLite."""
     try:
-        with real.open("rb") as handle:
+        with open_regular(real, str(path)) as handle:  # a FIFO would block, /dev/null...
             return handle.read(HEADER_BYTES)
     except FileNotFoundError:
         return b""
+    except NotRegularFileError as exc:
+        raise MealLogError(f"{exc}; it was left untouched", hint=Hint.OTHER_LOG) from None
     except OSError as exc:
-        raise MealLogError(f"cannot open {path}: {(exc.strerror or str(exc)).lower()}") from None
+        raise MealLogError(f"cannot open {path}: {os_reason(exc)}") from None
 
 
 def _header_problem(header: bytes, path: Path) -> MealLogError | None:
@@ -244,6 +253,8 @@ def _verify_file(real: Path, path: Path) -> bool:
         wal = Path(f"{real}-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise _not_a_log(path, f"it is empty but has another program's {wal.name}")
+        if _journal_of_a_database(Path(f"{real}-journal")):
+            raise _not_a_log(path, f"it is empty but has another program's {real.name}-journal")
         return False
     problem = _header_problem(header, path)
     if problem is not None and len(header) < HEADER_BYTES:
@@ -255,9 +266,33 @@ def _verify_file(real: Path, path: Path) -> bool:
     return bool(header)
 
 
-def _open(path: Path, write: bool) -> sqlite3.Connection:
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")  # a rollback journal's header begins so
+
+
+def _journal_of_a_database(journal: Path) -> bool:
+    """True when ``journal`` holds pages of a database that was not empty: rolling it back
+    into an empty file would write another program's data (D8 of issue #27). The journal of
+    a new log (an empty database: size 0 in its header at offset 16), or none, is False: a
+    k2calc killed while creating a log leaves that, and another may be creating it now.
+    Anything else (not a journal, or unreadable) is True."""
+    try:
+        with open_regular(journal) as handle:
+            header = handle.read(20)
+    except FileNotFoundError:
+        return False
+    except (OSError, NotRegularFileError):
+        return True
+    # SQLite writes zeros where the magic goes until the journal is synced; a journal being
+    # written (or cut short) holds a prefix of the header
+    magic = header[:8]
+    journal_like = JOURNAL_MAGIC.startswith(magic) or not any(magic)
+    return not journal_like or any(header[16:20])
+
+
+def _open(path: Path, write: bool, given: Path) -> sqlite3.Connection:
     """Open a verified log read-write if we may (so a killed k2calc writer's journal is
-    rolled back), else read-only; for writing, create it."""
+    rolled back), else read-only; for writing, create it. Messages name ``given`` (the
+    path as the user gave it)."""
     uri = path.as_uri()
     modes = ("rwc",) if write else ("rw", "ro")
     for mode in modes:
@@ -268,8 +303,8 @@ def _open(path: Path, write: bool) -> sqlite3.Connection:
         except sqlite3.OperationalError:
             continue
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.R_OK)):
-        raise MealLogError(f"cannot open {path}: permission denied")
-    raise MealLogError(f"cannot open {path}: SQLite could not open it")
+        raise MealLogError(f"cannot open {given}: permission denied")
+    raise MealLogError(f"cannot open {given}: SQLite could not open it")
 
 
 _CHECK_SQL = (
@@ -380,8 +415,10 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
     """A checked, up-to-date connection to the log at ``path``; closed on exit.
 
     For reading, a log that does not exist yet gives ``None`` (nothing is created); for
-    writing, its folder and file are created. A file that is not verifiably a k2calc log is
-    refused before SQLite opens it, so it stays byte-identical.
+    writing, its file is created, and its folder if missing (the CLI makes the default
+    log's folder this way, and refuses a ``--db`` in a folder that does not exist). A file
+    that is not verifiably a k2calc log is refused before SQLite opens it, so it stays
+    byte-identical.
     """
     real = _real_path(path)
     if real.is_dir():
@@ -397,7 +434,7 @@ def connect(path: Path, write: bool) -> Iterator[sqlite3.Connection | None]:
         except OSError as exc:
             raise MealLogError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
         created = not real.exists()
-    conn = _open(real, write)
+    conn = _open(real, write, path)
     try:
         version = _check(conn, path)
         if write or 0 < version < SCHEMA_VERSION:

@@ -1,4 +1,5 @@
-"""The one output path: a command builds a ``View``; ``emit`` writes it as a table, CSV or JSON.
+"""The one output path: a command builds a ``View``; ``emit`` writes it as a table, CSV, JSON
+or a self-contained HTML page (``page``).
 
 One JSON encoder, one CSV writer, one rounding rule. Rows come as dicts, or, for a report's
 millions, as ``Frames`` (DataFrame batches), which the same writers hand to their fast path
@@ -10,17 +11,26 @@ important columns go first (a line under it names them), text folds, and numbers
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import json
 import math
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
+from k2calc.bounds import escaped
 from k2calc.csvcells import neutralise
+from k2calc.errors import K2Error, os_reason
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +51,7 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 def clean(value: Any) -> Any:
@@ -111,8 +122,18 @@ def write_csv(
         file.write(buffer.getvalue())
         csv_rows(rows.batches(), keys, file)
         return
+    # csv quotes a cell holding the line terminator ("\n") but not a lone CR, which readers
+    # take as a line end too: a row with one is written with "\r\n" rows, then ended "\n"
+    quoting_cr = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([csv_cell(row.get(k)) for k in keys])
+        cells = [csv_cell(row.get(k)) for k in keys]
+        if any("\r" in cell for cell in cells):
+            quoting_cr.writerow(cells)
+            buffer.seek(buffer.tell() - 2)
+            buffer.write("\n")
+            buffer.truncate()
+        else:
+            writer.writerow(cells)
     file.write(buffer.getvalue())
 
 
@@ -163,6 +184,10 @@ class FrameTable:
     cells: Sequence[FrameCells] | None = None  # None: the rows are always read whole
 
 
+class TextChart(str):
+    """A picture drawn in text (a bar chart): a page with charts of its own leaves it out."""
+
+
 @dataclass(frozen=True)
 class Legend:
     """The marks' legend under a table: each part with the headers of the columns it
@@ -185,27 +210,161 @@ Block: TypeAlias = "Grid | FrameTable | Legend | str | Text"  # a table form's p
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A chart of a page: its heading, the SVG, a note under it, and, for the first chart of
+    a subject, the subject's heading, which starts a new printed page."""
+
+    heading: str
+    svg: str
+    note: str = ""
+    starts: str = ""
+
+
+def no_charts() -> Sequence[Chart]:
+    """A page without charts."""
+    return ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page (``--format html``) carries besides the table form: what it is about, the
+    charts, sections the table form leaves out, and the sources behind its values."""
+
+    about: str = ""  # what the page shows, e.g. "Vitamin K by day"
+    subject: str = ""  # the person or subject (``--title``)
+    period: str = ""  # the dates shown
+    target: str = ""  # the target, as a line
+    # makes the charts: run only for a page, so the plotting library is imported only then
+    charts: Callable[[], Sequence[Chart]] = no_charts
+    sections: Sequence[Block] = ()  # drawn after the charts
+    foods: Sequence[str] = ()  # the foods whose sources the page cites
+    table_values: str = ""  # how the values were taken, e.g. "as logged"
+
+
+@dataclass(frozen=True)
 class View:
-    """What a command shows: its JSON document, its CSV records, and its table form."""
+    """What a command shows: its JSON document, its CSV records, its table form, and what
+    its page adds."""
 
     document: Any
     records: Sequence[Mapping[str, Any]] | Frames
     blocks: Sequence[Block] = ()
     keys: Sequence[str] = field(default=())  # the CSV header; default: the records' keys
+    page: Page = Page()
+
+
+def titled(view: View, subject: str | None) -> View:
+    """``view`` with its page about ``subject`` (the person or subject named by ``--title``)."""
+    if not subject:
+        return view
+    return replace(view, page=replace(view.page, subject=subject))
+
+
+# Set while a page is made: a page's tables are as wide as they need (the browser and the
+# printer wrap them), so no column is dropped for a terminal's width.
+PAGE_WIDTH: ContextVar[int | None] = ContextVar("page_width", default=None)
 
 
 def text_width() -> int:
-    """The width tables for people are laid out in: the terminal's, else $COLUMNS, else 80."""
+    """The width tables for people are laid out in: a page's, else the terminal's, else
+    $COLUMNS, else 80."""
     import shutil
 
-    return shutil.get_terminal_size((80, 24)).columns
+    page = PAGE_WIDTH.get()
+    return page if page is not None else shutil.get_terminal_size((80, 24)).columns
 
 
-def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
-    """Write ``view`` to ``file`` (stdout) as ``fmt``; a long table on a terminal is paged."""
-    if file is None and fmt is Format.table and _paged(view.blocks):
+# A write that fails for one of these is the output's failure, said in one line (issue #27);
+# EPIPE (a reader that stopped) is not a failure.
+WRITE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EACCES, errno.EPERM, errno.EROFS}
+)
+
+
+class OutputError(K2Error):
+    """The output could not be written (a full disk, an I/O error, no permission)."""
+
+
+def write_failure(exc: OSError, what: str = "the output") -> OutputError:
+    """The one line for a failed write of ``what``: ``cannot write the output: no space
+    left on device``."""
+    return OutputError(f"cannot write {what}: {os_reason(exc)}")
+
+
+def emit(view: View, fmt: Format, to: TextIO | Path | None = None) -> None:
+    """Write ``view`` as ``fmt`` to ``to``: stdout (``None``), an open text file, or a file
+    by its path, written whole beside it and renamed into place (``written``). A long
+    table on a terminal is paged.
+
+    A write that fails (a full disk, an I/O error, no permission) is an ``OutputError``
+    and a reader that stopped (``| head``) a ``BrokenPipeError``; what could not be
+    written to stdout is dropped, so nothing is written again (half) at exit.
+    """
+    try:
+        if isinstance(to, Path):
+            with written(to) as out:
+                _write(view, fmt, out)
+            return
+        if to is None and fmt is Format.table and _paged(view.blocks):
+            sys.stdout.flush()
+            return
+        out = sys.stdout if to is None else to
+        _write(view, fmt, out)
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if to is None:
+            drop_stdout()
+        raise write_failure(exc, str(to) if isinstance(to, Path) else "the output") from None
+
+
+@contextmanager
+def written(path: Path) -> Iterator[TextIO]:
+    """A text file (UTF-8) that becomes ``path`` only when all of it is written: it is made
+    beside ``path`` (beside the file a symbolic link names) and renamed over it on success,
+    removed on any failure, so a full disk or an interrupt never leaves a 0-byte or
+    half-written ``path``. It gets the mode a new file gets, or the mode of the file it
+    replaces. A ``path`` that is not a regular file (``/dev/null``, a FIFO) is written to
+    as it is: it is never replaced."""
+    import tempfile
+
+    real = path.resolve()
+    if real.exists() and not real.is_file():
+        with real.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
         return
-    out = sys.stdout if file is None else file
+    descriptor, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=real.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(name, _mode_for(real))
+        os.replace(name, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits of ``path`` if it exists, else those of a new file (umask)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def drop_stdout() -> None:
+    """Point stdout at the null device, so what is still buffered for it is dropped quietly."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _write(view: View, fmt: Format, out: TextIO) -> None:
+    """``view`` as ``fmt`` on ``out``."""
     if fmt is Format.json:
         write_json(view.document, out)
     elif fmt is Format.csv:
@@ -213,6 +372,10 @@ def emit(view: View, fmt: Format, file: TextIO | None = None) -> None:
         if not keys and not isinstance(view.records, Frames):
             keys = record_keys(view.records)
         write_csv(view.records, keys, out)
+    elif fmt is Format.html:
+        from k2calc.page import write_page
+
+        write_page(view, out)
     else:
         draw(view.blocks, out)
 
@@ -241,7 +404,13 @@ def draw(blocks: Sequence[Block], file: TextIO, terminal: bool = False) -> None:
     the terminal (its width and colours) although ``file`` is not one."""
     from rich.console import Console
 
-    console = Console(
+    class Drawing(Console):
+        def on_broken_pipe(self) -> None:
+            """A reader that stopped (``| head``): k2calc's own handling (exit 0), not
+            rich's (exit 1)."""
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    console = Drawing(
         file=file,
         highlight=False,
         soft_wrap=False,
@@ -261,7 +430,7 @@ def draw(blocks: Sequence[Block], file: TextIO, terminal: bool = False) -> None:
             shown = None
         elif isinstance(block, Grid):
             if block.title:
-                console.print(block.title, markup=False, highlight=False)
+                console.print(escaped(block.title), markup=False, highlight=False)
             width = console.width
             table, positions, hidden = _fitted(block, console)
             console.print(table)
@@ -273,7 +442,8 @@ def draw(blocks: Sequence[Block], file: TextIO, terminal: bool = False) -> None:
             console.print(block.text(shown), markup=False, highlight=False)
         else:
             # plain lines (a path, a count) are never wrapped; styled lines fold at the width
-            console.print(block, markup=False, highlight=False, soft_wrap=isinstance(block, str))
+            line = escaped(block) if isinstance(block, str) else _escaped(block)
+            console.print(line, markup=False, highlight=False, soft_wrap=isinstance(block, str))
 
 
 def _rich_table(grid: Grid, cells: Sequence[Sequence[Any]], shown: Sequence[int]) -> Table:
@@ -310,6 +480,19 @@ def _rich_table(grid: Grid, cells: Sequence[Sequence[Any]], shown: Sequence[int]
     return table
 
 
+def _escaped(cell: Any) -> Any:
+    """A table cell (str or rich Text) with control and bidi characters escaped (issue #27):
+    what a foods file or an item holds never drives the terminal."""
+    if isinstance(cell, str):
+        return escaped(cell)
+    plain = getattr(cell, "plain", None)
+    if plain is None or escaped(plain) == plain:
+        return cell
+    from rich.text import Text
+
+    return Text(escaped(plain), style=cell.style)
+
+
 def _widest(cells: Iterable[Any]) -> int:
     """The longest line of any of ``cells`` (str or rich Text)."""
     lines = (line for c in cells for line in (c if isinstance(c, str) else c.plain).splitlines())
@@ -327,7 +510,7 @@ def _fitted(grid: Grid, console: Console) -> tuple[Table, list[int], list[str]]:
     from rich.measure import Measurement
 
     columns = grid.columns
-    cells = [[c.cell(row) for c in columns] for row in grid.rows]
+    cells = [[_escaped(c.cell(row)) for c in columns] for row in grid.rows]
     shown = [i for i, c in enumerate(columns) if not c.stands_for]
     hidden: list[str] = []
     unbounded = console.options.update_width(10**6)
@@ -373,7 +556,7 @@ def _hidden_line(shown: Sequence[Column], hidden: list[str], width: int) -> str:
 def plain_grid(grid: Grid, file: TextIO) -> None:
     """A plain aligned text table, for tables too long to lay out with rich quickly."""
     columns = grid.columns
-    rows = [[str(c.cell(row)) for c in columns] for row in grid.rows]
+    rows = [[escaped(str(c.cell(row))) for c in columns] for row in grid.rows]
     if grid.footer:
         rows.append([c.footer for c in columns])
     headers = [c.header for c in columns]
@@ -386,7 +569,7 @@ def plain_grid(grid: Grid, file: TextIO) -> None:
         ).rstrip()
 
     if grid.title:
-        file.write(grid.title + "\n")
+        file.write(escaped(grid.title) + "\n")
     file.write(line(headers) + "\n")
     file.write("  ".join("-" * w for w in widths) + "\n")
     file.writelines(line(row) + "\n" for row in rows)

@@ -66,22 +66,27 @@ def split_amount(text: str) -> tuple[float, str]:
     match = _AMOUNT.match(stripped)
     if match is None:
         if first[0] in "+-" and _AMOUNT.match(first[1:]):
-            raise ItemParseError(f"amount '{first}' in '{stripped}' must be more than 0")
-        raise ItemParseError(f"'{first}' in '{stripped}' is not an amount; {EXAMPLE}")
+            raise ItemParseError(
+                f"amount '{shown(first)}' in '{shown(stripped)}' must be more than 0"
+            )
+        raise ItemParseError(f"'{shown(first)}' in '{shown(stripped)}' is not an amount; {EXAMPLE}")
     rest = stripped[match.end() :]
     if rest and not (rest[0].isspace() or rest[0].isalpha()):
         raise ItemParseError(
-            f"'{first}' in '{stripped}' is not a plain amount; use digits, a decimal point "
-            "or a fraction such as 1/2"
+            f"'{shown(first)}' in '{shown(stripped)}' is not a plain amount; use digits, a "
+            "decimal point or a fraction such as 1/2"
         )
     amount_text = match.group("amount")
     amount = _amount_value(match)
     if amount is None or not math.isfinite(amount) or amount > MAX_AMOUNT:
         raise ItemParseError(
-            f"amount '{amount_text}' in '{stripped}' is out of range (at most {MAX_AMOUNT:,.0f})"
+            f"amount '{shown(amount_text)}' in '{shown(stripped)}' is out of range "
+            f"(at most {MAX_AMOUNT:,.0f})"
         )
     if amount <= 0:
-        raise ItemParseError(f"amount '{amount_text}' in '{stripped}' must be more than 0")
+        raise ItemParseError(
+            f"amount '{shown(amount_text)}' in '{shown(stripped)}' must be more than 0"
+        )
     return amount, rest.strip()
 
 
@@ -155,7 +160,7 @@ def grams_per_unit(
             measure, grams = volumes[0]
             return unit.name, grams * unit.size / measure.size
         raise UnitError(
-            f"'{unit_word}' needs a density for {food.name}; {_known_units(food)}", food.name
+            f"'{shown(unit_word)}' needs a density for {food.name}; {_known_units(food)}", food.name
         )
     word = _measure_key(food, unit_word)
     if word in food.measures:
@@ -165,7 +170,9 @@ def grams_per_unit(
             f"{food.name} has no weight per piece, so it cannot be counted; {_known_units(food)}",
             food.name,
         )
-    raise UnitError(f"unknown unit '{unit_word}' for {food.name}; {_known_units(food)}", food.name)
+    raise UnitError(
+        f"unknown unit '{shown(unit_word)}' for {food.name}; {_known_units(food)}", food.name
+    )
 
 
 def _known_units(food: Food) -> str:
@@ -231,7 +238,7 @@ def _resolve_written(text: str, written: str, table: FoodTable, strict: bool) ->
     if tokens:
         tokens[0] = spelled_unit(tokens[0])
     if not tokens:
-        raise ItemParseError(f"no food in '{text.strip()}'; {EXAMPLE}")
+        raise ItemParseError(f"no food in '{shown(text.strip())}'; {EXAMPLE}")
     for spelling in multi_word_units():
         size = len(spelling.split())
         if " ".join(t.lower() for t in tokens[:size]) == spelling:
@@ -322,7 +329,7 @@ def _portion(
 ) -> Portion:
     name = _food_words(food_tokens)
     if not name:
-        raise ItemParseError(f"no food after '{text.strip()}'; {EXAMPLE}")
+        raise ItemParseError(f"no food after '{shown(text.strip())}'; {EXAMPLE}")
     try:
         food = table.find(name, strict)
     except K2Error as first_error:
@@ -340,7 +347,9 @@ def _portion(
 def _with_unit(text: str, food: Food, amount: float, unit_word: str) -> Portion:
     unit_name, grams = grams_per_unit(food, unit_word, cut_words(text))
     if not 0 < amount * grams < math.inf:  # e.g. 1e-320 mcg underflows to 0 g
-        raise ItemParseError(f"'{text.strip()}' comes to {amount * grams:g} g; give a real amount")
+        raise ItemParseError(
+            f"'{shown(text.strip())}' comes to {amount * grams:g} g; give a real amount"
+        )
     if unit_name.rpartition(" ")[2] in CUT_WORDS:
         # a cut's own cup ("1 cup cabbage, shredded"): kept as grams, so that the amount
         # logged and exported reads back to the same weight whatever the food's name says

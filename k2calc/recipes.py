@@ -23,7 +23,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from k2calc.errors import K2Error
+from k2calc.errors import K2Error, os_reason
+from k2calc.files import open_regular
 from k2calc.foods import Food, FoodTable, fold_key
 from k2calc.paths import data_dir
 from k2calc.vitamin import VitaminK
@@ -139,11 +140,14 @@ def read_book(path: Path | None = None) -> Book:
     """The recipes file's contents (an empty book if there is none)."""
     path = path or recipes_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_regular(path) as handle:
+            text = handle.read().decode("utf-8")
     except FileNotFoundError:
         return Book()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RecipeError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except OSError as exc:
+        raise RecipeError(f"{path}: cannot read: {os_reason(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise RecipeError(f"{path}: cannot read: {exc}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -32,7 +32,7 @@ from k2calc.csvcells import neutralise, restore
 from k2calc.dates import DAY_NUMBER_BASE, day_number, iso_problem, ordinal_text, parse_date
 from k2calc.days import SUMMARY_FIGURES, WEEK_KEYS, summary_columns, week_columns
 from k2calc.diary import Plan
-from k2calc.errors import LISTED_BAD_ROWS, Hint, K2Error, bad_rows_listing
+from k2calc.errors import LISTED_BAD_ROWS, Hint, K2Error, bad_rows_listing, os_reason
 from k2calc.foods import Food, FoodTable
 from k2calc.frames import as_records, distinct_rows, prefetched
 from k2calc.intake import INTAKE_KEYS, NO_GRADE, intake_columns, per_100g_columns
@@ -1172,7 +1172,9 @@ def csv_chunks(
                 yield from _read(binary or source, chunksize, options, None)
     except FileNotFoundError:
         raise ReportFileError(f"{label}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ReportFileError(f"{label}: cannot read: {os_reason(exc)}") from None
+    except UnicodeDecodeError as exc:
         raise ReportFileError(f"{label}: cannot read: {exc}") from None
     except pd.errors.EmptyDataError:
         raise ReportFileError(f"{label}: empty; {diary.COLUMNS_HINT}") from None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from k2calc.evidence import recipe_ingredients, value_sources
 from k2calc.foods import Food, source_citations
 from k2calc.intake import Total
-from k2calc.output import Column, Grid, Legend, View
+from k2calc.output import Column, Grid, Legend, Page, View
 from k2calc.parse import grams_per_unit, volume_measures
 from k2calc.target import ABOVE, BELOW, WITHIN, Target
 from k2calc.vitamin import VitaminK
@@ -226,8 +226,9 @@ def item_columns(result: Total) -> list[Column]:
     ]
 
 
-def total_view(result: Total) -> View:
-    """``k2calc total``: one row per item, the sum, the band, the target and the status.
+def total_view(result: Total, cited_foods: Sequence[str] = ()) -> View:
+    """``k2calc total``: one row per item, the sum, the band, the target and the status; a
+    page cites the sources of ``cited_foods`` (the items' foods from the built-in table).
 
     CSV has the items only, so summing ``total_mcg`` over its rows gives the day's total.
     """
@@ -238,7 +239,12 @@ def total_view(result: Total) -> View:
     if result.vitamin_k.partial:
         blocks.append(LOWER_BOUND_NOTE)
     blocks.append(legend())
-    return View(result.as_dict(), [i.as_dict() for i in result.items], blocks)
+    page = Page(
+        about="Vitamin K in the foods given",
+        target=f"K2 {result.target.min_mcg:g}–{result.target.max_mcg:g} mcg a day",
+        foods=cited_foods,
+    )
+    return View(result.as_dict(), [i.as_dict() for i in result.items], blocks, page=page)
 
 
 def foods_view(foods: Sequence[Food], title: str) -> View:
@@ -341,9 +347,10 @@ def food_view(food: Food) -> View:
     record = food.as_dict()
     measured = [asdict(v) for v in story]
     made_of = {"ingredients": [asdict(i) for i in ingredients]} if ingredients else {}
-    return View(
-        {**record, "citations": cited, "measured_by": measured, **made_of}, [record], blocks
-    )
+    cited_foods = [food.name] if food.origin == "built-in" else []
+    page = Page(about=f"Vitamin K in {food.name}", foods=cited_foods)
+    document = {**record, "citations": cited, "measured_by": measured, **made_of}
+    return View(document, [record], blocks, page=page)
 
 
 def _figure(key: str) -> Callable[[Any], str]:

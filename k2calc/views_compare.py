@@ -7,7 +7,7 @@ from typing import Any
 
 from k2calc.chart import bar_lines
 from k2calc.compare import SUGGESTION_KEYS, Advice, CompareRow, Reach
-from k2calc.output import Column, Grid, View, text_width
+from k2calc.output import Column, Grid, Page, TextChart, View, text_width
 from k2calc.target import ABOVE, WITHIN, Target
 from k2calc.views import (
     PARTIAL_MARK,
@@ -83,9 +83,14 @@ def compare_view(rows: Sequence[CompareRow], target: Target) -> View:
         f"\nTotal K2 in {amount} (mcg), marked at {target.min_mcg:g} and {target.max_mcg:g}:"
     )
     bars = [(r.food.name, None if r.intake is None else r.intake.vitamin_k.total_mcg) for r in rows]
-    blocks.extend(bar_lines(bars, target, min(text_width(), CHART_WIDTH)))
+    blocks.append(TextChart("\n".join(bar_lines(bars, target, min(text_width(), CHART_WIDTH)))))
     records = [r.as_dict() for r in rows]
-    return View(records, records, blocks)
+    page = Page(
+        about=f"Vitamin K2 in {amount} of each food",
+        target=f"K2 {target.min_mcg:g}–{target.max_mcg:g} mcg a day",
+        foods=[r.food.name for r in rows if r.food.origin == "built-in"],
+    )
+    return View(records, records, blocks, page=page)
 
 
 def suggest_view(advice: Advice) -> View:

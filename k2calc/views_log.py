@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from k2calc.chart import bar_lines
 from k2calc.dates import date_range
-from k2calc.days import weekly_means
+from k2calc.days import K1Band, k1_band, weekly_means
+from k2calc.food_shares import FOOD_SHARE_KEYS, FoodShare, food_shares
 from k2calc.intake import Total
 from k2calc.mealog import TABLE_VALUES_LOGGED, Entry, LoggedDay
-from k2calc.output import Column, Grid, View, text_width
+from k2calc.output import Chart, Column, Grid, Page, TextChart, View, text_width
 from k2calc.target import Target
 from k2calc.views import (
     DROP_DETAIL,
     K1_STYLE,
     NOT_MEASURED,
     WARFARIN_LINE,
+    amount_column,
     band_cell,
     grams_text,
+    k1_cell,
     k1_column,
     k2_columns,
     legend,
@@ -154,8 +158,18 @@ def day_view(logged: LoggedDay) -> View:
     blocks: list[Any] = [grid, target_line(total)]
     if band := band_cell(total.vitamin_k):
         blocks.append(f"Range where sources differ: {band} mcg")
-    blocks += [_values_line(logged.entries), legend()]
-    return View(document, records, blocks)
+    values = _values_line(logged.entries)
+    blocks += [values, legend()]
+    shares = food_shares(e.intake for e in logged.entries)
+    page = Page(
+        about="Vitamin K on the day",
+        period=logged.day.date,
+        target=target_text(target),
+        sections=[food_shares_grid(shares, logged.day.date)],
+        foods=_built_in_foods(logged.entries),
+        table_values=values,
+    )
+    return View(document, records, blocks, page=page)
 
 
 NOT_LOGGED = "not logged"
@@ -171,8 +185,10 @@ def range_view(
     vitamin: Vitamin = Vitamin.k2,
 ) -> View:
     """A range of days: one row a day (days with nothing logged shown as such, never as 0),
-    the bar chart of the logged days (K2 against the target, or K1), their summary with the
-    steadiness of K2 and K1 apart, and weekly means; ``today`` is marked in progress."""
+    the bar chart of the logged days (K2 against the target, or K1 against the person's own
+    mean), their summary with the steadiness of K2 and K1 apart, and weekly means; ``today``
+    is marked in progress. With ``vitamin`` K1 the view centres on K1 (the clinician's view:
+    own mean, SD, CV, the days outside ± 20 % of the own mean), K2 below it."""
     first, last = span
     logged = {d.day.date: d for d in days}
     dates = [
@@ -193,11 +209,8 @@ def range_view(
     title = f"{first} to {last}"
     if summary is None:
         return View(document, records, [f"No entries {title}."])
-
-    def status(date: str) -> Any:
-        if date not in logged:
-            return NOT_LOGGED
-        return status_text(logged[date].day.status)
+    band = k1_band([d.day for d in days])
+    document["k1_band"] = band.as_dict()
 
     def day_amount(date: str) -> VitaminK | None:
         return logged[date].day.vitamin_k if date in logged else None
@@ -208,29 +221,44 @@ def range_view(
         coverage = logged[date].day.coverage
         return f"{percent(coverage.k2_coverage)[:-1]}/{percent(coverage.k1_coverage)}"
 
-    columns = [
-        Column("Date", lambda d: d + (" (today)" if d == today else ""), fold=False),
-        *k2_columns(day_amount, rows=dates),
-        Column("Status", status, fold=False),
-        k1_column(day_amount),
-        Column("Measured\nK2/K1", measured, numeric=True, drop=DROP_DETAIL),
-        Column(
-            "Entries",
-            lambda d: str(len(logged[d].entries)) if d in logged else "",
-            numeric=True,
-            drop=7,
-        ),
-    ]
     # A long range lists the days logged only; the line below says how many were not.
     rows = dates if len(dates) <= LISTED_DAYS else [d for d in dates if d in logged]
-    blocks: list[Any] = [
-        Grid(columns, rows, f"Vitamin K by day, {title} (mcg)"),
-        *_chart(days, target, vitamin),
-        "",
-        *summary_lines(summary, target),
-        steadiness_grid(summary),
-        STEADINESS_NOTE,
-    ]
+    date_column = Column("Date", lambda d: d + (" (today)" if d == today else ""), fold=False)
+    blocks: list[Any]
+    if vitamin is Vitamin.k1:
+        blocks = [
+            Grid(_k1_columns(date_column, logged, band), rows, f"Vitamin K1 by day, {title} (mcg)"),
+            *_k1_chart(days, band),
+            "",
+            *k1_lines(summary, band),
+            "",
+            "K2, for reference (the target is about K2 only):",
+            *summary_lines(summary, target),
+            steadiness_grid(summary),
+            STEADINESS_NOTE,
+        ]
+    else:
+        columns = [
+            date_column,
+            *k2_columns(day_amount, rows=dates),
+            Column("Status", lambda d: _status(logged, d), fold=False),
+            k1_column(day_amount),
+            Column("Measured\nK2/K1", measured, numeric=True, drop=DROP_DETAIL),
+            Column(
+                "Entries",
+                lambda d: str(len(logged[d].entries)) if d in logged else "",
+                numeric=True,
+                drop=7,
+            ),
+        ]
+        blocks = [
+            Grid(columns, rows, f"Vitamin K by day, {title} (mcg)"),
+            *_chart(days, target),
+            "",
+            *summary_lines(summary, target),
+            steadiness_grid(summary),
+            STEADINESS_NOTE,
+        ]
     if len(weeks) > 1:
         blocks.append(weeks_grid(weeks))
     if not_logged:
@@ -240,19 +268,180 @@ def range_view(
         )
     if today in logged:
         blocks.append(f"Today ({today}) is still in progress: its total may grow.")
-    blocks += [WARFARIN_LINE, _values_line([e for d in days for e in d.entries]), legend()]
-    return View(document, records, blocks)
+    entries = [e for d in days for e in d.entries]
+    values = _values_line(entries)
+    blocks += [WARFARIN_LINE, values, legend()]
+    shares = food_shares(e.intake for e in entries)
+    page = Page(
+        about="Vitamin K1 by day" if vitamin is Vitamin.k1 else "Vitamin K by day",
+        period=f"{title} ({len(days)} of {len(dates)} days logged)",
+        target=target_text(target),
+        charts=partial(_page_charts, dates, days, target, band, weeks, vitamin),
+        sections=[food_shares_grid(shares, title)],
+        foods=_built_in_foods(entries),
+        table_values=values,
+    )
+    return View(document, records, blocks, page=page)
 
 
-def _chart(days: Sequence[LoggedDay], target: Target, vitamin: Vitamin) -> list[str]:
-    """The bar chart of K2 a day against the target, or of K1 a day (no target)."""
+def _status(logged: dict[str, LoggedDay], date: str) -> Any:
+    if date not in logged:
+        return NOT_LOGGED
+    return status_text(logged[date].day.status)
+
+
+def _k1_columns(date_column: Column, logged: dict[str, LoggedDay], band: K1Band) -> list[Column]:
+    """Date, K1, how far from the own mean, whether outside the band, K1 measured, K2 total."""
+
+    def k1(date: str) -> float | None:
+        return logged[date].day.vitamin_k.k1_mcg or 0.0 if date in logged else None
+
+    def from_mean(date: str) -> str:
+        value = k1(date)
+        if value is None or not band.mean_mcg:
+            return ""
+        return f"{(value - band.mean_mcg) / band.mean_mcg * 100:+.0f}%"
+
+    def outside(date: str) -> str:
+        value = k1(date)
+        if date not in logged:
+            return NOT_LOGGED
+        if value is None or not band.outside(value):
+            return ""
+        return OUTSIDE_ABOVE if value > band.high_mcg else OUTSIDE_BELOW
+
+    def day_amount(date: str) -> VitaminK | None:
+        return logged[date].day.vitamin_k if date in logged else None
+
+    def k1_measured(date: str) -> str:
+        return percent(logged[date].day.coverage.k1_coverage) if date in logged else ""
+
+    return [
+        date_column,
+        amount_column(day_amount, None, "K1", k1_cell, style=K1_STYLE),
+        Column("From own mean", from_mean, numeric=True),
+        Column(f"Outside ± {band.share:.0%}", outside, fold=False),
+        Column("K1 measured", k1_measured, numeric=True, drop=2),
+        amount_column(day_amount, None, "K2 total", total_cell, drop=3),
+    ]
+
+
+OUTSIDE_ABOVE = "▲ above"
+OUTSIDE_BELOW = "▼ below"
+
+
+def k1_lines(summary: Summary, band: K1Band) -> list[str]:
+    """The clinician's figures of K1: own mean, SD, CV, the band and the days outside it, the
+    largest day-to-day change and how much was measured."""
+    cv = NOT_MEASURED if summary.k1_cv is None else f"{summary.k1_cv * 100:.1f}%"
+    return [
+        f"K1 over {summary.days} days logged: own mean {mcg(band.mean_mcg)}   "
+        f"SD {mcg(summary.k1_sd_mcg)}   CV {cv} (mcg a day)",
+        f"Own mean ± {band.share:.0%}: {mcg(band.low_mcg)}–{mcg(band.high_mcg)} mcg; "
+        f"days outside it: {len(band.days_outside)} of {summary.days}",
+        f"Largest day-to-day change: {mcg(summary.k1_max_change_mcg)} mcg   "
+        f"K1 measured: {percent(summary.k1_coverage)} of the items",
+        "The band compares the days with the person's own mean: not a target, not advice.",
+    ]
+
+
+def target_text(target: Target) -> str:
+    """The K2 target as a page states it."""
+    return f"K2 {target.min_mcg:g}–{target.max_mcg:g} mcg a day (K1 has no target in k2calc)"
+
+
+def _page_charts(
+    dates: Sequence[str],
+    days: Sequence[LoggedDay],
+    target: Target,
+    band: K1Band,
+    weeks: Sequence[dict[str, Any]],
+    vitamin: Vitamin,
+) -> list[Chart]:
+    """The charts of a range's page, K1's first in the K1 view."""
+    from k2calc import page_charts
+
+    intakes = {d.day.date: d.day for d in days}
+    k2, k1 = page_charts.day_charts(dates, intakes, target, band)
+    charts = [k1, k2] if vitamin is Vitamin.k1 else [k2, k1]
+    if len(weeks) > 1:
+        charts.append(
+            Chart(
+                "Weekly means (days logged only)",
+                page_charts.weekly(weeks),
+                "The weekly table above gives the days logged in each week (d on a bar).",
+            )
+        )
+    return charts
+
+
+def food_shares_grid(shares: Sequence[FoodShare], title: str) -> Grid:
+    """Per food: entries, grams, K2 by form, K1, and the share of the period's K2 and K1."""
+    total = VitaminK.sum(s.vitamin_k for s in shares)
+    grams = sum(s.grams for s in shares)
+    columns = [
+        Column("Food", lambda s: s.food, footer="All foods"),
+        Column("Entries", lambda s: str(s.entries), numeric=True, drop=4),
+        Column("Grams", lambda s: grams_text(s.grams), numeric=True, footer=grams_text(grams)),
+        *k2_columns(lambda s: s.vitamin_k, total, band=False),
+        Column("K2 share", lambda s: percent(s.k2_share), numeric=True),
+        k1_column(lambda s: s.vitamin_k, total),
+        Column("K1 share", lambda s: percent(s.k1_share), numeric=True, drop=2),
+    ]
+    return Grid(columns, shares, f"Which foods supplied it, {title} (mcg)", footer=True)
+
+
+def food_shares_view(days: Sequence[LoggedDay], span: tuple[str, str]) -> View:
+    """``log show --by food``: per food over the days, what it supplied and its share."""
+    title = f"{span[0]} to {span[1]}" if span[0] != span[1] else span[0]
+    entries = [e for d in days for e in d.entries]
+    shares = food_shares(e.intake for e in entries)
+    records = [s.as_dict() for s in shares]
+    document = {
+        "first_date": span[0],
+        "last_date": span[1],
+        "table_values": TABLE_VALUES_LOGGED,
+        "foods": records,
+    }
+    if not shares:
+        return View(document, records, [f"No entries {title}."], keys=FOOD_SHARE_KEYS)
+    values = _values_line(entries)
+    blocks: list[Any] = [
+        food_shares_grid(shares, title),
+        "Share: of the K2 (or K1) measured in everything eaten over the days; — where the",
+        "food's K2 (or K1) was not measured (unknown, not 0%).",
+        values,
+        legend(),
+    ]
+    page = Page(
+        about="Which foods supplied vitamin K",
+        period=title,
+        foods=_built_in_foods(entries),
+        table_values=values,
+    )
+    return View(document, records, blocks, keys=FOOD_SHARE_KEYS, page=page)
+
+
+def _built_in_foods(entries: Sequence[Entry]) -> list[str]:
+    """The foods of ``entries`` logged from the built-in table (whose sources a page cites)."""
+    return list(dict.fromkeys(e.intake.food for e in entries if e.food_origin == "built-in"))
+
+
+def _chart(days: Sequence[LoggedDay], target: Target) -> list[str]:
+    """The bar chart of K2 a day against the target."""
     width = min(text_width(), CHART_WIDTH)
-    if vitamin is Vitamin.k1:
-        bars = [(d.day.date, d.day.vitamin_k.k1_mcg) for d in days]
-        return ["\nK1 (phylloquinone) a day, not K2; no target:", *bar_lines(bars, None, width)]
     bars = [(d.day.date, d.day.vitamin_k.lower_bound_mcg) for d in days]
     heading = f"\nTotal K2 a day against the target {target.min_mcg:g}–{target.max_mcg:g} mcg:"
-    return [heading, *bar_lines(bars, target, width)]
+    return [TextChart("\n".join([heading, *bar_lines(bars, target, width)]))]
+
+
+def _k1_chart(days: Sequence[LoggedDay], band: K1Band) -> list[str]:
+    """The bar chart of K1 a day, marked at the edges of the own-mean band."""
+    width = min(text_width(), CHART_WIDTH)
+    bars = [(d.day.date, d.day.vitamin_k.k1_mcg) for d in days]
+    edges = Target(band.low_mcg, band.high_mcg)  # marks only: K1 has no target
+    heading = f"\nK1 (phylloquinone) a day, not K2, marked at own mean ± {band.share:.0%}:"
+    return [TextChart("\n".join([heading, *bar_lines(bars, edges, width)]))]
 
 
 def summary_lines(summary: Summary, target: Target) -> list[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from k2calc.frame_table import (
     joined,
     replaced,
 )
-from k2calc.output import Block, Column, Frames, FrameTable, Grid, View
+from k2calc.output import Block, Chart, Column, Frames, FrameTable, Grid, Page, View
 from k2calc.report import plural
 from k2calc.views import (
     FORM_HEADERS,
@@ -363,13 +364,55 @@ def _weeks_blocks(result: Report, rows: list[dict[str, Any]]) -> list[Block]:
     return [Grid(week_columns(result), rows, WEEKS_TITLE)]
 
 
-def report_view(result: Report, summary: bool = False, weeks: bool = False) -> View:
+def subject_charts(result: Report, subject: str | None = None) -> list[Chart]:
+    """For each subject, on a printed page of its own: K2 a day by form against the target
+    and K1 a day against the subject's own mean (days not logged are gaps). None by meal."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from k2calc.dates import date_range
+    from k2calc.days import DayIntake, k1_band
+    from k2calc.frames import as_records
+    from k2calc.page_charts import day_charts
+
+    batches = list(of_subject(result.day_batches, subject)())
+    if result.by_meal or not batches:
+        return []
+    subjects: dict[Any, dict[str, DayIntake]] = {}
+    for row in as_records(pd.concat(batches)):
+        date = str(row["date"])
+        day = DayIntake(date, row.get("subject"), row_amount(row), row["status"])
+        subjects.setdefault(row.get("subject"), {})[date] = day
+    charts: list[Chart] = []
+    for name, days in subjects.items():
+        first, last = (dt.date.fromisoformat(d) for d in (min(days), max(days)))
+        dates = [d.isoformat() for d in date_range(first, last)]
+        k2, k1 = day_charts(dates, days, result.target, k1_band(list(days.values())))
+        heading = "All days" if name is None else f"Subject {shown(str(name), 200)}"
+        charts += [replace(k2, starts=f"{heading}, {first} to {last}"), k1]
+    return charts
+
+
+def of_subject(
+    batches: Callable[[], Iterator[pd.DataFrame]], subject: str | None
+) -> Callable[[], Iterator[pd.DataFrame]]:
+    """``batches`` with only the rows of ``subject`` (all rows for ``None``)."""
+    if subject is None:
+        return batches
+    return lambda: (b[b["subject"].astype(str) == subject] for b in batches())
+
+
+def report_view(
+    result: Report, summary: bool = False, weeks: bool = False, subject: str | None = None
+) -> View:
     """``report``'s view: the day rows; with ``summary`` one row per subject (and in JSON
-    and the table the weekly means under it); with ``weeks`` the weekly means alone.
-    JSON always lists the skipped rows."""
-    day_rows = Frames(result.day_batches)
-    summary_rows = Frames(result.summary_batches)
-    week_rows = Frames(result.week_batches)
+    and the table the weekly means under it); with ``weeks`` the weekly means alone; with
+    ``subject`` (and ``summary``) only that subject's rows. JSON always lists the skipped
+    rows."""
+    day_rows = Frames(of_subject(result.day_batches, subject))
+    summary_rows = Frames(of_subject(result.summary_batches, subject))
+    week_rows = Frames(of_subject(result.week_batches, subject))
     week_table = FrameTable(
         week_rows, partial(_weeks_blocks, result), week_columns(result), week_frame_cells(result)
     )
@@ -377,7 +420,9 @@ def report_view(result: Report, summary: bool = False, weeks: bool = False) -> V
     if not weeks:
         document["days"] = day_rows
     if summary and not weeks:
-        document["summary"] = Frames(partial(result.summary_batches, dates=True))
+        document["summary"] = Frames(
+            of_subject(partial(result.summary_batches, dates=True), subject)
+        )
     if summary or weeks:
         document["weeks"] = week_rows
     document["skipped"] = Frames(lambda: iter([result.skipped]))
@@ -385,7 +430,13 @@ def report_view(result: Report, summary: bool = False, weeks: bool = False) -> V
         return View(document, week_rows, [week_table], result.week_keys)
     if summary:
         summary_table = FrameTable(summary_rows, partial(summary_blocks, result))
-        return View(document, summary_rows, [summary_table, "", week_table], result.summary_keys)
+        page = Page(
+            about="Vitamin K per subject",
+            target=f"K2 {result.target.min_mcg:g}–{result.target.max_mcg:g} mcg a day",
+            charts=partial(subject_charts, result, subject),
+        )
+        blocks: list[Block] = [summary_table, "", week_table]
+        return View(document, summary_rows, blocks, result.summary_keys, page=page)
     day_table = FrameTable(
         day_rows, partial(days_blocks, result), day_columns(result), day_frame_cells(result)
     )

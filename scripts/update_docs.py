@@ -1,7 +1,8 @@
-"""Regenerate docs/cli.md from the live app, and the outputs of the README's examples.
+"""Regenerate docs/cli.md from the live app, the outputs of the README's examples, and the
+example pages (docs/example-page*.html).
 
-    python scripts/update_docs.py           # rewrite both files
-    python scripts/update_docs.py --check   # exit 1 if either is stale (run by the tests)
+    python scripts/update_docs.py           # rewrite them
+    python scripts/update_docs.py --check   # exit 1 if any is stale (run by the tests)
 
 README examples are the ```console blocks: each line starting with ``$ k2calc`` (or
 ``$ printf '...' | k2calc``) is run in-process, and the lines after it, up to the next
@@ -113,12 +114,61 @@ def readme_with_outputs(text: str) -> str:
     return BLOCK.sub(lambda m: "```console\n" + render_block(m.group(1)) + "```", text)
 
 
+# The example pages: a week of examples/warfarin-week.csv as `log show` makes it a page, the
+# same week in the K1 view, and `report --summary` of examples/diary.csv; "made" at a fixed
+# moment so a page is the same every run.
+PAGE_WEEK = ["log", "show", "--from", "2026-11-02", "--to", "2026-11-08"]
+EXAMPLE_PAGES = {
+    ROOT / "docs" / "example-page.html": [*PAGE_WEEK, "--title", "Example: a week on warfarin"],
+    ROOT / "docs" / "example-page-k1.html": [
+        *PAGE_WEEK,
+        "--vitamin",
+        "k1",
+        "--title",
+        "Example: a week on warfarin, K1",
+    ],
+    ROOT / "docs" / "example-report.html": [
+        "report",
+        "examples/diary.csv",
+        "--summary",
+        "--title",
+        "Example: two subjects",
+    ],
+}
+PAGE_MOMENT = "1796083200"  # 2026-12-01 00:00 UTC
+
+
+def example_week_output(command: list[str]) -> str:
+    """What ``command`` writes in the repository; a ``log`` command over a log holding only
+    examples/warfarin-week.csv."""
+    with tempfile.TemporaryDirectory(prefix="k2calc-page-") as folder, contextlib.chdir(ROOT):
+        if command[0] == "log":
+            db = str(Path(folder) / "week.sqlite3")
+            run(["log", "import", "examples/warfarin-week.csv", "--db", db])
+            command = [*command, "--db", db]
+        moment = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = PAGE_MOMENT
+        try:
+            result = CliRunner().invoke(app, command, prog_name="k2calc")
+        finally:
+            os.environ.pop("SOURCE_DATE_EPOCH")
+            if moment is not None:
+                os.environ["SOURCE_DATE_EPOCH"] = moment
+    if result.exit_code != 0:
+        raise SystemExit(f"example page: k2calc {' '.join(command)}: {result.stderr}")
+    return result.stdout
+
+
 def main() -> int:
     """Write, or with ``--check`` compare, both generated files."""
     check = "--check" in sys.argv[1:]
     stale = []
     generated = [(CLI_DOC, cli_reference())]
     generated += [(p, readme_with_outputs(p.read_text(encoding="utf-8"))) for p in EXAMPLES]
+    generated += [
+        (path, example_week_output([*command, "--format", "html"]))
+        for path, command in EXAMPLE_PAGES.items()
+    ]
     for path, fresh in generated:
         current = path.read_text(encoding="utf-8") if path.exists() else ""
         if current != fresh:

@@ -1,11 +1,15 @@
-"""Fuzzing at a scale that means something (issue #14, item 6).
+"""Fuzzing at a scale that means something (issue #14, item 6; issue #27, item 6).
 
-Four surfaces, each fed inputs that reach a resolved item, not only the amount regex: real
+Seven surfaces, each fed inputs that reach a resolved item, not only the amount regex: real
 food names and aliases from the table, real units and measures, amounts of every form, and
-noise (control, bidi and undecodable characters, formula starts, quotes, huge numbers).
+noise (control, bidi and undecodable characters, formula starts, quotes, huge numbers):
+items, a user's food file, a report CSV, a log import file (issue #14); stdin for
+``total -`` with long and odd lines, free-text options, and food files with control and
+bidi characters, whose tables must be safe to print (issue #27).
 
 The default run keeps these quick (the ``dev`` profile in conftest.py: 100 examples each). CI runs
-``pytest -m fuzz --hypothesis-profile=ci``: at least 10,000 examples per surface.
+``pytest -m fuzz --hypothesis-profile=ci-third`` under each of LC_ALL=C, C.UTF-8 and
+en_US.UTF-8: 10,002 examples per surface in all.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ import csv
 import datetime as dt
 import io
 import json
+import locale
 import math
+import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +32,14 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from k2calc import mealog
-from k2calc.csvcells import restore
+from k2calc.csvcells import neutralise, restore
 from k2calc.errors import K2Error
-from k2calc.foods import Food, FoodTable, load_table
+from k2calc.foods import Food, FoodTable, load_table, read_user_foods
 from k2calc.intake import total
-from k2calc.output import Format, Frames, emit, write_csv
+from k2calc.output import Format, Frames, View, emit, record_keys, write_csv
 from k2calc.report import report
-from k2calc.views import total_view
+from k2calc.target import Target
+from k2calc.views import food_view, foods_view, total_view
 
 pytestmark = pytest.mark.fuzz
 
@@ -390,3 +398,206 @@ def test_any_cronometer_amount_cell_is_read_or_passed_on(cell: str) -> None:
 
     amount = diary.cronometer_amount(cell)
     assert isinstance(amount, str)
+
+
+# -- issue #27: what the terminal is shown ------------------------------------------------
+
+
+def _terminal(view: View) -> str:
+    """``view`` as a table, written as the CLI writes to a terminal under this process's
+    locale (its encoding, unencodable characters backslash-escaped)."""
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(
+        raw, encoding=locale.getpreferredencoding(False), errors="backslashreplace"
+    )
+    emit(view, Format.table, stream)
+    return raw.getvalue().decode(stream.encoding)
+
+
+def _safe_for_a_terminal(text: str) -> None:
+    """No control character but the line end, no format (bidi) character: nothing in a
+    table can move the cursor, recolour the terminal or reorder what follows."""
+    for char in text:
+        assert char == "\n" or unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Zl", "Zp"), (
+            repr(char)
+        )
+
+
+def _header_width(view: View) -> int:
+    """How many columns the CSV of ``view`` has."""
+    assert not isinstance(view.records, Frames)
+    return len(view.keys or record_keys(view.records))
+
+
+def _csv_rows(text: str, keys: int) -> list[list[str]]:
+    """CSV that parses, every row as wide as the header."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert all(len(row) == keys for row in rows), rows
+    return rows
+
+
+# -- surface 5: stdin for total - (long and odd lines, a Cronometer export) ----------------
+
+ODD_LINES = st.sampled_from(
+    ["", "   ", "# a comment", "\ufeff30 g natto", "30 g natto\r", "2 eggs\x00", "\u202e1 egg",
+     "1 egg\u2028yolk", "\x1b[2J", "Day,Group,Food Name,Amount", "Day,Food Name,Amount,Unit",
+     '"2026-01-01",,"Natto","1.00 g"', "2026-01-01,Breakfast,Egg,2 large", "\udcff\udcfe",
+     "-", "--format=json", "-h", "1,000 g natto", "day,food name,amount"]
+)  # fmt: skip
+
+
+@st.composite
+def long_lines(draw: st.DrawFn) -> str:
+    """A line over the item bound or over the csv field limit (131,072), made of a real
+    item, a quoted field or one character repeated."""
+    size = draw(st.sampled_from([1_001, 5_000, 131_072, 131_073, 200_000]))
+    unit = draw(st.sampled_from(["natto ", "x", '"', ",", "30 g natto,", "\u202e"]))
+    return (draw(st.sampled_from(["30 g ", "", '"', "2026-01-01,natto,"])) + unit * size)[:size]
+
+
+stdin_lines = st.one_of(items, items, ODD_LINES, long_lines(), noise)
+
+
+@given(
+    st.lists(stdin_lines, min_size=1, max_size=6),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "latin-1"]),
+)
+def test_fuzz_total_stdin(lines: list[str], end: str, encoding: str) -> None:
+    """``total -`` as the CLI reads it: bytes on stdin, items or a Cronometer export."""
+    from k2calc.cli.calc import _items_or_export
+
+    data = end.join(lines).encode(
+        encoding, "surrogateescape" if encoding != "latin-1" else "replace"
+    )
+    saved = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    try:
+        texts = _items_or_export(["-"])
+        result = total(texts, TABLE)
+    except K2Error as exc:
+        event("refused")
+        assert "\n" not in str(exc) or str(exc).count("\n") < 30
+        return
+    finally:
+        sys.stdin = saved
+    event("totalled")
+    assert len(result.items) == len(texts)
+    assert all(_finite(v) for v in result.sums().values())
+    _safe_for_a_terminal(_terminal(total_view(result)))
+    out = io.StringIO()
+    emit(total_view(result), Format.csv, out)
+    rows = _csv_rows(out.getvalue(), len(next(csv.reader(io.StringIO(out.getvalue())))))
+    assert len(rows) >= 1 + len(texts)
+
+
+# -- surface 6: free-text options (--amount, --date, --meal, --note) ----------------------
+
+free_text = st.one_of(noise, st.text(max_size=30), st.sampled_from(["", " ", "\r", "\n"]))
+
+
+@st.composite
+def amount_options(draw: st.DrawFn) -> str:
+    """A --amount: an amount and unit, sometimes with noise, a CR or a line break in it."""
+    text = " ".join(p for p in (draw(amounts), draw(units)) if p)
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(free_text) + text[at:]
+    return text
+
+
+@given(
+    amount_options(),
+    st.lists(st.sampled_from(FOODS), min_size=1, max_size=3),
+    st.one_of(dates, free_text),
+    st.one_of(st.sampled_from(["breakfast", "Lunch", "", "=1+1"]), free_text),
+    free_text,
+)
+def test_fuzz_free_text_options(
+    amount: str, foods: list[Food], date: str, meal: str, note: str
+) -> None:
+    """compare --amount through to its CSV and table; --date, --meal and --note as the log
+    takes them: each used as given or refused in one line."""
+    from k2calc.bounds import text_problem
+    from k2calc.compare import compare_foods
+    from k2calc.dates import parse_date
+    from k2calc.views_compare import compare_view
+
+    try:
+        parse_date(date, dt.date(2026, 12, 8))
+        event("date read")
+    except K2Error as exc:
+        assert "\n" not in str(exc)
+    for text, what in ((meal, "meal"), (note, "note")):
+        problem = text_problem(text, what)
+        assert problem is None or "\n" not in problem
+        if problem is None:
+            assert not any(unicodedata.category(c) == "Cc" for c in text)
+    try:
+        rows = compare_foods(foods, amount)
+    except K2Error as exc:
+        event("amount refused")
+        assert "\n" not in str(exc)
+        return
+    event("compared")
+    view = compare_view(rows, Target())
+    out = io.StringIO()
+    emit(view, Format.csv, out)
+    table = _csv_rows(out.getvalue(), _header_width(view))
+    assert len(table) == 1 + len(foods)
+    column = table[0].index("amount")
+    assert {row[column] for row in table[1:]} == {neutralise(amount.strip())}
+    _safe_for_a_terminal(_terminal(view))
+
+
+# -- surface 7: a user's food file with control and bidi characters -----------------------
+
+HOSTILE = st.sampled_from(
+    ["\x1b[31m", "\x1b]0;title\x07", "\x00", "\x07", "\x9b", "\x85", "\u202e", "\u2066",
+     "\u200f", "\u2028", "\ufeff", "\u00ad", "\r", "\t", "\x7f"]
+)  # fmt: skip
+
+
+@st.composite
+def hostile_food_files(draw: st.DrawFn) -> tuple[bytes, str]:
+    """A --foods file one of whose text fields (name, category, aliases) holds control or
+    bidi characters, in one of the encodings people save CSV in; and the food's name."""
+    name = draw(st.one_of(names, st.from_regex(r"[a-z][a-z ]{1,15}", fullmatch=True)))
+    at = draw(st.integers(0, len(name)))
+    field = draw(st.sampled_from(["name", "category", "aliases"]))
+    hostile = draw(HOSTILE) * draw(st.integers(1, 3))
+    row = {"name": name, "category": "fermented", "aliases": "my food", "mk7_mcg_per_100g": "10"}
+    row[field] = row[field][:at] + hostile + row[field][at:]
+    header = ["name", "category", "aliases", "mk4_mcg_per_100g", "mk7_mcg_per_100g"]
+    out = io.StringIO()
+    csv.writer(out, lineterminator=draw(st.sampled_from(["\n", "\r\n"]))).writerows(
+        [header, [row.get(h, "") for h in header]]
+    )
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    return out.getvalue().encode(encoding, "replace"), row["name"]
+
+
+@given(hostile_food_files())
+def test_fuzz_food_file_text(file: tuple[bytes, str]) -> None:
+    """Control characters are refused (one line naming the file); anything accepted is
+    escaped in every table, and kept as it is in CSV."""
+    data, name = file
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "foods.csv"
+        path.write_bytes(data)
+        try:
+            mine = read_user_foods(path)
+        except K2Error as exc:
+            event("file refused")
+            assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+            return
+    event("file accepted")
+    for food in mine:
+        for text in (food.name, food.category, *food.aliases):
+            assert not any(unicodedata.category(c) == "Cc" for c in text), repr(text)
+    view = foods_view(mine, f"foods like '{name}'")
+    _safe_for_a_terminal(_terminal(view))
+    _safe_for_a_terminal(_terminal(food_view(mine[0])))
+    out = io.StringIO()
+    emit(view, Format.csv, out)
+    assert len(_csv_rows(out.getvalue(), _header_width(view))) == (1 + len(mine))

@@ -207,8 +207,8 @@ def test_a_log_created_between_the_checkers_reads_is_not_called_foreign(
     real_open = mealog._open
     fired: list[bool] = []
 
-    def traced_open(path: Path, write: bool) -> sqlite3.Connection:
-        conn = real_open(path, write)
+    def traced_open(path: Path, write: bool, given: Path) -> sqlite3.Connection:
+        conn = real_open(path, write, given)
 
         def on_statement(sql: str) -> None:
             if "user_version" in sql and not fired:  # after any separate application_id read

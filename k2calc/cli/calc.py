@@ -16,7 +16,9 @@ from k2calc.cli.common import (
     FormatOpt,
     ItemsCommand,
     LookupOpt,
+    OutputOpt,
     TargetOpt,
+    TitleOpt,
     food_table,
     items_argument,
     read_items,
@@ -25,7 +27,7 @@ from k2calc.cli.common import (
 from k2calc.cli.completion import complete_food
 from k2calc.errors import CategoryError, K2Error, bad_rows_listing
 from k2calc.foods import sort_foods
-from k2calc.output import Format, emit
+from k2calc.output import Format, emit, titled
 from k2calc.sort_keys import FoodSort
 from k2calc.target import WITHIN
 
@@ -42,6 +44,7 @@ def total(
         ),
     ],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     check: CheckOpt = False,
@@ -52,6 +55,7 @@ def total(
             help="Total the items that can be read; list the others on stderr.",
         ),
     ] = False,
+    title: TitleOpt = None,
 ) -> None:
     """Total the K2 in the items given, by form, against the daily target.
 
@@ -67,9 +71,8 @@ def total(
       k2calc total - < cronometer-servings-one-day.csv
       k2calc total - --skip-invalid < cronometer-servings-one-day.csv
     """
-    from k2calc.intake import total as compute_total
     from k2calc.intake import total_of
-    from k2calc.parse import resolve_usable
+    from k2calc.parse import resolve_all, resolve_usable
     from k2calc.views import total_view
 
     texts, table = _items_or_export(items), lookup.table()
@@ -80,10 +83,11 @@ def total(
             typer.echo(safe_lines(bad_rows_listing(heading, problems)), err=True)
         if not portions:
             raise K2Error("no item could be used; nothing to total")
-        result = total_of(portions, target)
     else:
-        result = compute_total(texts, table, target, lookup.strict)
-    emit(total_view(result), fmt)
+        portions = resolve_all(texts, table, lookup.strict)
+    result = total_of(portions, target)
+    cited = [p.food.name for p in portions if p.food.origin == "built-in"]
+    emit(titled(total_view(result, cited), title), fmt, output)
     if check and result.status != WITHIN:
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
@@ -139,6 +143,7 @@ def foods(
         ),
     ] = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
 ) -> None:
     """List or search the food table: K2 by form per 100 g.
@@ -167,7 +172,7 @@ def foods(
     )
     if len(found) < len(matching):
         title += f", the first {len(found)}" + ("" if limit else " (--limit N for more)")
-    emit(foods_view(found, title), fmt)
+    emit(foods_view(found, title), fmt, output)
 
 
 @user_errors
@@ -177,7 +182,9 @@ def show(
         typer.Argument(metavar="FOOD", help="A food name or alias.", autocompletion=complete_food),
     ],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
+    title: TitleOpt = None,
 ) -> None:
     """Show one food: every form per 100 g, its range, the units it knows, its sources.
 
@@ -188,7 +195,7 @@ def show(
     """
     from k2calc.views import food_view
 
-    emit(food_view(food_table(foods_file).find(" ".join(food))), fmt)
+    emit(titled(food_view(food_table(foods_file).find(" ".join(food))), title), fmt, output)
 
 
 def register(app: typer.Typer) -> None:

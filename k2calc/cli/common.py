@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typer.exceptions import Abort
 from k2calc.bounds import MAX_INPUT_BYTES, read_bounded, safe_lines
 from k2calc.diary import MappingConflictError
 from k2calc.errors import AmbiguousFoodError, Hint, K2Error, TargetError, UnknownFoodError
-from k2calc.output import Format
+from k2calc.output import WRITE_ERRORS, Format, drop_stdout, write_failure
 from k2calc.target import DEFAULT_MAX_MCG, DEFAULT_MIN_MCG, Target
 
 if TYPE_CHECKING:
@@ -39,7 +38,25 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
-        help="Output: a table for people, csv or json for programs.",
+        help="Output: a table for people, csv or json for programs, html for a page to print "
+        "or hand over.",
+    ),
+]
+TitleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--title",
+        help="Whom the page is about, e.g. a name or a subject id (html only; the page's title).",
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Write to this file instead of stdout: made whole beside it, then renamed into "
+        "place, so a failure leaves no partial file.",
     ),
 ]
 FoodsOpt = Annotated[
@@ -50,6 +67,7 @@ FoodsOpt = Annotated[
         help="Your own foods CSV (same columns as foods.csv); its foods override built-in "
         "ones of the same name.",
         dir_okay=False,
+        readable=False,  # k2calc says it: 'cannot read: permission denied', as elsewhere
     ),
 ]
 StrictOpt = Annotated[
@@ -168,6 +186,22 @@ class K2Group(TyperGroup):
     command or option) in the tool's one-line style with a hint, and one exit-code contract."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            code = self._exit_code(*args, **kwargs)
+            sys.stdout.flush()
+        except BrokenPipeError:  # a reader that stopped early (k2calc foods | head)
+            drop_stdout()
+            code = EXIT_OK
+        except OSError as exc:
+            if exc.errno not in WRITE_ERRORS:
+                raise
+            drop_stdout()
+            say(str(write_failure(exc)))
+            code = EXIT_BAD_INPUT
+        sys.exit(code)
+
+    def _exit_code(self, *args: Any, **kwargs: Any) -> int:
+        """Run the command; its exit code."""
         kwargs["standalone_mode"] = False
         arguments = kwargs.get("args", args[0] if args else None)
         arguments = sys.argv[1:] if arguments is None else list(arguments)
@@ -181,15 +215,15 @@ class K2Group(TyperGroup):
             code = super().main(*args, **kwargs)
         except NoArgsIsHelpError as exc:
             typer.echo(exc.ctx.get_help() if exc.ctx else "")
-            sys.exit(EXIT_USAGE)
+            return EXIT_USAGE
         except ClickException as exc:
             context = getattr(exc, "ctx", None)
             where = context.command_path if context is not None else "k2calc"
             say(f"{exc.format_message()} (see '{where} --help')")
-            sys.exit(EXIT_USAGE)
+            return EXIT_USAGE
         except Abort:
-            sys.exit(EXIT_INTERRUPTED)
-        sys.exit(code if isinstance(code, int) else EXIT_OK)
+            return EXIT_INTERRUPTED
+        return code if isinstance(code, int) else EXIT_OK
 
 
 def settings_defaults(command: Any) -> dict[str, Any]:
@@ -333,7 +367,7 @@ def user_errors(command: Callable[..., R]) -> Callable[..., R]:
         except K2Error as exc:
             fail(_message(exc), EXIT_BAD_INPUT)
         except BrokenPipeError:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+            drop_stdout()  # no flush error at exit
             raise typer.Exit(EXIT_OK) from None
 
     return wrapper

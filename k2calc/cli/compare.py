@@ -12,7 +12,9 @@ from k2calc.cli.common import (
     FoodsOpt,
     FormatOpt,
     ItemsCommand,
+    OutputOpt,
     TargetOpt,
+    TitleOpt,
     UsageError,
     food_table,
     items_argument,
@@ -22,7 +24,7 @@ from k2calc.cli.common import (
 from k2calc.cli.completion import complete_food
 from k2calc.cli.log import DateOpt, DbOpt, db_path, log_date
 from k2calc.compare import DEFAULT_SUGGESTIONS
-from k2calc.output import Format, emit
+from k2calc.output import Format, emit, titled
 from k2calc.sort_keys import CompareSort
 
 
@@ -67,8 +69,10 @@ def compare(
         ),
     ] = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
     target: TargetOpt = DEFAULT_TARGET,
+    title: TitleOpt = None,
 ) -> None:
     """Compare foods side by side, and how much of each reaches the target.
 
@@ -99,7 +103,7 @@ def compare(
         per_serving=per is Per.serving,
         sort=sort,
     )
-    emit(compare_view(rows, target), fmt)
+    emit(titled(compare_view(rows, target), title), fmt, output)
 
 
 @user_errors
@@ -121,6 +125,7 @@ def suggest(
     date: DateOpt = "today",
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
     target: TargetOpt = DEFAULT_TARGET,
 ) -> None:
@@ -149,7 +154,7 @@ def suggest(
         day = total(read_items(items), table, target)
     else:
         day = day_total(db_path(db), log_date(date), target)
-    emit(suggest_view(suggest_for_day(day, table, limit, category)), fmt)
+    emit(suggest_view(suggest_for_day(day, table, limit, category)), fmt, output)
 
 
 def register(app: typer.Typer) -> None:

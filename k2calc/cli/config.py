@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from k2calc.cli.common import FormatOpt, new_app, user_errors
+from k2calc.cli.common import FormatOpt, OutputOpt, new_app, user_errors
 from k2calc.output import Format, emit
 
 CONFIG_HELP = """Your settings: defaults for --min, --max, --db and --foods, in a TOML file.
@@ -34,7 +34,7 @@ def path() -> None:
 
 @config_app.command()
 @user_errors
-def show(fmt: FormatOpt = Format.table) -> None:
+def show(fmt: FormatOpt = Format.table, output: OutputOpt = None) -> None:
     """Show the settings the file gives, and the option each is the default of.
 
     \b
@@ -47,7 +47,7 @@ def show(fmt: FormatOpt = Format.table) -> None:
 
     path = config_path()
     settings = read_settings(path)
-    emit(settings_view(path, {SETTINGS[k].option: v for k, v in settings.items()}), fmt)
+    emit(settings_view(path, {SETTINGS[k].option: v for k, v in settings.items()}), fmt, output)
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,9 @@ from k2calc.cli.common import (
     FormatOpt,
     ItemsCommand,
     LookupOpt,
+    OutputOpt,
     TargetOpt,
+    TitleOpt,
     UsageError,
     food_table,
     items_argument,
@@ -70,6 +72,12 @@ DaysOpt = Annotated[
     int | None,
     typer.Option("--days", "-n", min=1, help="A range of N days, ending --to (default: today)."),
 ]
+
+
+class ByFood(StrEnum):
+    """What ``log show --by`` groups the days' entries by."""
+
+    food = "food"
 
 
 class ExportFormat(StrEnum):
@@ -137,6 +145,7 @@ def add(
     ] = None,
     note: Annotated[str, typer.Option("--note", help="A note kept with each entry.")] = "",
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     db: DbOpt = None,
@@ -167,7 +176,7 @@ def add(
     portions = resolve_all(read_items(items), lookup.table(), lookup.strict)
     new = [mealog.NewEntry(date_logged, mealog.normalize_meal(meal), p, note) for p in portions]
     added = mealog.add_entries(path, new)
-    emit(added_view(added, mealog.logged_day(path, date_logged, target)), fmt)
+    emit(added_view(added, mealog.logged_day(path, date_logged, target)), fmt, output)
 
 
 @log_app.command()
@@ -183,6 +192,7 @@ def show(
     last: ToOpt = None,
     days: DaysOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     target: TargetOpt = DEFAULT_TARGET,
     check: Annotated[
         bool,
@@ -196,9 +206,19 @@ def show(
         typer.Option(
             "--vitamin",
             case_sensitive=False,
-            help="The vitamin a range's chart shows: K2 against the target, or K1.",
+            help="The vitamin a range centres on: K2 against the target, or K1 against the "
+            "person's own mean (own mean, SD, CV, days outside ± 20 %; K2 below it).",
         ),
     ] = Vitamin.k2,
+    by: Annotated[
+        ByFood | None,
+        typer.Option(
+            "--by",
+            help="food: one row per food over the days shown: grams, K2 by form, K1, and its "
+            "share of the days' K2 and K1.",
+        ),
+    ] = None,
+    title: TitleOpt = None,
 ) -> None:
     """Show a day of the log by meal, or a range of days with a chart and a summary.
 
@@ -217,23 +237,31 @@ def show(
       k2calc log show --date yesterday --format json
       k2calc log show --days 7
       k2calc log show --days 28 --vitamin k1
+      k2calc log show --days 30 --by food
+      k2calc log show --days 90 --format html --title "Ann B." > ann.html
       k2calc log show --from 2026-11-01 --to 2026-11-30 --format csv
     """
     from k2calc import mealog
-    from k2calc.views_log import day_view, range_view
+    from k2calc.output import titled
+    from k2calc.views_log import day_view, food_shares_view, range_view
 
     path = db_path(db)
     span = _span(date, first, last, days)
     if span is None:
         one = mealog.logged_day(path, log_date(date or "today"), target)
-        emit(day_view(one), fmt)
         shown = [one]
+        span = (one.day.date, one.day.date)
+        view = food_shares_view(shown, span) if by is ByFood.food else day_view(one)
     else:
         from k2calc.days import summarize
 
         shown = mealog.logged_days(mealog.entries_between(path, *span), target)
         summary = summarize([d.day for d in shown], target) if shown else None
-        emit(range_view(shown, summary, target, span, log_date("today"), vitamin), fmt)
+        if by is ByFood.food:
+            view = food_shares_view(shown, span)
+        else:
+            view = range_view(shown, summary, target, span, log_date("today"), vitamin)
+    emit(titled(view, title), fmt, output)
     shown = [d for d in shown if d.entries]
     if check and not shown:
         typer.echo("k2calc: nothing logged in the days shown, so nothing to check", err=True)
@@ -248,6 +276,7 @@ def remove(
         list[int], typer.Argument(metavar="ID...", help="Ids of entries, from k2calc log show.")
     ],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Remove entries by id: all of them, or none if an id is not in the log.
@@ -260,7 +289,7 @@ def remove(
     from k2calc import mealog
     from k2calc.views_log import removed_view
 
-    emit(removed_view(mealog.remove_entries(db_path(db), ids)), fmt)
+    emit(removed_view(mealog.remove_entries(db_path(db), ids)), fmt, output)
 
 
 @log_app.command("export")
@@ -270,6 +299,7 @@ def export(
         ExportFormat,
         typer.Option("--format", "-f", help="csv (the default) or json, both read back by import."),
     ] = ExportFormat.csv,
+    output: OutputOpt = None,
     first: FromOpt = None,
     last: ToOpt = None,
     days: DaysOpt = None,
@@ -293,7 +323,7 @@ def export(
     path = db_path(db)
     span = _span(None, first, last, days)
     entries = mealog.all_entries(path) if span is None else mealog.entries_between(path, *span)
-    emit(export_view(entries), Format(fmt.value))
+    emit(export_view(entries), Format(fmt.value), output)
 
 
 @log_app.command("import")
@@ -306,6 +336,7 @@ def import_(
         ),
     ],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
     db: DbOpt = None,
     columns: DiaryColumnsOpt = None,
@@ -335,6 +366,8 @@ def import_(
     """
     from k2calc import mealog
     from k2calc.bounds import MAX_INPUT_BYTES, read_bounded
+    from k2calc.errors import os_reason
+    from k2calc.files import open_regular
     from k2calc.views_log import imported_view
 
     label = "stdin" if file == "-" else file
@@ -342,13 +375,15 @@ def import_(
         if file == "-":
             data = read_bounded(sys.stdin.buffer)
         else:
-            with Path(file).open("rb") as handle:
+            with open_regular(Path(file)) as handle:
                 data = read_bounded(handle)
         if data is None:
             raise K2Error(f"{label}: too big to import (over {MAX_INPUT_BYTES:,} bytes)")
         text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise K2Error(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except OSError as exc:
+        raise K2Error(f"{file}: cannot read: {os_reason(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise K2Error(f"{file}: cannot read: {exc}") from None
     skipped: list[str] | None = [] if skip_invalid else None
     left_out: list[str] = []
     with column_hints():
@@ -367,7 +402,7 @@ def import_(
             typer.echo(safe_lines(bad_rows_listing(heading, rows)), err=True)
     path = db_path(db, creating=True)
     added = mealog.add_entries(path, new) if new else []
-    emit(imported_view(added, str(path)), fmt)
+    emit(imported_view(added, str(path)), fmt, output)
 
 
 @log_app.command("path")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from k2calc.cli.columns import AuditColumnsOpt, announce, column_hints
-from k2calc.cli.common import FoodsOpt, FormatOpt, fail, food_table, user_errors
+from k2calc.cli.common import FoodsOpt, FormatOpt, OutputOpt, fail, food_table, user_errors
 from k2calc.output import Format, emit
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ def match(
         ),
     ],
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
     strict: Annotated[
         bool,
@@ -68,7 +69,7 @@ def match(
     with column_hints():
         counts = count_foods(source, columns, on_plan)
     rows = audit_strings(counts, food_table(foods_file), any(p.cronometer for p in plans))
-    emit(audit_view(rows), fmt)
+    emit(audit_view(rows), fmt, output)
     unsure = [r for r in rows if not r.sure]
     if strict and unsure:
         found = how_counts(unsure)

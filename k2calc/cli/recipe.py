@@ -14,6 +14,7 @@ from k2calc.cli.common import (
     FoodsOpt,
     FormatOpt,
     ItemsCommand,
+    OutputOpt,
     food_table,
     items_argument,
     new_app,
@@ -75,6 +76,7 @@ def add(
     note: Annotated[str, typer.Option("--note", help="A note kept with the recipe.")] = "",
     replace: ReplaceOpt = False,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     foods_file: FoodsOpt = None,
 ) -> None:
     """Define a dish from its items; it is then a food in total, log, compare and report.
@@ -94,7 +96,9 @@ def add(
     recipe = recipes.Recipe(
         " ".join(name.split()), tuple(read_items(items)), servings, cooked, note
     )
-    emit(recipe_added_view(recipes.add_recipe(recipe, food_table(foods_file), replace)), fmt)
+    emit(
+        recipe_added_view(recipes.add_recipe(recipe, food_table(foods_file), replace)), fmt, output
+    )
 
 
 def _grams(text: str) -> float:
@@ -111,12 +115,12 @@ def _grams(text: str) -> float:
 
 @recipe_app.command("list")
 @user_errors
-def list_(fmt: FormatOpt = Format.table) -> None:
+def list_(fmt: FormatOpt = Format.table, output: OutputOpt = None) -> None:
     """List your recipes: servings, weight and items."""
     from k2calc.recipes import read_book
     from k2calc.views_recipes import recipes_view
 
-    emit(recipes_view(read_book()), fmt)
+    emit(recipes_view(read_book()), fmt, output)
 
 
 @recipe_app.command("rm")
@@ -155,6 +159,8 @@ def import_(
     unless --replace.
     """
     from k2calc.bounds import MAX_INPUT_BYTES, read_bounded
+    from k2calc.errors import os_reason
+    from k2calc.files import open_regular
     from k2calc.recipes import RecipeError, book_from_dict, import_book, read_book, with_recipes
 
     label = "stdin" if file == "-" else file
@@ -162,13 +168,15 @@ def import_(
         if file == "-":
             data = read_bounded(sys.stdin.buffer)
         else:
-            with Path(file).open("rb") as handle:
+            with open_regular(Path(file)) as handle:
                 data = read_bounded(handle)
         if data is None:
             raise K2Error(f"{label}: too big (over {MAX_INPUT_BYTES:,} bytes)")
         parsed = json.loads(data.decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise K2Error(f"{label}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except OSError as exc:
+        raise K2Error(f"{label}: cannot read: {os_reason(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise K2Error(f"{label}: cannot read: {exc}") from None
     except json.JSONDecodeError as exc:
         raise RecipeError(f"{label}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
     book = book_from_dict(parsed, label)
@@ -204,12 +212,12 @@ def save(
 
 @meal_app.command("list")
 @user_errors
-def meals(fmt: FormatOpt = Format.table) -> None:
+def meals(fmt: FormatOpt = Format.table, output: OutputOpt = None) -> None:
     """List your saved meals and their items."""
     from k2calc.recipes import read_book
     from k2calc.views_recipes import meals_view
 
-    emit(meals_view(read_book()), fmt)
+    emit(meals_view(read_book()), fmt, output)
 
 
 @meal_app.command("rm")

@@ -18,7 +18,9 @@ from k2calc.cli.common import (
     EXIT_OUTSIDE_TARGET,
     FormatOpt,
     LookupOpt,
+    OutputOpt,
     TargetOpt,
+    TitleOpt,
     UsageError,
     user_errors,
 )
@@ -88,6 +90,7 @@ def report(
         ),
     ] = DEFAULT_CHUNK_ROWS,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
     lookup: LookupOpt = DEFAULT_LOOKUP,
     target: TargetOpt = DEFAULT_TARGET,
     check: Annotated[
@@ -95,6 +98,15 @@ def report(
         typer.Option("--check", help="Exit with status 3 when any day is outside the target."),
     ] = False,
     columns: DiaryColumnsOpt = None,
+    title: TitleOpt = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(
+            "--subject",
+            metavar="ID",
+            help="With --summary: only this subject (e.g. one participant's page).",
+        ),
+    ] = None,
 ) -> None:
     """Report K2 intake per subject and day from a CSV food diary, fast and loud.
 
@@ -119,11 +131,15 @@ def report(
       k2calc report cohort.csv --skip-invalid --format json > report.json
       k2calc report clients.csv --subject-column Client --summary
       k2calc report servings.csv --by meal
+      k2calc report study.csv --summary --format html --title "Study X" > study.html
+      k2calc report study.csv --summary --subject P004 --format html > p004.html
     """
     if weeks and by is not None:
         raise UsageError("weekly means are per day: give --weeks or --by, not both")
+    if subject is not None and not summary:
+        raise UsageError("--subject picks a subject of the summary: give it with --summary")
     from k2calc.diary import is_left_out
-    from k2calc.output import emit
+    from k2calc.output import emit, titled
     from k2calc.report import NO_WEEKS, ReportFileError, bad_rows_text, plural
     from k2calc.report import report as build_report
     from k2calc.views_report import report_view
@@ -155,7 +171,9 @@ def report(
                 heading = f"k2calc: {file}: {what.format(count=plural(len(rows), 'row'))}:"
                 listed = bad_rows_text(rows, heading)
                 typer.echo(safe_lines(listed), err=True)  # no raw control characters (D10)
-        emit(report_view(result, summary, weeks), fmt)
+        if subject is not None:
+            _check_subject(result, subject, file)
+        emit(titled(report_view(result, summary, weeks, subject), title), fmt, output)
         if result.file_k1 is not None:
             typer.echo(f"k2calc: {file}: {k1_comparison_text(result)}", err=True)
         if check and result.outside_target:
@@ -176,6 +194,18 @@ def k1_comparison_text(result: Report) -> str:
         f"file's own vitamin K {theirs:,.1f} mcg ({change:+.1f}%); median person-day "
         f"difference {median:.1f}%"
     )
+
+
+def _check_subject(result: Report, subject: str, file: str) -> None:
+    """Refuse a --subject the report has no rows of (naming a few that it has)."""
+    from k2calc.errors import K2Error
+
+    found = [str(s) for b in result.summary_batches() if "subject" in b for s in b["subject"]]
+    if subject not in found:
+        some = ", ".join(found[:5]) + (", …" if len(found) > 5 else "")
+        raise K2Error(
+            f"--subject {subject}: no such subject in {file} (subjects: {some or 'none'})"
+        )
 
 
 class _ProgressBar:
