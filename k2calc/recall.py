@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from k2calc.errors import K2Error
+from k2calc.errors import K2Error, os_reason
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,7 +124,9 @@ def read_recall(path: Path, label: str) -> Recall | None:
             frame = pd.read_csv(
                 path, sep=found[1], dtype=str, keep_default_na=False, encoding="utf-8-sig"
             )
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise RecallFileError(f"{label}: cannot read: {os_reason(exc)}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
         raise RecallFileError(f"{label}: cannot read: {exc}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     kind = kind_of(list(frame.columns))
