@@ -71,14 +71,16 @@ def natural_amount(food: Food, grams: float) -> str | None:
 class Reach:
     """How much of a food holds some K2 figure, in grams and in its natural unit."""
 
-    grams: float | None  # None: the food has no K2 (as measured), so never
+    grams: float | None  # None: no amount reaches it (no K2 measured, or a measured zero)
     natural: str | None
+    measured: bool = True  # False: nobody measured the food's K2, so nothing can be said
 
     @classmethod
     def of(cls, food: Food, mcg: float) -> Reach:
         """The amount of ``food`` holding ``mcg``."""
         grams = grams_for_mcg(food, mcg)
-        return cls(grams, None if grams is None else natural_amount(food, grams))
+        natural = None if grams is None else natural_amount(food, grams)
+        return cls(grams, natural, food.k2_measured)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class CompareRow:
             "grams": None if intake is None else intake.grams,
             **(VitaminK() if intake is None else intake.vitamin_k).as_dict(),
             "partial": self.food.partial,
+            "k2_measured": self.food.k2_measured,
             "grams_to_min": self.to_min.grams,
             "grams_to_max": self.to_max.grams,
             "natural_to_min": self.to_min.natural,
@@ -223,19 +226,24 @@ class Advice:
     suggestions: tuple[Suggestion, ...]
 
     @property
-    def gap_mcg(self) -> float:
-        """K2 still missing to reach the minimum (0 when there)."""
-        return max(0.0, self.total.target.min_mcg - self.total.vitamin_k.lower_bound_mcg)
+    def gap_mcg(self) -> float | None:
+        """K2 still missing to reach the minimum (0 when there; None: no K2 measured)."""
+        return self._beyond(self.total.target.min_mcg, -1.0)
 
     @property
-    def room_mcg(self) -> float:
+    def room_mcg(self) -> float | None:
         """K2 that could still be eaten before passing the maximum (0 when past it)."""
-        return max(0.0, self.total.target.max_mcg - self.total.vitamin_k.lower_bound_mcg)
+        return self._beyond(self.total.target.max_mcg, -1.0)
 
     @property
-    def over_mcg(self) -> float:
+    def over_mcg(self) -> float | None:
         """K2 above the maximum (0 when not above)."""
-        return max(0.0, self.total.vitamin_k.lower_bound_mcg - self.total.target.max_mcg)
+        return self._beyond(self.total.target.max_mcg, 1.0)
+
+    def _beyond(self, end_mcg: float, sign: float) -> float | None:
+        """``sign`` × (the day's K2 − ``end_mcg``), at least 0; None when no K2 was measured."""
+        total = self.total.vitamin_k.total_mcg
+        return None if total is None else max(0.0, sign * (total - end_mcg))
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable shape of ``k2calc suggest``."""

@@ -47,7 +47,7 @@ def day_from_total(date: str, total: Total, subject: str | None = None) -> DayIn
 
 # The figures over many days, in output order: K2 (the target's vitamin) then K1 beside it.
 SUMMARY_FIGURES = (
-    "days", "mean_mcg", "median_mcg", "min_mcg", "max_mcg",
+    "days", "days_unknown", "mean_mcg", "median_mcg", "min_mcg", "max_mcg",
     "days_below", "days_within", "days_above", "cv",
     "sd_mcg", "max_change_mcg",
     "k1_mean_mcg", "k1_sd_mcg", "k1_cv", "k1_max_change_mcg",
@@ -55,9 +55,11 @@ SUMMARY_FIGURES = (
 )  # fmt: skip
 # The columns a summary reads, a row a day, sorted by group then date (``ordinal``: the
 # date's day number, ``datetime.date.toordinal``); K2 and K1 are each day's measured sums
-# (``nan`` or 0 where nothing was measured: both count as 0, a lower bound).
+# (``nan`` or 0 where nothing was measured). A day none of whose items had K2 measured
+# (``k2_items`` 0) is *unknown*: left out of every K2 figure and counted in ``days_unknown``;
+# K1 counts what was measured, 0 where nothing was (a lower bound).
 DAY_COLUMNS = ("group", "ordinal", "total_mcg", "k1_mcg", "items", "k2_items", "k1_items")
-WEEK_KEYS = ("week_start", "days", "mean_mcg", "k1_mean_mcg")
+WEEK_KEYS = ("week_start", "days", "days_unknown", "mean_mcg", "k1_mean_mcg")
 
 
 @dataclass(frozen=True)
@@ -81,15 +83,19 @@ class Summary:
 
 
 def _spread(
-    groups: npt.NDArray[np.intp], ordinals: npt.NDArray[np.int64], values: npt.NDArray[np.float64]
+    groups: npt.NDArray[np.intp],
+    ordinals: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float64],
+    size: int,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Mean, sample SD, CV and the largest change between consecutive calendar days (both
-    logged) of each group's values; NaN where a figure needs more days or the mean is 0."""
+    counted) of each of ``size`` groups' values; NaN where a figure needs more days (a group
+    with none has none) or the mean is 0."""
     import numpy as np
 
-    days = np.bincount(groups)
-    size = len(days)
-    mean = np.bincount(groups, values, size) / days
+    days = np.bincount(groups, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(groups, values, size) / days
     squares = np.bincount(groups, (values - mean[groups]) ** 2, size)
     stdev = np.where(days >= 2, np.sqrt(squares / np.maximum(days - 1, 1)), np.nan)
     cv = np.divide(stdev, mean, out=np.full(size, np.nan), where=(days >= 2) & (mean != 0))
@@ -123,21 +129,27 @@ def summary_columns(
     import numpy as np
 
     day = _columns(days)
-    groups, totals = day["group"], day["total_mcg"]
-    counts = np.bincount(groups)
-    size = len(counts)
-    ordered = totals[np.lexsort((totals, groups))]
+    all_groups = day["group"]
+    size = len(np.bincount(all_groups))
+    known = day["k2_items"] > 0  # a day with no K2 measured is unknown: in no K2 figure
+    groups, totals = all_groups[known], day["total_mcg"][known]
+    counts = np.bincount(groups, minlength=size)
+    ordered = np.append(totals[np.lexsort((totals, groups))], np.nan)  # NaN: no known day
     first = np.cumsum(counts) - counts
-    k2 = _spread(groups, day["ordinal"], totals)
-    k1 = _spread(groups, day["ordinal"], day["k1_mcg"])
+    none = counts == 0
+    middle_low = np.where(none, len(totals), first + (counts - 1) // 2)
+    middle_high = np.where(none, len(totals), first + counts // 2)
+    k2 = _spread(groups, day["ordinal"][known], totals, size)
+    k1 = _spread(all_groups, day["ordinal"], day["k1_mcg"], size)
     bands = np.bincount(groups * 3 + target.band(totals), minlength=3 * size).reshape(size, 3)
-    items = np.bincount(groups, day["items"], size)
+    items = np.bincount(all_groups, day["items"], size)
     return {
-        "days": counts,
+        "days": np.bincount(all_groups, minlength=size),
+        "days_unknown": np.bincount(all_groups[~known], minlength=size),
         "mean_mcg": k2["mean"],
-        "median_mcg": (ordered[first + (counts - 1) // 2] + ordered[first + counts // 2]) / 2,
-        "min_mcg": ordered[first],
-        "max_mcg": ordered[first + counts - 1],
+        "median_mcg": (ordered[middle_low] + ordered[middle_high]) / 2,
+        "min_mcg": ordered[np.where(none, len(totals), first)],
+        "max_mcg": ordered[np.where(none, len(totals), first + counts - 1)],
         "days_below": bands[:, 0],
         "days_within": bands[:, 1],
         "days_above": bands[:, 2],
@@ -150,7 +162,7 @@ def summary_columns(
         "k1_max_change_mcg": k1["max_change"],
         **{
             f"{vitamin}_coverage": np.divide(
-                np.bincount(groups, day[f"{vitamin}_items"], size),
+                np.bincount(all_groups, day[f"{vitamin}_items"], size),
                 items,
                 out=np.full(size, np.nan),
                 where=items > 0,
@@ -163,7 +175,8 @@ def summary_columns(
 def week_columns(days: Mapping[str, npt.ArrayLike]) -> dict[str, npt.NDArray[Any]]:
     """Weekly means of K2 and K1 over the days logged in each week (Monday to Sunday), a
     row a group and week with a day logged: ``group``, ``week_start`` (the Monday's day
-    number), ``days`` logged, ``mean_mcg`` and ``k1_mean_mcg``. ``days`` as for
+    number), ``days`` logged, ``days_unknown`` (no K2 measured: left out of ``mean_mcg``,
+    NaN when every day is), ``mean_mcg`` and ``k1_mean_mcg``. ``days`` as for
     ``summary_columns``."""
     import numpy as np
 
@@ -173,11 +186,16 @@ def week_columns(days: Mapping[str, npt.ArrayLike]) -> dict[str, npt.NDArray[Any
     new[1:] = (day["group"][1:] != day["group"][:-1]) | (monday[1:] != monday[:-1])
     week = np.cumsum(new) - 1
     logged = np.bincount(week)
+    known = day["k2_items"] > 0
+    k2_days = np.bincount(week, known, len(logged))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        k2_mean = np.bincount(week, np.where(known, day["total_mcg"], 0.0), len(logged)) / k2_days
     return {
         "group": day["group"][new],
         "week_start": monday[new],
         "days": logged,
-        "mean_mcg": np.bincount(week, day["total_mcg"]) / logged,
+        "days_unknown": logged - k2_days.astype(np.int64),
+        "mean_mcg": k2_mean,
         "k1_mean_mcg": np.bincount(week, day["k1_mcg"]) / logged,
     }
 

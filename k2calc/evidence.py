@@ -16,7 +16,10 @@ from importlib import resources
 
 from k2calc.foods import normalize
 
-ROLES = ("primary", "band", "retired")
+# ``outside-band``: a value kept beside the band because it covers K2 less (or more)
+# completely than the primary (docs/methodology.md); ``role_because`` says why, and for the
+# primary why it won.
+ROLES = ("primary", "band", "outside-band", "retired")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class SourceValue:
     total_mcg_per_100g: float  # the forms it measured plus its unsplit total
     reference: str  # the reference row it was read from
     retired_because: str = ""
+    role_because: str = ""
 
     @property
     def is_primary(self) -> bool:
@@ -85,6 +89,7 @@ def _by_food() -> dict[str, tuple[SourceValue, ...]]:
             total_mcg_per_100g=float(row["total_mcg_per_100g"]),
             reference=row["reference"],
             retired_because=row["retired_because"],
+            role_because=row["role_because"],
         )
         found.setdefault(normalize(value.food), []).append(value)
     return {food: tuple(values) for food, values in found.items()}

@@ -24,7 +24,7 @@ from k2calc.bounds import MAX_INPUT_BYTES, MAX_TABLE_NUMBER, first_unsafe_line, 
 from k2calc.errors import FoodTableError, Hint, os_reason
 from k2calc.files import open_regular
 from k2calc.sort_keys import FoodSort
-from k2calc.vitamin import GRADES, VitaminK
+from k2calc.vitamin import GRADES, INFERRED, VitaminK
 
 FORM_COLUMNS = ("mk4_mcg_per_100g", "mk7_mcg_per_100g", "other_mk_mcg_per_100g")
 NUMBER_COLUMNS = (
@@ -44,6 +44,7 @@ TABLE_COLUMNS = (
     "measures",
     "sources",
     "note",
+    "forms_not_measured",
     "fndds_codes",
     "k2_coverage_pct",
 )
@@ -83,6 +84,7 @@ class Food:
     note: str = ""
     origin: str = "built-in"
     confidence: str | None = None
+    forms_not_measured: tuple[str, ...] = ()  # MK-4 … MK-10 the primary source did not analyse
     fndds_codes: tuple[str, ...] = ()
     k2_coverage_pct: float | None = None
 
@@ -103,9 +105,10 @@ class Food:
             confidence=self.confidence,
         )
         total = forms.total_mcg
-        partial = (self.unsplit_mk_mcg_per_100g is None and None in self.forms_mcg_per_100g) or (
-            self.k2_coverage_pct is not None and self.k2_coverage_pct < 100
-        )
+        partial = (
+            self.unsplit_mk_mcg_per_100g is None
+            and (None in self.forms_mcg_per_100g or bool(self.forms_not_measured))
+        ) or (self.k2_coverage_pct is not None and self.k2_coverage_pct < 100)
         if total is None:
             return replace(forms, partial=partial)
         high = max(self.band_high_mcg_per_100g or total, total)
@@ -147,7 +150,26 @@ class Food:
             "measures": dict(self.measures),
             "sources": list(self.sources),
             "note": self.note,
+            "inferred_zero": self.inferred_zero,
+            "forms_not_measured": list(self.forms_not_measured),
         }
+
+    @property
+    def inferred_zero(self) -> bool:
+        """True when the K2 is zero by a cited rule (non-fermented plant food), not measured."""
+        return self.confidence == INFERRED
+
+    def measured_only(self) -> Food:
+        """This food with an inferred zero taken back to *not measured* (``--measured-only``)."""
+        if not self.inferred_zero:
+            return self
+        return replace(
+            self,
+            mk4_mcg_per_100g=None,
+            mk7_mcg_per_100g=None,
+            other_mk_mcg_per_100g=None,
+            confidence=None,
+        )
 
     @property
     def is_supplement(self) -> bool:
@@ -479,6 +501,7 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         note=(row.get("note") or "").strip(),
         origin=origin,
         confidence=confidence,
+        forms_not_measured=_split_list(row.get("forms_not_measured") or ""),
         fndds_codes=_split_list(row.get("fndds_codes") or ""),
         k2_coverage_pct=_number(row.get("k2_coverage_pct") or "", where, "k2_coverage_pct"),
     )
@@ -623,14 +646,48 @@ def read_user_foods(path: Path) -> list[Food]:
         raise FoodTableError(f"{path}: cannot read: {exc}") from None
 
 
-def load_table(user_foods: Path | None = None) -> FoodTable:
-    """Built-in foods and supplements, with the user's foods (if any) overriding by name."""
+MEASURED_ONLY_ENV = "K2CALC_MEASURED_ONLY"
+
+
+_measured_only_choice: list[bool] = []  # set by the command line for one run
+
+
+def choose_measured_only(value: bool) -> None:
+    """The command line's ``--measured-only`` for this run (it reads the variable itself)."""
+    _measured_only_choice[:] = [value]
+
+
+def measured_only_default() -> bool:
+    """The command line's choice, else ``K2CALC_MEASURED_ONLY`` set to anything but empty
+    or 0: inferred zeros are off."""
+    if _measured_only_choice:
+        return _measured_only_choice[0]
+    return os.environ.get(MEASURED_ONLY_ENV, "").strip() not in ("", "0")
+
+
+def load_table(user_foods: Path | None = None, measured_only: bool | None = None) -> FoodTable:
+    """Built-in foods and supplements, with the user's foods (if any) overriding by name.
+
+    With ``measured_only`` (default: ``K2CALC_MEASURED_ONLY``), inferred zeros are *not
+    measured*, as if the rule did not exist."""
     rows, index = builtin_table()
+    if measured_only is None:
+        measured_only = measured_only_default()
+    if measured_only:
+        at = FIELD_INDEX["confidence"]
+        rows = tuple(
+            tuple(getattr(Food(*r).measured_only(), n) for n in FOOD_FIELDS)
+            if r[at] == INFERRED
+            else r
+            for r in rows
+        )
     table = FoodTable(rows, dict(index))
     table.extend(SUPPLEMENTS)
     if user_foods is not None:
-        table.extend(read_user_foods(user_foods))
+        extra = read_user_foods(user_foods)
+        table.extend([f.measured_only() for f in extra] if measured_only else extra)
     else:  # the supplements are code: their text keys the cache too
         supplements = hashlib.sha256(repr(SUPPLEMENTS).encode()).hexdigest()[:8]
-        table.cache_key = f"{builtin_digest()}-{supplements}"
+        measured = "-measured-only" if measured_only else ""
+        table.cache_key = f"{builtin_digest()}-{supplements}{measured}"
     return table

@@ -108,8 +108,9 @@ class Total:
 
     @property
     def status(self) -> str:
-        """The K2 total (what was measured) against the target."""
-        return self.target.status(self.vitamin_k.lower_bound_mcg)
+        """The K2 total (what was measured) against the target; ``unknown`` when no item's
+        K2 was measured."""
+        return self.target.status(self.vitamin_k.total_mcg)
 
     def sums(self) -> dict[str, Any]:
         """The summed values and status, without the items."""

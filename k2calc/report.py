@@ -38,7 +38,7 @@ from k2calc.frames import as_records, distinct_rows, prefetched
 from k2calc.intake import INTAKE_KEYS, NO_GRADE, intake_columns, per_100g_columns
 from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
 from k2calc.recall import Recall, header_of, read_recall
-from k2calc.target import STATUSES, WITHIN, Target
+from k2calc.target import ABOVE, BELOW, STATUSES, Target
 from k2calc.vitamin import GRADES, KEYS
 from k2calc.wording import supplement_food
 
@@ -727,8 +727,9 @@ class _Sums:
             meal = meal_ranks[merged["meal"].to_numpy()]
             merged = merged.iloc[np.lexsort((meal, date, subject_ranks[subject]))]
             merged = merged.reset_index(drop=True)
-            days = merged.groupby(GROUP_KEYS[:2], sort=False)["total_mcg"]
-            merged["day_total_mcg"] = days.transform("sum") if by_meal else merged["total_mcg"]
+            days = merged.groupby(GROUP_KEYS[:2], sort=False)[["total_mcg", "k2_items"]]
+            summed = days.transform("sum") if by_meal else merged
+            merged["day_total_mcg"] = _known(summed["total_mcg"], summed["k2_items"])
             for start in range(0, len(merged), BATCH_ROWS):
                 yield merged.iloc[start : start + BATCH_ROWS]
             return
@@ -871,12 +872,18 @@ def _with_day_totals(frame: pd.DataFrame, by_meal: bool, no_meal: int) -> pd.Dat
     if not by_meal:
         if not (frame["meal"].to_numpy() == no_meal).all():  # summed by meal: sum the days
             frame = _grouped(frame, GROUP_KEYS[:2]).assign(meal=no_meal)
-        return frame.assign(day_total_mcg=frame["total_mcg"])
+        return frame.assign(day_total_mcg=_known(frame["total_mcg"], frame["k2_items"]))
     subject, date = frame["subject"].to_numpy(), frame["date"].to_numpy()
     if not ((subject[1:] == subject[:-1]) & (date[1:] == date[:-1])).any():  # a meal a day
-        return frame.assign(day_total_mcg=frame["total_mcg"])
-    meals = frame.groupby(GROUP_KEYS[:2], sort=False)["total_mcg"]
-    return frame.assign(day_total_mcg=meals.transform("sum").to_numpy())
+        return frame.assign(day_total_mcg=_known(frame["total_mcg"], frame["k2_items"]))
+    days = frame.groupby(GROUP_KEYS[:2], sort=False)[["total_mcg", "k2_items"]]
+    summed = days.transform("sum")
+    return frame.assign(day_total_mcg=_known(summed["total_mcg"], summed["k2_items"]))
+
+
+def _known(totals: pd.Series[Any], k2_items: pd.Series[Any]) -> npt.NDArray[np.float64]:
+    """Day totals, NaN for a day no item of which had K2 measured (its status: unknown)."""
+    return np.where(k2_items.to_numpy() > 0, totals.to_numpy(dtype=float), np.nan)
 
 
 def _day_rows(sums: pd.DataFrame, names: _Sums, target: Target) -> pd.DataFrame:
@@ -1003,9 +1010,9 @@ class Report:
 
     @property
     def outside_target(self) -> bool:
-        """True when some day's total is below or above the target."""
+        """True when some day's total is below or above the target (never for unknown)."""
         counts = self.status_counts()
-        return counts[WITHIN] != sum(counts.values())
+        return counts[BELOW] + counts[ABOVE] > 0
 
     def summary_batches(self, dates: bool = False) -> Iterator[pd.DataFrame]:
         """Per subject (``summary_keys``): ``days.SUMMARY_FIGURES`` (``days.summary_columns``,

@@ -12,8 +12,8 @@ from k2calc.foods import Food, source_citations
 from k2calc.intake import Total
 from k2calc.output import Column, Grid, Legend, Page, View
 from k2calc.parse import grams_per_unit, volume_measures
-from k2calc.target import ABOVE, BELOW, WITHIN, Target
-from k2calc.vitamin import VitaminK
+from k2calc.target import ABOVE, BELOW, UNKNOWN, WITHIN, Target
+from k2calc.vitamin import INFERRED, VitaminK
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -22,8 +22,12 @@ NOT_MEASURED = "—"
 NOT_SPLIT = "n/s"
 PARTIAL_MARK = "*"
 LOW_MARK = "†"  # the value rests on a low-confidence source (rule 11)
-STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red"}
+INFERRED_MARK = "°"  # a zero inferred by a cited rule, not measured (--measured-only: off)
+STATUS_STYLE = {BELOW: "bold yellow", WITHIN: "bold green", ABOVE: "bold red", UNKNOWN: "bold"}
 OTHER_UNSPLIT = "Other +\nunsplit"  # the header of other MK and unsplit K2 summed
+INFERRED_LINE = (
+    f"{INFERRED_MARK} K2 0 inferred for a plant food, not measured; --measured-only: left out."
+)
 K1_NOTE = "K1 phylloquinone (greens, oils): own column, never in the K2 total or target"
 FORMS = ("MK-4", "MK-7", "Other MK", NOT_SPLIT, OTHER_UNSPLIT)  # the headers of the form columns
 K1_STYLE = "cyan"
@@ -75,8 +79,10 @@ def total_cell(amount: VitaminK) -> str:
     """The K2 total's cell, marked ``*`` when a lower bound; ``—`` when nothing was measured."""
     if amount.total_mcg is None:
         return NOT_MEASURED
-    marks = (PARTIAL_MARK if amount.partial else "") + (
-        LOW_MARK if amount.confidence == "low" else ""
+    marks = (
+        (PARTIAL_MARK if amount.partial else "")
+        + (LOW_MARK if amount.confidence == "low" else "")
+        + (INFERRED_MARK if amount.confidence == INFERRED else "")
     )
     return mcg(amount.total_mcg) + marks
 
@@ -183,9 +189,15 @@ LEGEND = Legend(
 )
 
 
-def legend() -> Legend:
-    """The legend of the table marks, and what the K1 column is (of the columns shown)."""
-    return LEGEND
+INFERRED_LEGEND = Legend(
+    [*LEGEND.lines[:1], [(f"{INFERRED_MARK} inferred zero", ())], *LEGEND.lines[1:]]
+)
+
+
+def legend(inferred: bool = False) -> Legend:
+    """The legend of the table marks, and what the K1 column is (of the columns shown);
+    with ``inferred``, what ``°`` means too (a table that holds an inferred zero)."""
+    return INFERRED_LEGEND if inferred else LEGEND
 
 
 def target_line(result: Total) -> Text:
@@ -200,6 +212,8 @@ def target_line(result: Total) -> Text:
 
 
 def _distance(amount: VitaminK, target: Target, status: str) -> str:
+    if status == UNKNOWN:
+        return "no K2 measured in these foods: not judged against the target"
     total = amount.lower_bound_mcg
     prefix = "at least " if amount.partial else ""
     if status == BELOW:
@@ -238,7 +252,10 @@ def total_view(result: Total, cited_foods: Sequence[str] = ()) -> View:
     ]
     if result.vitamin_k.partial:
         blocks.append(LOWER_BOUND_NOTE)
-    blocks.append(legend())
+    inferred = any(i.vitamin_k.confidence == INFERRED for i in result.items)
+    if inferred:
+        blocks.append(INFERRED_LINE)
+    blocks.append(legend(inferred))
     page = Page(
         about="Vitamin K in the foods given",
         target=f"K2 {result.target.min_mcg:g}–{result.target.max_mcg:g} mcg a day",
@@ -255,7 +272,8 @@ def foods_view(foods: Sequence[Food], title: str) -> View:
         *k2_columns(lambda f: f.per_100g, rows=foods),
         k1_column(lambda f: f.per_100g),
     ]
-    blocks: list[Any] = [Grid(columns, foods, f"{title} (mcg per 100 g)"), legend()]
+    inferred = any(f.inferred_zero for f in foods)
+    blocks: list[Any] = [Grid(columns, foods, f"{title} (mcg per 100 g)"), legend(inferred)]
     if any(f.partial for f in foods):
         blocks.append(LOWER_BOUND_NOTE)
     records = [f.as_dict() for f in foods]
@@ -288,14 +306,18 @@ def food_view(food: Food) -> View:
     from rich.text import Text
 
     amount = food.per_100g
+    story = value_sources(food.name) if food.origin == "built-in" else ()
     citations = source_citations()
     cited = {k: citations[k] for k in food.sources if k in citations}
     band = band_cell(amount)
-    total = (
-        total_cell(amount) + " mcg/100 g"
-        if amount.k2_measured
-        else "not measured (no source measured any K2 form of this food)"
-    )
+    if food.inferred_zero:
+        total = total_cell(amount) + " mcg/100 g (inferred zero, not measured)"
+    elif amount.k2_measured:
+        total = total_cell(amount) + " mcg/100 g"
+    elif story:
+        total = "not measured (no value of its sources is used: see below)"
+    else:
+        total = "not measured (no source measured any K2 form of this food)"
     rows = [
         ("Aliases", ", ".join(food.aliases) or NOT_MEASURED),
         ("Category", food.category or NOT_MEASURED),
@@ -312,9 +334,7 @@ def food_view(food: Food) -> View:
         ("Sources", "\n".join(f"{k}: {citations.get(k, '')}" for k in food.sources) or food.origin),
         ("Note", food.note or NOT_MEASURED),
     ]
-    builtin = food.origin == "built-in"
-    story = value_sources(food.name) if builtin else ()
-    dish = builtin and not food.ndb_no and len(food.fndds_codes) == 1
+    dish = food.origin == "built-in" and not food.ndb_no and len(food.fndds_codes) == 1
     ingredients = recipe_ingredients(food.fndds_codes[0]) if dish else ()
     story_columns = [
         Column("Source", lambda v: v.source),
@@ -331,10 +351,18 @@ def food_view(food: Food) -> View:
     blocks: list[Any] = [food.name, card]
     if amount.partial and amount.k2_measured:
         blocks.append(f"{PARTIAL_MARK} Some forms were not measured: the total is a lower bound.")
+    if food.inferred_zero:
+        blocks.append(INFERRED_LINE)
     if story:
         blocks.append(Grid(story_columns, story, "Every source that measured it (mcg per 100 g)"))
+        blocks.extend(f"why primary: {v.role_because}" for v in story if v.is_primary)
         blocks.extend(
             f"retired: {v.source}: {v.retired_because}" for v in story if v.retired_because
+        )
+        blocks.extend(
+            f"outside the band: {v.source}: {v.role_because}"
+            for v in story
+            if v.role == "outside-band"
         )
     if ingredients:
         blocks.append(

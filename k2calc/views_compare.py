@@ -8,7 +8,7 @@ from typing import Any
 from k2calc.chart import bar_lines
 from k2calc.compare import SUGGESTION_KEYS, Advice, CompareRow, Reach
 from k2calc.output import Column, Grid, Page, TextChart, View, text_width
-from k2calc.target import ABOVE, WITHIN, Target
+from k2calc.target import ABOVE, UNKNOWN, WITHIN, Target
 from k2calc.views import (
     PARTIAL_MARK,
     grams_text,
@@ -21,6 +21,7 @@ from k2calc.views import (
 from k2calc.vitamin import VitaminK
 
 NEVER = "never"
+NOBODY_MEASURED = "not measured"
 UPPER_BOUND = "≤ "
 UPPER_BOUND_NOTE = f"{UPPER_BOUND}some forms of K2 not measured: it may take less than this."
 CHART_WIDTH = 100
@@ -29,7 +30,7 @@ CHART_WIDTH = 100
 def reach_cells(reach: Reach, partial: bool) -> tuple[str, str]:
     """An amount to reach a figure, in grams (``'≤ 4.792 g'`` or ``never``) and natural units."""
     if reach.grams is None:
-        return NEVER, ""
+        return (NEVER if reach.measured else NOBODY_MEASURED), ""
     grams = (UPPER_BOUND if partial else "") + f"{grams_text(reach.grams)} g"
     return grams, f"≈ {reach.natural}" if reach.natural else ""
 
@@ -73,7 +74,7 @@ def compare_view(rows: Sequence[CompareRow], target: Target) -> View:
     ]
     blocks: list[Any] = [
         Grid(forms, rows, f"Vitamin K2 in {amount} of each food (mcg)"),
-        legend(),
+        legend(any(r.food.inferred_zero for r in rows)),
         "",
         Grid(reach, rows, "Amount of each food that holds the target"),
     ]
@@ -117,6 +118,13 @@ def suggest_view(advice: Advice) -> View:
         )
     elif day.status == ABOVE:
         blocks.append(f"Above the target by {advice.over_mcg:,.1f} mcg: nothing to add.")
+    elif day.status == UNKNOWN:
+        blocks.append(
+            "Nothing was logged for this day: nothing to compare with the target."
+            if not day.items
+            else "No K2 was measured in this day's foods: how far it is from the target is "
+            "unknown, so nothing is suggested."
+        )
     else:
         day_partial = day.vitamin_k.partial
         columns = [

@@ -33,7 +33,7 @@ from k2calc.views import (
     target_line,
     total_cell,
 )
-from k2calc.vitamin import Vitamin, VitaminK
+from k2calc.vitamin import INFERRED, Vitamin, VitaminK
 
 if TYPE_CHECKING:
     from k2calc.days import Summary
@@ -49,7 +49,12 @@ def entries_count(count: int) -> str:
 
 def entry_record(entry: Entry, target: Target) -> dict[str, Any]:
     """An entry's machine shape, with its own total's status against ``target``."""
-    return {**entry.as_dict(), "status": target.status(entry.intake.vitamin_k.lower_bound_mcg)}
+    return {**entry.as_dict(), "status": target.status(entry.intake.vitamin_k.total_mcg)}
+
+
+def _inferred(entries: Sequence[Entry]) -> bool:
+    """True when some entry's K2 is an inferred zero (its table then explains ``°``)."""
+    return any(e.intake.vitamin_k.confidence == INFERRED for e in entries)
 
 
 def _values_line(entries: Sequence[Entry]) -> str:
@@ -159,7 +164,7 @@ def day_view(logged: LoggedDay) -> View:
     if band := band_cell(total.vitamin_k):
         blocks.append(f"Range where sources differ: {band} mcg")
     values = _values_line(logged.entries)
-    blocks += [values, legend()]
+    blocks += [values, legend(_inferred(logged.entries))]
     shares = food_shares(e.intake for e in logged.entries)
     page = Page(
         about="Vitamin K on the day",
@@ -270,7 +275,7 @@ def range_view(
         blocks.append(f"Today ({today}) is still in progress: its total may grow.")
     entries = [e for d in days for e in d.entries]
     values = _values_line(entries)
-    blocks += [WARFARIN_LINE, values, legend()]
+    blocks += [WARFARIN_LINE, values, legend(_inferred(entries))]
     shares = food_shares(e.intake for e in entries)
     page = Page(
         about="Vitamin K1 by day" if vitamin is Vitamin.k1 else "Vitamin K by day",
@@ -447,11 +452,12 @@ def _k1_chart(days: Sequence[LoggedDay], band: K1Band) -> list[str]:
 def summary_lines(summary: Summary, target: Target) -> list[str]:
     """Where the days' K2 fell against the target, as two lines of text."""
     return [
-        f"Days logged: {summary.days}   K2 mean {summary.mean_mcg:,.1f}   "
-        f"median {summary.median_mcg:,.1f}   min {summary.min_mcg:,.1f}   "
-        f"max {summary.max_mcg:,.1f} mcg",
+        f"Days logged: {summary.days}   K2 mean {mcg(summary.mean_mcg)}   "
+        f"median {mcg(summary.median_mcg)}   min {mcg(summary.min_mcg)}   "
+        f"max {mcg(summary.max_mcg)} mcg",
         f"Below {target.min_mcg:g}: {summary.days_below}   within: {summary.days_within}   "
-        f"above {target.max_mcg:g}: {summary.days_above}",
+        f"above {target.max_mcg:g}: {summary.days_above}   "
+        f"unknown (no K2 measured): {summary.days_unknown}",
     ]
 
 
@@ -494,6 +500,7 @@ def weeks_grid(weeks: Sequence[dict[str, Any]]) -> Grid:
     columns = [
         Column("Week of", lambda w: w["week_start"]),
         Column("Days logged", lambda w: str(w["days"]), numeric=True),
+        Column("Unknown", lambda w: str(w["days_unknown"]), numeric=True, drop=1),
         Column("K2 mean", lambda w: mcg(w["mean_mcg"]), numeric=True),
         Column("K1 mean", lambda w: mcg(w["k1_mean_mcg"]), numeric=True, style=K1_STYLE),
     ]

@@ -22,8 +22,10 @@ from k2calc.frame_table import (
 )
 from k2calc.output import Block, Chart, Column, Frames, FrameTable, Grid, Page, View
 from k2calc.report import plural
+from k2calc.target import JUDGED
 from k2calc.views import (
     FORM_HEADERS,
+    INFERRED_MARK,
     LOW_MARK,
     NOT_MEASURED,
     NOT_SPLIT,
@@ -32,7 +34,7 @@ from k2calc.views import (
     mcg,
     percent,
 )
-from k2calc.vitamin import VitaminK
+from k2calc.vitamin import INFERRED, VitaminK
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -135,7 +137,7 @@ def days_blocks(result: Report, rows: Sequence[dict[str, Any]]) -> list[Any]:
         f"Target {target.min_mcg:g}–{target.max_mcg:g} mcg/day: "
         + " · ".join(f"{plural(counts[s], 'day')} {s}" for s in STATUS_STYLE),
         MEASURED_NOTE,
-        views.legend(),
+        views.legend(inferred=True),  # a day of inferred zeros alone is marked °
         *([REFUSED_NOTE] if any(r["refused_rows"] for r in rows) else []),
     ]
 
@@ -163,11 +165,12 @@ def summary_columns(result: Report, in_progress: bool = False) -> list[Column]:
         column("Min", "min_mcg", drop=9),
         column("Max", "max_mcg", drop=9),
         Column(
-            "/".join(STATUS_STYLE).capitalize(),  # days below / within / above the target
-            lambda r: "/".join(str(r[f"days_{s}"]) for s in STATUS_STYLE),
+            "/".join(JUDGED).capitalize(),  # days below / within / above the target
+            lambda r: "/".join(str(r[f"days_{s}"]) for s in JUDGED),
             numeric=True,
             drop=3,
         ),
+        column("Unknown", "days_unknown", str, drop=3),  # no K2 measured: in no K2 figure
         column("SD", "sd_mcg", drop=7),
         column("CV", "cv", percent),
         column("Max Δ", "max_change_mcg", drop=2),
@@ -190,6 +193,7 @@ def week_columns(result: Report) -> list[Column]:
         *columns,
         Column("Week of", _key_cell("week_start")),
         Column("Days", _key_cell("days"), numeric=True),
+        Column("Unknown", _key_cell("days_unknown"), numeric=True),
         Column("Mean", _figure("mean_mcg"), numeric=True),
         Column("K1 mean", _figure("k1_mean_mcg"), numeric=True),
     ]
@@ -288,7 +292,8 @@ def _form_cells(key: str) -> FrameCells:
 
 
 def _total_cells(frame: pd.DataFrame) -> Cells:
-    """``views.total_cell``: the forms' measured sum, ``*`` a lower bound, ``†`` low grade."""
+    """``views.total_cell``: the forms' measured sum, ``*`` a lower bound, ``†`` low grade,
+    ``°`` an inferred zero."""
     total = np.zeros(len(frame))
     measured = np.zeros(len(frame), dtype=bool)
     for key in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg"):  # VitaminK.total_mcg
@@ -297,10 +302,14 @@ def _total_cells(frame: pd.DataFrame) -> Cells:
         total = np.where(known, total + np.where(known, value, 0.0), total)
         measured |= known
     figures = mcg_cells(np.where(measured, total, np.nan))
-    low = frame["confidence"].astype(object).to_numpy() == "low"
-    marks = Cells(  # none on a total not measured
-        np.where(measured, _flags(frame, "partial") + 2 * low, 0).astype(np.intp),
-        ["", PARTIAL_MARK, LOW_MARK, PARTIAL_MARK + LOW_MARK],
+    grade = frame["confidence"].astype(object).to_numpy()
+    low, inferred = grade == "low", grade == INFERRED
+    marks = Cells(  # none on a total not measured; the marks in total_cell's order
+        np.where(measured, _flags(frame, "partial") + 2 * low + 4 * inferred, 0).astype(np.intp),
+        [
+            PARTIAL_MARK * (code & 1) + LOW_MARK * (code >> 1 & 1) + INFERRED_MARK * (code >> 2)
+            for code in range(8)
+        ],
     )
     return joined(figures, marks)
 
@@ -355,6 +364,7 @@ def week_frame_cells(result: Report) -> list[FrameCells]:
         *subject,
         CategoryCells("week_start"),
         lambda frame: cells_of(frame["days"].to_numpy(), str),
+        lambda frame: cells_of(frame["days_unknown"].to_numpy(), str),
         lambda frame: mcg_cells(_floats(frame, "mean_mcg")),
         lambda frame: mcg_cells(_floats(frame, "k1_mean_mcg")),
     ]

@@ -36,7 +36,12 @@ class Vitamin(StrEnum):
     k1 = "k1"
 
 
-GRADES = ("high", "medium", "low")  # best first: a sum is as sure as its least sure part
+# Best first: a sum is as sure as its least sure part. ``inferred`` (a zero given by a cited
+# rule, not a measurement: docs/methodology.md) comes first because it adds nothing: a sum
+# with any measured part carries that part's grade, and only a sum of inferred zeros alone
+# is ``inferred``.
+INFERRED = "inferred"
+GRADES = (INFERRED, "high", "medium", "low")
 
 
 def _measured_sum(values: Iterable[float | None]) -> float | None:

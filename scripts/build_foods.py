@@ -58,6 +58,9 @@ RECIPES_OUT = ROOT / "fndds_ingredients.csv"
 DOC_OUT = ROOT / "docs" / "data-sources.md"
 VALUE_FILES = ("k2_food_values.csv", "k2_food_values_2.csv")
 USDA = "usda-sr28"
+with (CURATION / "rules.toml").open("rb") as _handle:
+    RULES: dict[str, Any] = tomllib.load(_handle)
+GRADING, STATES, INFERRED = RULES["grades"], RULES["states"], RULES["inferred_zero"]
 
 
 class BuildError(SystemExit):
@@ -377,10 +380,10 @@ FORMS = ("mk4", "mk5", "mk6", "mk7", "mk8", "mk9", "mk10")
 OTHER_FORMS = ("mk5", "mk6", "mk8", "mk9", "mk10")
 GRADES = ("high", "medium", "low")
 K2VIEWER = "k2viewer"
-# README rule 11: a K2viewer row is medium when it cites one of these studies alone and its
-# forms add up to its own "Summe K2"; merged rows, codes 1, 2, 6 (and 3, 11) are low.
-K2VIEWER_MEDIUM_CODES = frozenset({"4", "5", "7", "8", "9", "10", "12", "13"})
-ADDS_UP = Decimal("0.15")
+# README rule 11 (codes 3 and 11 decided in curation/rules.toml): a K2viewer row is medium
+# when it cites one of these studies alone and its forms add up to its own "Summe K2".
+K2VIEWER_MEDIUM_CODES = frozenset(GRADING["k2viewer_medium_codes"])
+ADDS_UP = Decimal(GRADING["k2viewer_adds_up"])
 
 
 @dataclass(frozen=True)
@@ -398,6 +401,17 @@ class Measured:
     high: Decimal | None = None
     retired: str = ""
     mk4_text: str = ""  # SR28's MK-4 as written ("0.0", "28.0"), kept in foods.csv
+
+    @property
+    def complete(self) -> bool:
+        """Every form MK-4 … MK-10 analysed (a value or not detectable), or a total the
+        source gave for all its menaquinones without splitting them."""
+        return self.unsplit is not None or None not in self.forms.values()
+
+    @property
+    def not_measured(self) -> list[str]:
+        """The forms this source did not analyse ([] when its unsplit total covers them)."""
+        return [] if self.unsplit is not None else [f for f in FORMS if self.forms[f] is None]
 
     @property
     def n_forms(self) -> int:
@@ -420,11 +434,15 @@ class Measured:
 
 
 def sr28_measured(food: Sr28Food, retired: str = "") -> Measured | None:
-    """A SR28 MK-4 record (notes.md: analytical with n >= 2 is high, else medium)."""
+    """A SR28 MK-4 record (notes.md: analytical with n >= 2 is high, else medium). A 0.0
+    with fewer data points than rule 10 asks is listed retired: it is not a measurement."""
     if not food.mk4:
         return None
     n = int(food.mk4_n or 0)
-    grade = "high" if food.mk4_deriv == "A" and n >= 2 else "medium"
+    high = food.mk4_deriv == GRADING["sr28_high_derivation"] and n >= GRADING["sr28_high_min_n"]
+    grade = "high" if high else "medium"
+    if Decimal(food.mk4) == 0 and n < STATES["sr28_measured_zero_min_n"]:
+        retired = retired or STATES["sr28_imputed_zero_because"]
     return Measured(
         source=USDA,
         reference=(
@@ -479,8 +497,17 @@ def file_measured(row: dict[str, str], key: str, file: str) -> Measured:
         reference=f"{file} '{row['food']}': {shorten(row['source'], 120, placeholder=' …')}",
         forms=forms,
         unsplit=Decimal(total) if total and not given else None,
-        grade=row["confidence"],
+        grade=file_grade(row),
     )
+
+
+def file_grade(row: dict[str, str]) -> str:
+    """The row's own confidence, except that high read from an abstract is medium (notes.md:
+    peer-reviewed work read via abstract or summary is medium; curation/rules.toml)."""
+    said = f"{row['source']} {row['note']}".lower()
+    if row["confidence"] == "high" and GRADING["abstract_word"] in said:
+        return str(GRADING["abstract_grade"])
+    return row["confidence"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -613,15 +640,48 @@ def load_study_values(sr28: dict[str, Sr28Food]) -> StudyValues:
 # --------------------------------------------------------------------------------------------
 
 GRADE_RANK = {"high": 3, "medium": 2, "low": 1}
+ACCEPTABLE = ("high", "medium")
 
 
-def primary_of(values: list[Measured]) -> Measured | None:
-    """README rule 5: the best-graded source, then the one that measured the most forms one
-    by one; on a tie, the first listed in the curation. Retired values never qualify."""
+def forms_text(value: Measured) -> str:
+    """How much of K2 a value covers, in words: 'all forms', 'an unsplit total', 'MK-4 only'."""
+    if value.unsplit is not None:
+        return "an unsplit total of all menaquinones"
+    measured = [f for f in FORMS if value.forms[f] is not None]
+    if len(measured) == len(FORMS):
+        return "all forms MK-4 to MK-10"
+    names = ", ".join(f.upper().replace("MK", "MK-") for f in measured)
+    return f"{names} only" if len(measured) < 3 else f"{len(measured)} of 7 forms ({names})"
+
+
+def primary_of(
+    values: list[Measured], chosen: dict[str, Any] | None = None
+) -> tuple[Measured | None, str]:
+    """The value the table serves and why (docs/methodology.md, "Which value is shown").
+
+    The curation may name it, with its reason (``primary``); else, among the values graded
+    high or medium (low ones only when there is none), the one that analysed the most forms
+    one by one (not detectable counts; an unsplit total counts as one), then the better
+    grade, then the first listed. Retired values never qualify."""
     usable = [v for v in values if not v.retired]
     if not usable:
-        return None
-    return max(usable, key=lambda v: (GRADE_RANK[v.grade], v.n_forms))
+        return None, ""
+    if chosen is not None:
+        found = [
+            v
+            for v in usable
+            if v.source == chosen["source"] and f"'{chosen.get('food', '')}" in v.reference
+        ]
+        if len(found) != 1:
+            raise BuildError(f"primary {chosen} matches {len(found)} values")
+        return found[0], f"chosen in the curation: {chosen['because']}"
+    if len(usable) == 1:
+        return usable[0], f"the only value ({forms_text(usable[0])})"
+    acceptable = [v for v in usable if v.grade in ACCEPTABLE]
+    pool = acceptable or usable
+    best = max(pool, key=lambda v: (v.n_forms, GRADE_RANK[v.grade]))
+    among = "high- and medium-grade values" if acceptable else "values (all graded low)"
+    return best, f"the most complete of the {among}: {forms_text(best)}, graded {best.grade}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -656,6 +716,9 @@ class Row:
     note: str = ""
     values: list[Measured] = field(default_factory=list)
     primary: Measured | None = None
+    primary_because: str = ""
+    outside: dict[int, str] = field(default_factory=dict)  # id(value) -> why not in band
+    forms_not_measured: str = ""
     curated: bool = False  # an entry of curation/foods.toml
     range_sources: list[str] = field(default_factory=list)  # keys of its range-only bounds
     fndds_codes: list[str] = field(default_factory=list)
@@ -683,23 +746,46 @@ class Row:
             self.measures,
             ";".join(self.sources),
             self.note,
+            self.forms_not_measured,
             ";".join(self.fndds_codes),
             self.coverage,
         ]
 
-    def use(self, values: list[Measured], lows: list[Decimal], highs: list[Decimal]) -> None:
-        """Take the primary value's forms and grade; the band spans every value not retired,
-        each source's own range, and the cited range-only bounds (``lows``/``highs``)."""
+    def use(
+        self,
+        values: list[Measured],
+        lows: list[Decimal],
+        highs: list[Decimal],
+        chosen: dict[str, Any] | None = None,
+    ) -> None:
+        """Take the primary value's forms and grade; the band spans the values not retired
+        that cover K2 as completely as the primary (all forms, or not), each one's own range,
+        and the cited range-only bounds (``lows``/``highs``)."""
         self.values = values
-        self.primary = primary = primary_of(values)
+        self.primary, self.primary_because = primary_of(values, chosen)
+        primary = self.primary
         self.mk4 = self.mk7 = self.other = self.unsplit = self.confidence = ""
-        if primary is not None:
-            self.mk4 = primary.mk4_text or cell(primary.form("mk4"))
-            self.mk7 = cell(primary.form("mk7"))
-            self.other = cell(primary.other)
-            self.unsplit = cell(primary.unsplit)
-            self.confidence = primary.grade
-        used = [v for v in values if not v.retired]
+        self.forms_not_measured = self.low = self.high = ""
+        self.outside = {}
+        if primary is None:
+            return
+        self.mk4 = primary.mk4_text or cell(primary.form("mk4"))
+        self.mk7 = cell(primary.form("mk7"))
+        self.other = cell(primary.other)
+        self.unsplit = cell(primary.unsplit)
+        self.confidence = primary.grade
+        self.forms_not_measured = ";".join(primary.not_measured)
+        used = []
+        for value in values:
+            if value.retired:
+                continue
+            if value.complete == primary.complete:
+                used.append(value)
+            else:
+                kind = "all-form totals" if primary.complete else "values of some forms"
+                self.outside[id(value)] = (
+                    f"{forms_text(value)}: not in the band, which holds {kind} like the primary"
+                )
         lows = lows + [v.low for v in used if v.low is not None]
         highs = highs + [v.high for v in used if v.high is not None]
         if len(used) > 1 or lows or highs:
@@ -716,6 +802,11 @@ def usda_note(food: Sr28Food) -> str:
     if not food.mk4:
         return ""
     n = int(food.mk4_n or 0)
+    if Decimal(food.mk4) == 0 and n < STATES["sr28_measured_zero_min_n"]:
+        return (
+            f"USDA SR28 {food.ndb}: MK-4 0.0 (derivation {food.mk4_deriv}, n={n}) is not used: "
+            f"{STATES['sr28_imputed_zero_because']}."
+        )
     if food.mk4_deriv == "A":
         how = f"analytical, n={n}" + (" (single sample)" if n == 1 else "")
     else:
@@ -799,8 +890,13 @@ def study_row(
     highs: list[Decimal] = []
     for ref in entry.get("band", []):
         row.range_sources.append(ref["source"])
-        value = study.value(ref, f"{where} band")
         column = ref.get("column", "")
+        if column not in ("low", "high", ""):
+            raise BuildError(
+                f"{where} band: {ref['source']} column {column!r} is one form, not a total: "
+                "a band never mixes a single form with totals"
+            )
+        value = study.value(ref, f"{where} band")
         if column != "high":
             lows.append(value)
         if column != "low":
@@ -815,13 +911,13 @@ def study_row(
     row.curated = True
     if not row.category:
         raise BuildError(f"{where}: no category")
-    row.use(values, lows, highs)
+    row.use(values, lows, highs, entry.get("primary"))
     return row
 
 
 CURATION_KEYS = frozenset(
     {"name", "aliases", "ndb", "category", "values", "band", "measures", "sources", "note"}
-    | {"retire_sr28"}
+    | {"retire_sr28", "primary"}
 )
 
 
@@ -1072,7 +1168,8 @@ def desc_of(recipes: dict[str, Recipe], code: str) -> str:
 
 def recipe_values(row: Row, items: list[RecipeLine]) -> None:
     """Each form, K1 and the band as the weighted sum of the ingredients that have them; the
-    grade is the weakest ingredient's; coverage is the share of the ingredient weight whose K2
+    grade is the weakest measured ingredient's (``inferred`` only when every K2 value is an
+    inferred zero); coverage is the share of the ingredient weight whose K2
     is measured in full (every form, or an unsplit total)."""
     weight = sum((i.grams for i in items), Decimal(0))
     sums: dict[str, Decimal] = {}
@@ -1092,9 +1189,10 @@ def recipe_values(row: Row, items: list[RecipeLine]) -> None:
         if not point:
             continue
         measured += item.grams
-        if ing.unsplit or (ing.mk4 and ing.mk7 and ing.other):
+        if ing.unsplit or (ing.mk4 and ing.mk7 and ing.other and not ing.forms_not_measured):
             complete += item.grams
-        grades.add(ing.confidence)
+        if ing.confidence != INFERRED["grade"]:  # an inferred zero is a state, not a grade
+            grades.add(ing.confidence)
         banded = banded or bool(ing.low or ing.high)
         low += item.grams * Decimal(ing.low or point) / 100
         high += item.grams * Decimal(ing.high or point) / 100
@@ -1102,7 +1200,10 @@ def recipe_values(row: Row, items: list[RecipeLine]) -> None:
         rounded(sums[f]) if f in sums else "" for f in ("mk4", "mk7", "other", "unsplit", "k1")
     )
     if row.point():
-        row.confidence = min(grades, key=lambda g: GRADE_RANK.get(g, 0))
+        # the weakest measured ingredient's grade; inferred when every value is an inferred zero
+        row.confidence = (
+            min(grades, key=lambda g: GRADE_RANK.get(g, 0)) if grades else INFERRED["grade"]
+        )
         row.coverage = rounded(complete / weight * 100)
         total = Decimal(row.point())
         if banded:
@@ -1157,6 +1258,10 @@ def build_rows() -> list[Row]:
         curated.append(row)
     add_aliases(curated)
     rows = curated + [usda_row(sr28[n], weights) for n in sorted(sr28) if n not in claimed]
+    add_sr28_values(rows, study)
+    for row in rows:
+        if row.ndb and row.primary is None and inferred_zero(sr28[row.ndb], row):
+            infer_zero(row)
     validate(rows)
     return rows
 
@@ -1168,6 +1273,43 @@ def build_all() -> tuple[list[Row], list[RecipeLine]]:
     rows += dishes
     validate(rows)
     return rows, lines
+
+
+def add_sr28_values(rows: list[Row], study: StudyValues) -> None:
+    """curation/sr28_values.toml: study values for SR28 foods under whatever name they have."""
+    with (CURATION / "sr28_values.toml").open("rb") as handle:
+        entries = tomllib.load(handle)["food"]
+    by_ndb = {row.ndb: row for row in rows if row.ndb}
+    for entry in entries:
+        where = f"curation/sr28_values.toml [{entry['ndb']}]"
+        row = by_ndb.get(entry["ndb"])
+        if row is None or row.curated:
+            raise BuildError(f"{where}: no SR28 row of that number outside curation/foods.toml")
+        values = [study.measured(ref, f"{where} values") for ref in entry["values"]]
+        row.sources = list(dict.fromkeys([*(v.source for v in values), *row.sources]))
+        row.note = " ".join(x for x in (row.note, entry["note"]) if x)
+        row.use([*row.values, *values], [], [], entry.get("primary"))
+
+
+def description_words(desc: str) -> str:
+    """An SR28 description as single-spaced lower-case words, padded for whole-word search."""
+    return f" {' '.join(re.findall(r'[a-z]+', desc.lower()))} "
+
+
+def inferred_zero(food: Sr28Food, row: Row) -> bool:
+    """curation/rules.toml [inferred_zero]: a food of a non-fermented plant group whose
+    description, name and aliases name no fermented or animal ingredient."""
+    said = description_words(" ".join([food.desc, row.name, *row.aliases]))
+    return food.group in INFERRED["sr28_groups"] and not any(
+        f" {word} " in said for word in INFERRED["exclude_words"]
+    )
+
+
+def infer_zero(row: Row) -> None:
+    """A food no source measured, given zero K2 by the cited rule, graded ``inferred``."""
+    row.mk4 = row.mk7 = row.other = "0"
+    row.confidence = INFERRED["grade"]
+    row.note = " ".join(x for x in (row.note, f"K2 0: {INFERRED['because']}.") if x)
 
 
 def validate(rows: list[Row]) -> None:
@@ -1183,6 +1325,10 @@ def validate(rows: list[Row]) -> None:
                 problems.append(f"{label!r} names both {rows[seen[key]].name!r} and {row.name!r}")
             seen[key] = number
         point = row.point()
+        if row.confidence == INFERRED["grade"]:
+            if point != "0" or row.primary is not None:
+                problems.append(f"{row.name}: an inferred zero is zero and has no primary")
+            continue
         if bool(point) != bool(row.confidence):
             problems.append(f"{row.name}: a grade goes with a K2 value, and only with one")
         if row.primary is not None and Decimal(point) != row.primary.total:
@@ -1213,6 +1359,7 @@ EVIDENCE_COLUMNS = (
     "total_mcg_per_100g",
     "reference",
     "retired_because",
+    "role_because",
 )
 
 
@@ -1221,7 +1368,16 @@ def evidence(rows: list[Row]) -> Iterable[list[str]]:
     value, read by k2calc.evidence)."""
     for row in rows:
         for value in row.values:
-            role = "primary" if value is row.primary else "retired" if value.retired else "band"
+            role = (
+                "primary"
+                if value is row.primary
+                else "retired"
+                if value.retired
+                else "outside-band"
+                if id(value) in row.outside
+                else "band"
+            )
+            because = row.primary_because if role == "primary" else row.outside.get(id(value), "")
             yield [
                 row.name,
                 value.source,
@@ -1232,6 +1388,7 @@ def evidence(rows: list[Row]) -> Iterable[list[str]]:
                 text(value.total),
                 value.reference,
                 value.retired,
+                because,
             ]
 
 
@@ -1239,13 +1396,15 @@ def data_sources_doc(rows: list[Row], sources: list[dict[str, str]]) -> str:
     """docs/data-sources.md: the prose of curation/data-sources.md.in with its counts, the
     curated foods and the source list filled in from the table just built."""
     curated = [r for r in rows if r.curated]
-    measured = [r for r in rows if r.confidence]
+    measured = [r for r in rows if r.confidence in GRADES]
+    inferred = sum(r.confidence == INFERRED["grade"] for r in rows)
     grades = {g: sum(r.confidence == g for r in measured) for g in GRADES}
     counts = "\n".join(
         [
-            f"- rows: **{len(rows):,}**, of which **{len(measured):,}** have a K2 value"
-            f" ({', '.join(f'{n:,} {g}' for g, n in grades.items())}) and"
-            f" {len(rows) - len(measured):,} have K2 *not measured*;",
+            f"- rows: **{len(rows):,}**, of which **{len(measured):,}** have a measured K2 value"
+            f" ({', '.join(f'{n:,} {g}' for g, n in grades.items())}),"
+            f" **{inferred:,}** an inferred zero (non-fermented plant foods, graded `inferred`)"
+            f" and {len(rows) - len(measured) - inferred:,} have K2 *not measured*;",
             f"- foods curated in `curation/foods.toml`: **{len(curated)}**"
             f" ({sum(not r.confidence for r in curated)} of them with K2 not measured);",
             f"- source values listed in `food_sources.csv`: "

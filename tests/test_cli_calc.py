@@ -49,15 +49,33 @@ def test_total_json_shape_and_values(k2: Invoke) -> None:
 
 
 def test_a_food_whose_k2_nobody_measured_is_null_not_zero(k2: Invoke) -> None:
-    data = k2("total", "1 cup kale", "-f", "json").json()
-    kale = data["items"][0]
-    assert kale["food"] == "kale"
-    assert kale["grams"] == 16.0  # USDA 11233: 1 cup = 16 g
-    assert [kale[k] for k in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg")] == [None] * 4
-    assert kale["partial"] is True
+    data = k2("total", "100 g ghee", "-f", "json").json()
+    ghee = data["items"][0]
+    assert ghee["food"] == "ghee"
+    assert [ghee[k] for k in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg")] == [None] * 4
+    assert ghee["partial"] is True
+    assert data["status"] == "unknown"  # a day of foods with no K2 measured is not judged
+    table = k2("total", "100 g ghee").stdout
+    assert "0.0" not in table.splitlines()[3]  # the ghee row shows "—", never a zero
+    assert "UNKNOWN" in table and "BELOW" not in table
+    assert k2("total", "100 g ghee", "--check").exit_code == 0  # unknown is never outside
+
+
+def test_a_measured_zero_and_an_inferred_zero_stay_apart(k2: Invoke) -> None:
+    # kale: K2viewer 'Kale' (Schurgers 2000) MK-4…MK-9 ND, MK-10 NA: a measured zero, a lower
+    # bound; carrots (SR28 11124, no record, no study): the plant rule's inferred zero
+    data = k2("total", "1 cup kale", "100 g carrots", "-f", "json").json()
+    kale, carrots = data["items"]
+    assert (kale["total_mcg"], kale["confidence"], kale["partial"]) == (0.0, "medium", True)
+    assert (carrots["total_mcg"], carrots["confidence"]) == (0.0, "inferred")
     assert kale["k1_mcg"] == pytest.approx(704.8 * 0.16)  # USDA 11233 K1 704.8 per 100 g
-    table = k2("total", "1 cup kale").stdout
-    assert "0.0" not in table.splitlines()[3]  # the kale row shows "—", never a zero
+    table = k2("total", "100 g carrots").stdout
+    assert "0.0°" in table and "inferred" in table
+    off = k2("--measured-only", "total", "100 g carrots", "-f", "json").json()
+    assert (off["total_mcg"], off["confidence"], off["status"]) == (None, None, "unknown")
+    shown = k2("show", "carrots", "-f", "json").json()
+    assert shown["inferred_zero"] is True and shown["confidence"] == "inferred"
+    assert k2("show", "kale", "-f", "json").json()["inferred_zero"] is False
 
 
 def test_strict_refuses_anything_but_exact_names(k2: Invoke) -> None:
@@ -175,8 +193,9 @@ def test_foods_unknown_category_and_no_match(k2: Invoke) -> None:
 def test_show_json_and_table(k2: Invoke) -> None:
     data = k2("show", "natto", "-f", "json").json()
     assert data["mk7_mcg_per_100g"] == 939.0 and data["mk4_mcg_per_100g"] is None
-    # band: K2viewer's merged natto row 763.3 (MK-7 672.4, MK-8 82.4…) to Schurgers' 1103.4
-    assert data["low_mcg_per_100g"] == 763.3 and data["high_mcg_per_100g"] == 1103.4
+    # band of values of some forms, like the primary: K2viewer's merged natto row 763.3
+    # (MK-7 672.4, MK-8 82.4…) to WAPF's 1100 (MK-7); Schurgers' unsplit 1103.4 is outside
+    assert data["low_mcg_per_100g"] == 763.3 and data["high_mcg_per_100g"] == 1100.0
     assert data["measures"] == {"cup": 175.0}
     assert "kamao-2007" in data["sources"]
     assert data["citations"]["kamao-2007"].startswith("Kamao M et al. (2007)")

@@ -18,7 +18,7 @@ from k2calc.chart import BAR_FULL, MARK
 COMPARE_CSV_COLUMNS = (
     "food", "amount", "grams", "mk4_mcg", "mk7_mcg", "other_mk_mcg", "unsplit_mk_mcg",
     "total_mcg", "low_mcg", "high_mcg", "partial", "confidence", "k1_mcg", "k1_partial",
-    "grams_to_min", "grams_to_max", "natural_to_min", "natural_to_max", "error",
+    "k2_measured", "grams_to_min", "grams_to_max", "natural_to_min", "natural_to_max", "error",
 )  # fmt: skip
 SUGGEST_CSV_COLUMNS = (
     "day_total_mcg", "day_partial", "status", "gap_mcg", "room_mcg", "over_mcg",
@@ -60,8 +60,8 @@ def test_compare_json_shape_and_values(k2: Invoke) -> None:
     assert natto["grams_to_min"] == pytest.approx(4.792332, abs=1e-6)  # 45 / 939 × 100
     assert natto["grams_to_max"] == pytest.approx(21.299255, abs=1e-6)  # 200 / 939 × 100
     assert natto["natural_to_min"] == "0.44 tbsp" and natto["partial"] is True
-    assert yolk["grams_to_min"] == pytest.approx(92.975207, abs=1e-5)  # 45 / 48.4 × 100
-    assert yolk["natural_to_min"] == "5.5 large"  # 92.975 / 17 g
+    assert yolk["grams_to_min"] == pytest.approx(145.16129, abs=1e-5)  # 45 / 31 × 100
+    assert yolk["natural_to_min"] == "8.5 large"  # 145.161 / 17 g
     assert gouda["partial"] is False and gouda["total_mcg"] == 47.3
     assert cauliflower["grams_to_min"] is None and cauliflower["natural_to_max"] is None
     assert all(r["error"] is None for r in rows)
@@ -82,7 +82,7 @@ def test_compare_csv(k2: Invoke) -> None:
 def test_compare_amount_and_sort(k2: Invoke) -> None:
     args = ("natto", "gouda", "egg yolk", "--amount", "1 oz", "--sort", "total", "-f", "json")
     rows = k2("compare", *args).json()
-    assert [r["food"] for r in rows] == ["natto", "egg yolk", "gouda"]  # 939, 48.4, 47.3
+    assert [r["food"] for r in rows] == ["natto", "gouda", "egg yolk"]  # 939, 47.3, 31
     assert rows[0]["grams"] == pytest.approx(28.349523)
     assert rows[0]["total_mcg"] == pytest.approx(266.2, abs=0.05)  # 939 × 0.2835
     assert rows[0]["amount"] == "1 oz"
@@ -141,23 +141,23 @@ def test_compare_errors(k2: Invoke, args: list[str], code: int, fragment: str) -
 
 
 def test_suggest_below_table(k2: Invoke) -> None:
-    run = k2("suggest", "1 egg yolk")  # 17 g × 48.4 / 100 = 8.228 mcg
+    run = k2("suggest", "1 egg yolk")  # 17 g × 31 / 100 = 5.27 mcg
     assert run.exit_code == 0, run.stderr
-    assert "BELOW" in run.stdout and "36.8 short" in run.stdout
-    assert "closes the gap of 36.8 mcg" in run.stdout
-    assert "≤ 3.916 g" in run.stdout  # natto: 36.772 / 939 × 100
-    assert "≤ 20.42 g" in run.stdout  # natto: 191.772 / 939 × 100
+    assert "BELOW" in run.stdout and "39.7 short" in run.stdout
+    assert "closes the gap of 39.7 mcg" in run.stdout
+    assert "≤ 4.231 g" in run.stdout  # natto: 39.73 / 939 × 100
+    assert "≤ 20.74 g" in run.stdout  # natto: 194.73 / 939 × 100
 
 
 def test_suggest_json(k2: Invoke) -> None:
     data = k2("suggest", "1 egg yolk", "--limit", "3", "-f", "json").json()
-    assert data["status"] == "below" and data["gap_mcg"] == pytest.approx(36.772)
+    assert data["status"] == "below" and data["gap_mcg"] == pytest.approx(39.73)
     assert data["items"][0]["food"] == "egg yolk"
     assert len(data["suggestions"]) == 3
     natto = data["suggestions"][0]
     assert natto["food"] == "natto" and natto["total_mcg_per_100g"] == 939.0
-    assert natto["grams_to_min"] == pytest.approx(3.916081, abs=1e-6)  # 36.772 / 939 × 100
-    assert natto["natural_to_min"] == "0.36 tbsp"  # 3.9161 / 10.9375
+    assert natto["grams_to_min"] == pytest.approx(4.231097, abs=1e-6)  # 39.73 / 939 × 100
+    assert natto["natural_to_min"] == "0.39 tbsp"  # 4.2311 / 10.9375
 
 
 def test_suggest_csv_and_category(k2: Invoke) -> None:
@@ -166,8 +166,8 @@ def test_suggest_csv_and_category(k2: Invoke) -> None:
     assert run.stdout.splitlines()[0] == ",".join(SUGGEST_CSV_COLUMNS)
     rows = run.csv()
     assert [r["food"] for r in rows] == ["blue cheese", "munster"]  # 311.8, 80.1 mcg/100 g
-    assert rows[0]["status"] == "below" and float(rows[0]["gap_mcg"]) == pytest.approx(36.772)
-    assert float(rows[0]["grams_to_min"]) == pytest.approx(11.7935, abs=1e-4)  # 36.772 / 311.8
+    assert rows[0]["status"] == "below" and float(rows[0]["gap_mcg"]) == pytest.approx(39.73)
+    assert float(rows[0]["grams_to_min"]) == pytest.approx(12.7421, abs=1e-4)  # 39.73 / 311.8
 
 
 def test_suggest_within_and_above(k2: Invoke) -> None:
@@ -183,7 +183,7 @@ def test_suggest_within_and_above(k2: Invoke) -> None:
 
 def test_suggest_stdin_and_custom_target(k2: Invoke) -> None:
     data = k2("suggest", "-", "--min", "100", "-f", "json", input="1 egg yolk\n").json()
-    assert data["target_min_mcg"] == 100 and data["gap_mcg"] == pytest.approx(91.772)
+    assert data["target_min_mcg"] == 100 and data["gap_mcg"] == pytest.approx(94.73)
 
 
 @pytest.mark.parametrize(
@@ -225,11 +225,14 @@ def test_installed_script_compares(tmp_path: Path) -> None:
 
 def test_suggest_without_items_reads_todays_log(k2: Invoke) -> None:
     empty = k2("suggest", "-f", "json").json()
-    assert empty["total_mcg"] is None and empty["gap_mcg"] == 45  # nothing logged yet
-    assert k2("log", "add", "1 egg yolk").exit_code == 0  # 17 g × 48.4 mcg/100 g = 8.228 mcg
+    # nothing logged yet: no K2 measured, so no gap, and the table says so
+    assert empty["total_mcg"] is None and empty["gap_mcg"] is None
+    assert empty["status"] == "unknown" and empty["suggestions"] == []
+    assert "Nothing was logged for this day" in k2("suggest").stdout
+    assert k2("log", "add", "1 egg yolk").exit_code == 0  # 17 g × 31 mcg/100 g = 5.27 mcg
     data = k2("suggest", "-f", "json").json()
-    assert data["total_mcg"] == pytest.approx(8.228)
-    assert data["gap_mcg"] == pytest.approx(36.772)
+    assert data["total_mcg"] == pytest.approx(5.27)
+    assert data["gap_mcg"] == pytest.approx(39.73)
     assert k2("log", "add", "10 g natto", "--date", "yesterday").exit_code == 0
     yesterday = k2("suggest", "--date", "yesterday", "-f", "json").json()
     assert yesterday["status"] == "within" and yesterday["suggestions"] == []

@@ -51,11 +51,12 @@ def test_add_csv(k2: Invoke) -> None:
     run = k2("log", "add", "100 g cheddar", "-f", "csv")
     assert run.exit_code == 0, run.stderr
     [row] = run.csv()
+    # K2viewer 'Cheddar (full fat)': MK-4 8.5, MK-7 0.9, other 0.5 + 0.4 + 4.4 + 12.7 + 14.3
     assert (row["food"], row["mk4_mcg"], row["mk7_mcg"], row["other_mk_mcg"]) == (
         "cheddar",
-        "",  # not measured by the primary source: empty, never 0
-        "",
-        "13.1",
+        "8.5",
+        "0.9",
+        "32.3",
     )
     assert row["status"] == "below"
 
@@ -110,12 +111,13 @@ def test_show_one_day_grouped_by_meal(k2: Invoke) -> None:
     )]  # fmt: skip
     assert order == sorted(order)
     breakfast = next(line for line in lines if " breakfast " in line)
-    # 3 eggs = 150 g: MK-4 44.4 + MK-7 1.35 + other 3.6 = 49.35, summed form by form
-    assert "│   49.4 │" in breakfast
+    # 3 eggs = 150 g: MK-4 44.4 + MK-7 1.35 + other 3.6 = 49.35, summed form by form; a
+    # lower bound (*): the DTU egg row did not analyse MK-5, MK-9, MK-10
+    assert "│   49.4* │" in breakfast
     # K1 apart, last: egg 0.3 /100 g (SR28 01123) × 150 g = 0.45 (0.4499… in floating point)
     assert breakfast.rstrip("│ ").endswith("0.4")
-    # 93.9 + 49.35 + 13.1 = 156.35, summed form by form
-    assert "WITHIN  at least 156.4 mcg" in run.stdout
+    # 93.9 + 49.35 + 41.7 = 184.95, summed form by form
+    assert "WITHIN  at least 185.0 mcg" in run.stdout
     assert "Values as logged, by k2calc 0.1.0" in run.stdout
 
 
@@ -128,7 +130,9 @@ def test_show_one_day_json(k2: Invoke) -> None:
     assert day["date"] == iso()
     assert (day["mk4_mcg"], day["other_mk_mcg"]) == (None, None)
     assert day["total_mcg"] == pytest.approx(281.7)
-    assert (day["low_mcg"], day["high_mcg"]) == pytest.approx((228.99, 331.02))  # 763.3, 1103.4
+    assert (day["low_mcg"], day["high_mcg"]) == pytest.approx(
+        (228.99, 330.0)
+    )  # 763.3, 1100 per 100 g
     assert (day["partial"], day["status"]) == (True, "above")
     [entry] = day["entries"]
     assert set(entry) >= {"id", "meal", "input", "food", "grams", "mk4_mcg", "mk7_mcg",
@@ -149,7 +153,7 @@ def test_show_one_day_csv_has_the_entries_whose_totals_sum_to_the_day(k2: Invoke
 def add_three_days(k2: Invoke) -> None:
     k2("log", "add", "30 g natto", "--date", "-2")  # 281.7 above
     k2("log", "add", "10 g natto", "--date", "-1")  # 93.9 within
-    k2("log", "add", "50 g cheddar", "50 g cheddar", "--date", "today")  # 13.1 below
+    k2("log", "add", "50 g cheddar", "50 g cheddar", "--date", "today")  # 41.7 below
 
 
 def test_show_range_json_summary_by_hand(k2: Invoke) -> None:
@@ -160,12 +164,12 @@ def test_show_range_json_summary_by_hand(k2: Invoke) -> None:
     assert [d["date"] for d in data["days"]] == [iso(2), iso(1), iso(0)]
     assert [d["status"] for d in data["days"]] == ["above", "within", "below"]
     summary = data["summary"]
-    mean = (281.7 + 93.9 + 13.1) / 3
-    stdev = math.sqrt(((281.7 - mean) ** 2 + (93.9 - mean) ** 2 + (13.1 - mean) ** 2) / 2)
+    mean = (281.7 + 93.9 + 41.7) / 3
+    stdev = math.sqrt(((281.7 - mean) ** 2 + (93.9 - mean) ** 2 + (41.7 - mean) ** 2) / 2)
     assert summary["days"] == 3
     assert summary["mean_mcg"] == pytest.approx(mean, abs=1e-6)
     assert summary["median_mcg"] == pytest.approx(93.9)
-    assert (summary["min_mcg"], summary["max_mcg"]) == pytest.approx((13.1, 281.7))
+    assert (summary["min_mcg"], summary["max_mcg"]) == pytest.approx((41.7, 281.7))
     assert (summary["days_below"], summary["days_within"], summary["days_above"]) == (1, 1, 1)
     assert summary["cv"] == pytest.approx(stdev / mean, abs=1e-6)
 
@@ -189,14 +193,14 @@ def test_show_range_table_has_rows_chart_and_summary(k2: Invoke) -> None:
     assert f"Vitamin K by day, {iso(2)} to {iso(0)}" in out
     chart = [line for line in out.splitlines() if line.startswith(iso(2) + " │")]
     assert chart and "█" in chart[0] and chart[0].endswith("281.7")
-    assert "Days logged: 3   K2 mean 129.6   median 93.9   min 13.1   max 281.7 mcg" in out
+    assert "Days logged: 3   K2 mean 139.1   median 93.9   min 41.7   max 281.7 mcg" in out
     assert "Below 45: 1   within: 1   above 200: 1" in out
     k2_row = next(line for line in out.splitlines() if line.startswith("│ K2 "))
-    # SD of 281.7, 93.9, 13.1 (mean 129.567): sqrt((152.133² + 35.667² + 116.467²) / 2) =
-    # sqrt((23144.6 + 1272.1 + 13564.5) / 2) = 137.81; CV 137.81 / 129.567 = 106.4 %;
+    # SD of 281.7, 93.9, 41.7 (mean 139.1): sqrt((142.6² + 45.2² + 97.4²) / 2) =
+    # sqrt((20334.76 + 2043.04 + 9486.76) / 2) = 126.22; CV 126.22 / 139.1 = 90.7 %;
     # largest change 281.7 - 93.9 = 187.8
     assert [cell.strip() for cell in k2_row.split("│")[1:-1]] == [
-        "K2", "129.6", "137.8", "106.4%", "187.8", "100%",
+        "K2", "139.1", "126.2", "90.7%", "187.8", "100%",
     ]  # fmt: skip
     assert max(len(line) for line in out.splitlines()) <= 80
 

@@ -47,9 +47,9 @@ def test_json_days_and_summary(k2: Invoke, diary: Path) -> None:
         "unsplit_mk_mcg": 23.65,  # gouda's total, not split by form
         "total_mcg": 305.35,
         "low_mcg": 228.99 + 16.0,  # natto's band starts at 763.3 * 0.3; gouda's at 32 * 0.5
-        "high_mcg": 331.02 + 45.0,
+        "high_mcg": 330.0 + 45.0,  # natto 1100 * 0.3; gouda 90 * 0.5
         "partial": True,
-        "confidence": "medium",  # natto high, gouda medium: the lowest grade
+        "confidence": "medium",  # natto medium (read from an abstract), gouda medium
         "k1_mcg": 8.08,  # K1 beside K2: natto 23.1 * 0.3 = 6.93 + gouda 2.3 * 0.5 = 1.15
         "k1_partial": False,
         "k2_coverage": 1.0,
@@ -234,16 +234,17 @@ def test_long_day_tables_are_plain_text(k2: Invoke, monkeypatch: pytest.MonkeyPa
 
 
 # Rows of foods.csv used below (mcg per 100 g; measures):
-#   spinach:   K2 not measured (no form, no grade); K1 482.9
+#   basil:     K2 not measured (a herb: no form, no grade, not in the plant rule); K1 414.8
 #   olive oil: K2 not measured; K1 60.2; tbsp=13.5
-#   natto:     MK-7 939 (MK-4, other not measured: partial); K1 23.1; grade high; band 763.3-1103.4
+#   natto:     MK-7 939 (MK-4, other not measured: partial); K1 23.1; grade medium; band
+#              763.3-1100
 #   tempeh:    MK-4 0.7, MK-7 2, other 3.1 (total 5.8); K1 not measured; grade low
 #   sauerkraut: grade low
 K1_DIARY = """subject,date,meal,food,amount
-a,2026-11-01,lunch,spinach,100 g
+a,2026-11-01,lunch,basil,100 g
 a,2026-11-01,lunch,olive oil,1 tbsp
 a,2026-11-02,lunch,natto,30 g
-a,2026-11-02,dinner,spinach,100 g
+a,2026-11-02,dinner,basil,100 g
 a,2026-11-03,lunch,natto,30 g
 a,2026-11-03,dinner,tempeh,100 g
 """
@@ -260,25 +261,25 @@ def shuffled_file(tmp_path: Path, text: str, shuffle: bool) -> Path:
 @pytest.mark.parametrize("shuffle", [False, True])
 def test_k1_beside_k2_in_day_rows(k2: Invoke, tmp_path: Path, shuffle: bool) -> None:
     path = shuffled_file(tmp_path, K1_DIARY, shuffle)
-    spinach_oil, natto_spinach, natto_tempeh = k2("report", str(path), "-f", "json").json()["days"]
-    # 100 g spinach: 482.9; 1 tbsp olive oil = 13.5 g: 60.2 * 0.135 = 8.127; K1 = 491.027.
-    # Neither has K2 measured: every K2 figure is null (not 0), no grade; K2 status below.
-    assert spinach_oil["k1_mcg"] == pytest.approx(491.027)
-    assert [spinach_oil[k] for k in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg")] == [
+    basil_oil, natto_basil, natto_tempeh = k2("report", str(path), "-f", "json").json()["days"]
+    # 100 g basil: 414.8; 1 tbsp olive oil = 13.5 g: 60.2 * 0.135 = 8.127; K1 = 422.927.
+    # Neither has K2 measured: every K2 figure is null (not 0), no grade; K2 status unknown.
+    assert basil_oil["k1_mcg"] == pytest.approx(422.927)
+    assert [basil_oil[k] for k in ("mk4_mcg", "mk7_mcg", "other_mk_mcg", "total_mcg")] == [
         None, None, None, None,
     ]  # fmt: skip
-    assert (spinach_oil["low_mcg"], spinach_oil["high_mcg"]) == (None, None)
-    assert (spinach_oil["confidence"], spinach_oil["k1_partial"]) == (None, False)
-    assert (spinach_oil["k2_coverage"], spinach_oil["k1_coverage"]) == (0.0, 1.0)
-    assert spinach_oil["status"] == "below"
-    # 30 g natto (MK-7 939 * 0.3 = 281.7; K1 23.1 * 0.3 = 6.93) + 100 g spinach (K1 482.9):
-    # K1 = 489.83 beside a K2 total of exactly natto's 281.7 (never 281.7 + K1).
-    assert natto_spinach["k1_mcg"] == pytest.approx(489.83)
-    assert natto_spinach["total_mcg"] == natto_spinach["mk7_mcg"] == 281.7
-    assert (natto_spinach["low_mcg"], natto_spinach["high_mcg"]) == (228.99, 331.02)
-    assert natto_spinach["confidence"] == "high"  # spinach has no K2, so no grade
-    assert (natto_spinach["k2_coverage"], natto_spinach["k1_coverage"]) == (0.5, 1.0)
-    assert natto_spinach["status"] == "above"
+    assert (basil_oil["low_mcg"], basil_oil["high_mcg"]) == (None, None)
+    assert (basil_oil["confidence"], basil_oil["k1_partial"]) == (None, False)
+    assert (basil_oil["k2_coverage"], basil_oil["k1_coverage"]) == (0.0, 1.0)
+    assert basil_oil["status"] == "unknown"
+    # 30 g natto (MK-7 939 * 0.3 = 281.7; K1 23.1 * 0.3 = 6.93) + 100 g basil (K1 414.8):
+    # K1 = 421.73 beside a K2 total of exactly natto's 281.7 (never 281.7 + K1).
+    assert natto_basil["k1_mcg"] == pytest.approx(421.73)
+    assert natto_basil["total_mcg"] == natto_basil["mk7_mcg"] == 281.7
+    assert (natto_basil["low_mcg"], natto_basil["high_mcg"]) == (228.99, 330.0)
+    assert natto_basil["confidence"] == "medium"  # basil has no K2, so no grade
+    assert (natto_basil["k2_coverage"], natto_basil["k1_coverage"]) == (0.5, 1.0)
+    assert natto_basil["status"] == "above"
     # 30 g natto + 100 g tempeh (K2 5.8: MK-4 0.7, MK-7 2, other 3.1; K1 not measured):
     # total 281.7 + 5.8 = 287.5; K1 6.93 is a lower bound (tempeh's not measured); grade low.
     assert natto_tempeh["total_mcg"] == pytest.approx(287.5)
@@ -294,24 +295,24 @@ def test_k1_in_csv_by_meal_and_table(
 ) -> None:
     path = shuffled_file(tmp_path, K1_DIARY, shuffle)
     rows = k2("report", str(path), "-f", "csv").csv()
-    assert [r["k1_mcg"] for r in rows] == ["491.027", "489.83", "6.93"]
+    assert [r["k1_mcg"] for r in rows] == ["422.927", "421.73", "6.93"]
     assert [r["k1_partial"] for r in rows] == ["false", "false", "true"]
-    assert [r["confidence"] for r in rows] == ["", "high", "low"]
+    assert [r["confidence"] for r in rows] == ["", "medium", "low"]
     assert [r["total_mcg"] for r in rows] == ["", "281.7", "287.5"]
     assert [r["k2_coverage"] for r in rows] == ["0.0", "0.5", "1.0"]
     meals = k2("report", str(path), "-f", "csv", "--by", "meal").csv()
-    # 11-02 dinner: 100 g spinach (K1 482.9, no K2); 11-03 dinner: 100 g tempeh (no K1)
+    # 11-02 dinner: 100 g basil (K1 414.8, no K2); 11-03 dinner: 100 g tempeh (no K1)
     assert [(m["date"], m["meal"], m["k1_mcg"], m["total_mcg"]) for m in meals] == [
-        ("2026-11-01", "lunch", "491.027", ""),
-        ("2026-11-02", "dinner", "482.9", ""),
+        ("2026-11-01", "lunch", "422.927", ""),
+        ("2026-11-02", "dinner", "414.8", ""),
         ("2026-11-02", "lunch", "6.93", "281.7"),
         ("2026-11-03", "dinner", "", "5.8"),
         ("2026-11-03", "lunch", "6.93", "281.7"),
     ]
-    assert [m["confidence"] for m in meals] == ["", "", "high", "low", "high"]
+    assert [m["confidence"] for m in meals] == ["", "", "medium", "low", "medium"]
     table = k2("report", str(path)).stdout
     assert "287.5*†" in table  # natto's forms not all measured; tempeh's grade is low
-    assert "6.9*" in table and "491.0" in table and "489.8" in table  # the K1 column
+    assert "6.9*" in table and "422.9" in table and "421.7" in table  # the K1 column
     monkeypatch.setenv("COLUMNS", "200")
     wide = k2("report", str(path)).stdout
     assert "Measured K2/K1" in wide and "50%/100%" in wide and "0%/100%" in wide
@@ -323,7 +324,7 @@ def test_k1_never_inside_a_k2_figure(k2: Invoke, tmp_path: Path) -> None:
     k2_only = tmp_path / "k2only.csv"
     k2_only.write_text(
         "\n".join(
-            line for line in K1_DIARY.splitlines() if "spinach" not in line and "oil" not in line
+            line for line in K1_DIARY.splitlines() if "basil" not in line and "oil" not in line
         )
         + "\n"
     )
@@ -334,11 +335,12 @@ def test_k1_never_inside_a_k2_figure(k2: Invoke, tmp_path: Path) -> None:
     assert [[d[k] for k in keys] for d in both["days"][1:]] == [
         [d[k] for k in keys] for d in alone["days"]
     ]
-    # summary: K2 mean over the 3 days = (0 + 281.7 + 287.5) / 3 = 189.733...; K1 apart.
+    # summary: K2 mean over the 2 known days (11-01 is unknown: no K2 measured) =
+    # (281.7 + 287.5) / 2 = 284.6; K1 apart, over all 3 days.
     (summary,) = both["summary"]
-    assert summary["mean_mcg"] == pytest.approx((281.7 + 287.5) / 3)
+    assert summary["mean_mcg"] == pytest.approx((281.7 + 287.5) / 2)
     assert summary["max_mcg"] == pytest.approx(287.5)
-    assert summary["k1_mean_mcg"] == pytest.approx((491.027 + 489.83 + 6.93) / 3)
+    assert summary["k1_mean_mcg"] == pytest.approx((422.927 + 421.73 + 6.93) / 3)
     # 6 items: K2 measured for 3 (natto, natto, tempeh), K1 for 5 (all but tempeh)
     assert (summary["k2_coverage"], summary["k1_coverage"]) == (0.5, pytest.approx(5 / 6))
 
@@ -400,12 +402,12 @@ def test_weekly_means(k2: Invoke, tmp_path: Path, shuffle: bool) -> None:
     # 2026-11-01 is a Sunday: its week starts Monday 2026-10-26; 11-02 and 11-04 share the
     # week of 11-02: K2 (187.8 + 281.7) / 2 = 234.75, K1 (4.62 + 6.93) / 2 = 5.775.
     expected = [
-        {"subject": "a", "week_start": "2026-10-26", "days": 1, "mean_mcg": 93.9,
-         "k1_mean_mcg": 2.31},
-        {"subject": "a", "week_start": "2026-11-02", "days": 2, "mean_mcg": 234.75,
-         "k1_mean_mcg": 5.775},
-        {"subject": "b", "week_start": "2026-11-02", "days": 1, "mean_mcg": 93.9,
-         "k1_mean_mcg": 2.31},
+        {"subject": "a", "week_start": "2026-10-26", "days": 1, "days_unknown": 0,
+         "mean_mcg": 93.9, "k1_mean_mcg": 2.31},
+        {"subject": "a", "week_start": "2026-11-02", "days": 2, "days_unknown": 0,
+         "mean_mcg": 234.75, "k1_mean_mcg": 5.775},
+        {"subject": "b", "week_start": "2026-11-02", "days": 1, "days_unknown": 0,
+         "mean_mcg": 93.9, "k1_mean_mcg": 2.31},
     ]  # fmt: skip
     assert k2("report", str(path), "-f", "json", "--summary").json()["weeks"] == expected
     assert k2("report", str(path), "-f", "json", "--weeks").json() == {

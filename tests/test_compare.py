@@ -48,13 +48,13 @@ def test_natto_amounts_to_target_by_hand(table: FoodTable) -> None:
 
 def test_count_measure_is_the_natural_unit(table: FoodTable) -> None:
     yolk = table.find("egg yolk")
-    # K2viewer egg yolk: MK-4 47.7 + MK-5 0.0 + MK-6 0.7 (MK-7 ND) = 48.4 per 100 g
-    assert yolk.mk4_mcg_per_100g == 47.7 and yolk.measures["large"] == 17.0
-    assert yolk.total_mcg_per_100g == pytest.approx(48.4)
+    # Davis 2007 egg yolk MK-4 31 per 100 g (K2viewer's merged 47.7 retired)
+    assert yolk.mk4_mcg_per_100g == 31.0 and yolk.measures["large"] == 17.0
+    assert yolk.total_mcg_per_100g == pytest.approx(31.0)
     (row,) = compare_names(["egg yolk"], table)
-    assert row.to_min.grams == pytest.approx(92.975, abs=1e-3)  # 45 / 48.4 × 100
-    assert row.to_min.natural == "5.5 large"  # 92.975 / 17 = 5.47
-    assert row.to_max.natural == "24 large"  # 200 / 48.4 × 100 = 413.22 g; / 17 = 24.3
+    assert row.to_min.grams == pytest.approx(145.161, abs=1e-3)  # 45 / 31 × 100
+    assert row.to_min.natural == "8.5 large"  # 145.161 / 17 = 8.54
+    assert row.to_max.natural == "38 large"  # 200 / 31 × 100 = 645.16 g; / 17 = 37.95
 
 
 def test_unsplit_total_and_packaging_only(table: FoodTable) -> None:
@@ -110,7 +110,7 @@ def test_amount_in_a_volume_and_a_count(table: FoodTable) -> None:
     assert gouda.intake is None and gouda.error is not None and "density" in gouda.error
     (yolks,) = compare_names(["egg yolk"], table, amount="2")  # a bare count: 2 × each (17 g)
     assert yolks.intake is not None and yolks.intake.grams == 34.0
-    assert yolks.intake.vitamin_k.mk4_mcg == pytest.approx(16.218)  # 47.7 × 0.34
+    assert yolks.intake.vitamin_k.mk4_mcg == pytest.approx(10.54)  # 31 × 0.34
 
 
 def test_amount_no_food_fits_raises_the_first_reason(table: FoodTable) -> None:
@@ -136,10 +136,10 @@ def test_per_serving(table: FoodTable) -> None:
 
 def test_sorting(table: FoodTable) -> None:
     names = ["egg yolk", "cauliflower", "natto", "gouda"]
-    by_total = compare_names(names, table, sort=CompareSort.total)  # 939, 48.4, 47.3, 0.0
-    assert [r.food.name for r in by_total] == ["natto", "egg yolk", "gouda", "cauliflower"]
+    by_total = compare_names(names, table, sort=CompareSort.total)  # 939, 47.3, 31, 0.0
+    assert [r.food.name for r in by_total] == ["natto", "gouda", "egg yolk", "cauliflower"]
     by_to_min = compare_names(names, table, sort=CompareSort.to_min)
-    assert [r.food.name for r in by_to_min] == ["natto", "egg yolk", "gouda", "cauliflower"]
+    assert [r.food.name for r in by_to_min] == ["natto", "gouda", "egg yolk", "cauliflower"]
     by_mk4 = compare_names(names, table, sort=CompareSort.mk4)
     assert [r.food.name for r in by_mk4][:2] == ["egg yolk", "cauliflower"]  # natto, gouda: none
     assert [r.food.name for r in compare_names(names, table, sort=CompareSort.food)] == sorted(
@@ -154,14 +154,14 @@ def test_unknown_food(table: FoodTable) -> None:
 
 
 def test_suggest_closes_the_gap_by_hand(table: FoodTable) -> None:
-    advice = suggest(["1 egg yolk"], table)  # 17 g × 48.4 / 100 = 8.228 mcg
-    assert advice.total.vitamin_k.total_mcg == pytest.approx(8.228)
-    assert advice.gap_mcg == pytest.approx(36.772)  # 45 − 8.228
-    assert advice.room_mcg == pytest.approx(191.772)  # 200 − 8.228
+    advice = suggest(["1 egg yolk"], table)  # 17 g × 31 / 100 = 5.27 mcg
+    assert advice.total.vitamin_k.total_mcg == pytest.approx(5.27)
+    assert advice.gap_mcg == pytest.approx(39.73)  # 45 − 5.27
+    assert advice.room_mcg == pytest.approx(194.73)  # 200 − 5.27
     first = advice.suggestions[0]
     assert first.food.name == "natto"  # the richest food in the table
-    assert first.to_min.grams == pytest.approx(3.9161, abs=1e-4)  # 36.772 / 939 × 100
-    assert first.to_max.grams == pytest.approx(20.4230, abs=1e-4)  # 191.772 / 939 × 100
+    assert first.to_min.grams == pytest.approx(4.2311, abs=1e-4)  # 39.73 / 939 × 100
+    assert first.to_max.grams == pytest.approx(20.7380, abs=1e-4)  # 194.73 / 939 × 100
     for s in advice.suggestions:
         assert s.to_min.grams is not None and s.to_max.grams is not None
         assert s.to_min.grams <= s.to_max.grams
@@ -186,7 +186,7 @@ def test_suggest_category_limit_and_custom_target(table: FoodTable) -> None:
     blue = table.find("blue cheese")  # Fu 2017 via K2viewer: MK-4..MK-10 add to 311.8
     assert blue.total_mcg_per_100g == pytest.approx(311.8)
     assert advice.suggestions[0].food.name == "blue cheese"
-    assert advice.gap_mcg == pytest.approx(91.772)  # 100 − 8.228
-    assert advice.suggestions[0].to_min.grams == pytest.approx(29.433, abs=1e-3)  # 91.772/311.8
+    assert advice.gap_mcg == pytest.approx(94.73)  # 100 − 5.27
+    assert advice.suggestions[0].to_min.grams == pytest.approx(30.382, abs=1e-3)  # 94.73/311.8
     with pytest.raises(CategoryError, match="unknown category"):
         richest_foods(table, 5, "cheeses")

@@ -12,7 +12,46 @@ from k2calc.vitamin import Coverage, VitaminK
 
 
 def day(date: str, total: float) -> DayIntake:
-    return DayIntake(date, None, VitaminK(mk4_mcg=total, low_mcg=total, high_mcg=total), "")
+    """A day of one item whose K2 was measured."""
+    amount = VitaminK(mk4_mcg=total, low_mcg=total, high_mcg=total)
+    return DayIntake(date, None, amount, "", Coverage(1, 1, 0))
+
+
+def unknown_day(date: str) -> DayIntake:
+    """A day of two items, neither with K2 measured (e.g. ghee and jarlsberg)."""
+    return DayIntake(date, None, VitaminK(k1_mcg=5.0), "unknown", Coverage(2, 0, 1))
+
+
+def test_unknown_days_are_in_no_k2_figure_and_counted_apart() -> None:
+    # 30, (unknown), 45, (unknown), 210: the K2 figures are those of 30, 45, 210 alone
+    days = [
+        day("2026-11-01", 30.0),
+        unknown_day("2026-11-02"),
+        day("2026-11-03", 45.0),
+        unknown_day("2026-11-04"),
+        day("2026-11-05", 210.0),
+    ]
+    summary = summarize(days, Target())
+    assert (summary.days, summary.days_unknown) == (5, 2)
+    assert summary.mean_mcg == pytest.approx(95.0)  # (30 + 45 + 210) / 3, not / 5
+    assert (summary.median_mcg, summary.min_mcg, summary.max_mcg) == (45.0, 30.0, 210.0)
+    assert (summary.days_below, summary.days_within, summary.days_above) == (1, 1, 1)
+    assert summary.cv == pytest.approx(math.sqrt(9975) / 95.0)
+    assert summary.max_change_mcg is None  # no two consecutive days both known
+    assert summary.k1_mean_mcg == pytest.approx(2.0)  # K1: 5 + 5 over 5 days
+    assert summary.k2_coverage == pytest.approx(3 / 7)  # 3 of 3 + 4 items
+
+
+def test_a_summary_of_unknown_days_only_has_no_k2_figures() -> None:
+    summary = summarize([unknown_day("2026-11-02"), unknown_day("2026-11-03")], Target())
+    assert (summary.days, summary.days_unknown) == (2, 2)
+    figures = ("mean_mcg", "median_mcg", "min_mcg", "max_mcg", "cv", "sd_mcg")
+    assert [getattr(summary, f) for f in figures] == [None] * 6
+    assert (summary.days_below, summary.days_within, summary.days_above) == (0, 0, 0)
+    [week] = weekly_means([unknown_day("2026-11-02"), day("2026-11-03", 50.0)])
+    assert (week["days"], week["days_unknown"], week["mean_mcg"]) == (2, 1, 50.0)
+    [week] = weekly_means([unknown_day("2026-11-02")])
+    assert (week["days"], week["days_unknown"], week["mean_mcg"]) == (1, 1, None)
 
 
 def test_summary_by_hand() -> None:
@@ -75,8 +114,20 @@ def test_weekly_means_leave_unlogged_days_out() -> None:
     weeks = weekly_means(STEADY_DAYS)
     assert weeks == [
         # 4 days logged in the week of Monday 2 November: (40 + 50 + 30 + 80) / 4 = 50
-        {"week_start": "2026-11-02", "days": 4, "mean_mcg": 50.0, "k1_mean_mcg": 127.5},
-        {"week_start": "2026-11-09", "days": 1, "mean_mcg": 60.0, "k1_mean_mcg": 150.0},
+        {
+            "week_start": "2026-11-02",
+            "days": 4,
+            "days_unknown": 0,
+            "mean_mcg": 50.0,
+            "k1_mean_mcg": 127.5,
+        },
+        {
+            "week_start": "2026-11-09",
+            "days": 1,
+            "days_unknown": 0,
+            "mean_mcg": 60.0,
+            "k1_mean_mcg": 150.0,
+        },
     ]  # K1 (120 + 90 + 300 + 0) / 4 = 127.5
 
 

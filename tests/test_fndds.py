@@ -8,6 +8,7 @@ so the expected figures follow the SR28 rows wherever their values come from.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -103,13 +104,20 @@ def test_partial_k2_states_its_coverage_and_the_weakest_grade(table: FoodTable) 
     # 31105005 Egg, whole, fried, NS as to fat: egg 01123 100 g, salt 0.3 g, and 7 g of a fat
     food = by_fndds(table, "31105005")
     assert food.partial
-    assert food.k2_coverage_pct is not None and 0 < food.k2_coverage_pct < 100
+    assert food.k2_coverage_pct is not None and food.k2_coverage_pct < 100
+    lines = recipe_ingredients("31105005")
+    valued = [i.grams for i in lines if i.ndb_no and by_ndb(table, i.ndb_no).per_100g.k2_measured]
+    share = sum(valued) / sum(i.grams for i in lines) * 100  # salt has no K2 value
+    assert 0 < share < 100
+    stated = re.search(r"K2 measured for ([0-9.]+)% of the ingredient weight", food.note)
+    assert stated is not None and float(stated.group(1)) == pytest.approx(share, abs=0.01)
     ranks = {"high": 3, "medium": 2, "low": 1}
     grades = [
         by_ndb(table, i.ndb_no).confidence
         for i in recipe_ingredients("31105005")
         if i.ndb_no and by_ndb(table, i.ndb_no).per_100g.k2_measured
     ]
+    grades = [g for g in grades if g != "inferred"]  # a zero by rule is a state, not a grade
     assert food.confidence == min(grades, key=lambda g: ranks.get(g or "", 0))
 
 

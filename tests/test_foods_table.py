@@ -77,13 +77,26 @@ def test_every_sr28_food_once_with_its_mk4_and_k1(
         studied = tomllib.load(handle)["food"]
     # a curated food's primary value may come from a study instead of its own SR28 MK-4
     values_from_studies = {e["ndb"] for e in studied if "ndb" in e}
+    with (CURATION / "sr28_values.toml").open("rb") as handle:
+        values_from_studies |= {e["ndb"] for e in tomllib.load(handle)["food"]}
     for r in rows:
         if not r["ndb_no"]:
             continue
         usda = sr28[r["ndb_no"]]
-        # three states kept: a value, a recorded 0.0, and no record (empty)
+        # four states kept: a value, a recorded 0.0 (n >= 1), no record or a 0.0 with n = 0
+        # (empty: not measured), and the plant rule's inferred 0 where USDA has no record
         assert r["k1_mcg_per_100g"] == usda["k1_mcg_per_100g"], r["name"]
-        if r["ndb_no"] not in values_from_studies:
+        if r["ndb_no"] in values_from_studies:
+            continue
+        imputed = usda["mk4_mcg_per_100g"] == "0.0" and usda["mk4_n_data_points"] in ("", "0")
+        if r["confidence"] == "inferred":
+            assert (usda["mk4_mcg_per_100g"] == "" or imputed, r["mk4_mcg_per_100g"]) == (
+                True,
+                "0",
+            ), r["name"]
+        elif imputed:
+            assert r["mk4_mcg_per_100g"] == "", r["name"]
+        else:
             assert r["mk4_mcg_per_100g"] == usda["mk4_mcg_per_100g"], r["name"]
 
 
@@ -91,8 +104,19 @@ def test_zero_and_not_measured_stay_apart(rows: list[dict[str, str]]) -> None:
     # SR28 11135 cauliflower, raw has an MK-4 record of 0.0 (n=4); 11233 kale, raw has none.
     by_ndb = {r["ndb_no"]: r for r in rows if r["ndb_no"]}
     assert by_ndb["11135"]["mk4_mcg_per_100g"] == "0.0"
-    assert by_ndb["11233"]["mk4_mcg_per_100g"] == ""
+    # 11233 kale, raw has no SR28 MK-4 record, but K2viewer's Kale row (Schurgers 2000) has
+    # MK-4 to MK-9 ND (a measured zero) and MK-10 NA (not measured: a lower bound)
+    assert by_ndb["11233"]["mk4_mcg_per_100g"] == "0"
+    assert by_ndb["11233"]["confidence"] == "medium"
+    assert by_ndb["11233"]["forms_not_measured"] == "mk10"
     assert by_ndb["11233"]["k1_mcg_per_100g"] == "704.8"
+    # 11124 carrots, raw: no record and no study: the plant rule's inferred 0
+    assert (by_ndb["11124"]["mk4_mcg_per_100g"], by_ndb["11124"]["confidence"]) == (
+        "0",
+        "inferred",
+    )
+    # 15037 halibut: SR28 MK-4 0.0 with n = 0 (derivation RA) is not a measurement
+    assert by_ndb["15037"]["mk4_mcg_per_100g"] == by_ndb["15037"]["confidence"] == ""
 
 
 def test_names_and_aliases_unique(rows: list[dict[str, str]]) -> None:
@@ -152,11 +176,11 @@ def test_spot_values_from_their_reference_rows(
     assert gouda["unsplit_mk_mcg_per_100g"] == "47.3"  # Vermeer 2018, 4 weeks
     assert (gouda["low_mcg_per_100g"], gouda["high_mcg_per_100g"]) == ("32", "90")
     cheddar = by_name(rows, "cheddar")
-    # two high sources; Dunlop 2022 measured more forms (MK-5 1.1 + MK-8 4 + MK-9 8), so USDA's
-    # MK-4 8.6 is the band's low end, not a column of another sample's value
-    assert cheddar["mk4_mcg_per_100g"] == ""
-    assert cheddar["other_mk_mcg_per_100g"] == "13.1"
-    assert cheddar["low_mcg_per_100g"] == "8.6"
+    # K2viewer 'Cheddar (full fat)', every form: MK-4 8.5, MK-7 0.9, other 0.5 + 0.4 + 4.4 +
+    # 12.7 + 14.3; USDA's MK-4 8.6 covers one form: outside the band of totals
+    assert cheddar["mk4_mcg_per_100g"] == "8.5"
+    assert cheddar["other_mk_mcg_per_100g"] == "32.3"
+    assert cheddar["low_mcg_per_100g"] == ""
     spinach = by_name(rows, "spinach")
     assert spinach["ndb_no"] == "11457"
     assert spinach["k1_mcg_per_100g"] == "482.9"

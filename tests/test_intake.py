@@ -11,13 +11,14 @@ from k2calc.target import Target
 
 
 def test_natto_egg_gouda_by_hand(table: FoodTable) -> None:
-    # foods.csv: natto MK-7 939 (MK-4, other not measured), band 763.3–1103.4, cup 175 g;
-    # egg (DTU barn egg via K2viewer) MK-4 29.6, MK-7 0.9, other 2.4 (MK-6 0.9 + MK-8 1.5),
-    # band 15.1–35.1, each 50 g; gouda total 47.3 (not split), band 32–90.
+    # foods.csv: natto MK-7 939 (MK-4, other not measured), band 763.3–1100, cup 175 g;
+    # egg (DTU barn egg via K2viewer) MK-4 29.6, MK-7 0.9, other 2.4 (MK-6 0.9 + MK-8 1.5;
+    # MK-5, MK-9, MK-10 not analysed: a lower bound), band 15.1–35.1, each 50 g; gouda total
+    # 47.3 (not split), band 32–90.
     natto, egg, gouda = (table.find(n) for n in ("natto", "egg", "gouda"))
     assert natto.forms_mcg_per_100g == (None, 939.0, None)
     assert egg.forms_mcg_per_100g == (29.6, 0.9, 2.4) and egg.measures["each"] == 50.0
-    assert egg.confidence == "medium" and not egg.partial
+    assert egg.confidence == "medium" and egg.partial
     assert gouda.unsplit_mk_mcg_per_100g == 47.3
 
     result = total(["30 g natto", "2 eggs", "1 oz gouda"], table)
@@ -37,25 +38,26 @@ def test_natto_egg_gouda_by_hand(table: FoodTable) -> None:
     )  # the egg's; natto and gouda: not split
     assert result.vitamin_k.total_mcg == pytest.approx(281.7 + 32.9 + 47.3 * oz / 100)  # 328.0093…
     assert result.vitamin_k.partial
-    # Band: natto 763.3–1103.4, egg 15.1–35.1, gouda 32–90.
+    # Band: natto 763.3–1100, egg 15.1–35.1, gouda 32–90.
     assert result.vitamin_k.low_mcg == pytest.approx(763.3 * 0.3 + 15.1 + 32 * oz / 100)
-    assert result.vitamin_k.high_mcg == pytest.approx(1103.4 * 0.3 + 35.1 + 90 * oz / 100)
+    assert result.vitamin_k.high_mcg == pytest.approx(1100 * 0.3 + 35.1 + 90 * oz / 100)
     assert result.status == "above"
 
 
 def test_cheddar_counts_the_long_chain_forms(table: FoodTable) -> None:
-    # cheddar: Dunlop 2022 (high) other MK 13.1 = MK-5 1.1 + MK-8 4 + MK-9 8; MK-4 and MK-7 not
-    # measured by that source (USDA's MK-4 8.6, also high, measured fewer forms: the band's low).
+    # cheddar: K2viewer 'Cheddar (full fat)' (every form; low): MK-4 8.5, MK-7 0.9, other
+    # MK-5 0.5 + MK-6 0.4 + MK-8 4.4 + MK-9 12.7 + MK-10 14.3 = 32.3; no other all-form value,
+    # so no band (the MK-4-only values are outside it)
     cheddar = table.find("cheddar")
     mk4, mk7, other = cheddar.forms_mcg_per_100g
-    assert (mk4, mk7) == (None, None)
-    assert other == pytest.approx(13.1)
-    assert cheddar.confidence == "high" and cheddar.partial
-    assert (cheddar.per_100g.low_mcg, cheddar.per_100g.high_mcg) == (8.6, 41.7)
+    assert (mk4, mk7) == (8.5, 0.9)
+    assert other == pytest.approx(32.3)
+    assert cheddar.confidence == "low" and not cheddar.partial
+    assert (cheddar.per_100g.low_mcg, cheddar.per_100g.high_mcg) == pytest.approx((41.7, 41.7))
     item = total(["2 slices cheddar"], table).items[0]
-    assert item.vitamin_k.mk4_mcg is None
-    assert item.vitamin_k.other_mk_mcg == pytest.approx(13.1 * 0.56)
-    assert item.vitamin_k.total_mcg == pytest.approx(13.1 * 0.56)  # 7.336
+    assert item.vitamin_k.mk4_mcg == pytest.approx(8.5 * item.grams / 100)
+    assert item.vitamin_k.other_mk_mcg == pytest.approx(32.3 * 0.56)
+    assert item.vitamin_k.total_mcg == pytest.approx(41.7 * 0.56)  # 23.352
 
 
 @pytest.mark.parametrize(
@@ -130,7 +132,10 @@ def test_column_arithmetic_is_portion_intake(table: FoodTable) -> None:
         }
         for key, value in expected.items():
             got = columns[key][row]
-            assert (np.isnan(got) and value is None) or got == value, (item.input, key)
+            assert (np.isnan(got) and value is None) or got == pytest.approx(value), (
+                item.input,
+                key,
+            )
         assert bool(columns["partial"][row]) is k.partial
 
 

@@ -101,8 +101,8 @@ def test_entry_keeps_text_resolved_values_and_version(db: Path, table: FoodTable
         item.vitamin_k.mk4_mcg is None and item.vitamin_k.other_mk_mcg is None
     )  # not measured, not zero
     assert (item.vitamin_k.low_mcg, item.vitamin_k.high_mcg) == pytest.approx(
-        (228.99, 331.02)
-    )  # 763.3, 1103.4
+        (228.99, 330.0)
+    )  # 763.3, 1100 per 100 g
     assert item.vitamin_k.partial is True
     assert (stored.k2calc_version, stored.food_origin) == (__version__, "built-in")
     assert dt.datetime.fromisoformat(stored.logged_at).tzinfo is not None
@@ -148,7 +148,7 @@ def test_days_and_summary_by_hand(db: Path, table: FoodTable) -> None:
         [
             new(table, "30 g natto", "2026-11-01"),  # 281.7: above
             new(table, "10 g natto", "2026-11-02"),  # 93.9: within
-            new(table, "100 g cheddar", "2026-11-03"),  # other MK 13.1 (Dunlop): below
+            new(table, "100 g cheddar", "2026-11-03"),  # 41.7 (K2viewer, every form): below
         ],
     )
     target = Target()
@@ -158,17 +158,17 @@ def test_days_and_summary_by_hand(db: Path, table: FoodTable) -> None:
         ("2026-11-02", "within"),
         ("2026-11-03", "below"),
     ]
-    assert days[2].day.vitamin_k.mk4_mcg is None  # Dunlop did not give MK-4: not measured
-    assert days[2].day.vitamin_k.other_mk_mcg == pytest.approx(13.1)
-    assert days[2].day.vitamin_k.mk7_mcg is None
+    assert days[2].day.vitamin_k.mk4_mcg == pytest.approx(8.5)
+    assert days[2].day.vitamin_k.other_mk_mcg == pytest.approx(32.3)
+    assert days[2].day.vitamin_k.mk7_mcg == pytest.approx(0.9)
     summary = summarize([d.day for d in days], target)
-    mean = (281.7 + 93.9 + 13.1) / 3  # 129.57
+    mean = (281.7 + 93.9 + 41.7) / 3  # 139.1
     assert summary.mean_mcg == pytest.approx(mean)
     assert (summary.median_mcg, summary.min_mcg, summary.max_mcg) == pytest.approx(
-        (93.9, 13.1, 281.7)
+        (93.9, 41.7, 281.7)
     )
-    stdev = math.sqrt(((281.7 - mean) ** 2 + (93.9 - mean) ** 2 + (13.1 - mean) ** 2) / 2)
-    assert summary.cv == pytest.approx(stdev / mean)  # about 1.064
+    stdev = math.sqrt(((281.7 - mean) ** 2 + (93.9 - mean) ** 2 + (41.7 - mean) ** 2) / 2)
+    assert summary.cv == pytest.approx(stdev / mean)  # about 0.907
 
 
 def test_meals_grouped_in_day_order(db: Path, table: FoodTable) -> None:

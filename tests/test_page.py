@@ -186,7 +186,7 @@ def test_by_food_in_every_format_adds_up(week: Invoke) -> None:
     page = page_of(week, "log", "show", *WEEK, "--by", "food")
     totals = page.column("Which foods supplied it", "Total")
     for food in foods:
-        assert totals[food["food"]].rstrip("*†") == one_place(food["total_mcg"])
+        assert totals[food["food"]].rstrip("*†°") == one_place(food["total_mcg"])
 
 
 def test_range_page_has_the_foods_section(week: Invoke) -> None:
@@ -261,7 +261,8 @@ def test_report_summary_page_has_every_column_and_a_page_per_subject(k2: Invoke)
     page = Page(made.stdout)
     summary = k2("report", diary, "--summary", "-f", "json").json()["summary"]
     table = page.table("Vitamin K per subject")
-    assert len(table["head"]) == 16  # no column dropped for a terminal's width
+    assert len(table["head"]) == 17  # no column dropped for a terminal's width
+    assert "Unknown" in table["head"]  # the days whose K2 nobody measured, counted apart
     means = page.column("Vitamin K per subject", "Mean")
     k1_means = page.column("Vitamin K per subject", "K1 mean")
     assert means == {row["subject"]: one_place(row["mean_mcg"]) for row in summary}

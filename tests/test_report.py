@@ -20,9 +20,9 @@ from k2calc.target import Target
 from k2calc.vitamin import Coverage, VitaminK
 
 # Rows of foods.csv used below (mcg per 100 g; band low-high; measures):
-#   natto:   MK-7 939, MK-4 and other not measured; band 939-1103.4; cup=175
-#   butter:  MK-4 20.9, others not measured; band 15-22; tbsp=14.2
-#   cheddar: MK-4 8.6, other MK 13.1, MK-7 not measured; band 8.6-21.7; slice=28
+#   natto:   MK-7 939, MK-4 and other not measured; band 763.3-1100; cup=175
+#   butter:  MK-4 20.9, others not measured; band 15.2-22; tbsp=14.2
+#   cheddar: MK-4 8.5, MK-7 0.9, other MK 32.3 (every form; K2viewer); no band; slice=28
 #   gouda:   total 47.3, forms not split (not partial); band 32-90; package=198
 #   mk-7:    the supplement: the amount is MK-7 itself
 SMALL = """subject,date,meal,food,amount
@@ -77,24 +77,25 @@ def assert_same(left: list[dict[str, Any]], right: list[dict[str, Any]]) -> None
 def test_small_file_by_hand(tmp_path: Path, table: FoodTable) -> None:
     result = report(write(tmp_path, SMALL), table)
     a1, a2, b1 = days(result)
-    # a, 11-01: 30 g natto (MK-7 939 * 0.3 = 281.7; high 1103.4 * 0.3 = 331.02)
-    #   + 14.2 g butter (MK-4 20.9 * .142 = 2.9678; low 15 * .142 = 2.13; high 22 * .142 = 3.124)
+    # a, 11-01: 30 g natto (MK-7 939 * 0.3 = 281.7; high 1100 * 0.3 = 330)
+    #   + 14.2 g butter (MK-4 20.9 * .142 = 2.9678; low 15.2 * .142 = 2.1584; high 22 * .142
+    #   = 3.124)
     assert (a1["subject"], a1["date"]) == ("a", "2026-11-01")
     assert a1["mk4_mcg"] == pytest.approx(2.9678)
     assert a1["mk7_mcg"] == pytest.approx(281.7)
     assert a1["other_mk_mcg"] is None  # neither food measured it: not zero
     assert a1["total_mcg"] == pytest.approx(284.6678)
-    assert a1["low_mcg"] == pytest.approx(228.99 + 2.13)  # natto's band starts at 763.3
-    assert a1["high_mcg"] == pytest.approx(331.02 + 3.124)
+    assert a1["low_mcg"] == pytest.approx(228.99 + 2.1584)  # natto's band starts at 763.3
+    assert a1["high_mcg"] == pytest.approx(330 + 3.124)
     assert a1["partial"] is True
     assert a1["status"] == "above"
-    # a, 11-02: 28 g cheddar (Dunlop other 13.1 * .28 = 3.668; MK-4 not measured by Dunlop;
-    #   band low USDA MK-4 8.6 * .28 = 2.408) + 100 mcg MK-7 (MK-4 0 by definition)
-    assert a2["mk4_mcg"] == pytest.approx(0.0)
-    assert a2["mk7_mcg"] == pytest.approx(100.0)
-    assert a2["other_mk_mcg"] == pytest.approx(3.668)
-    assert a2["total_mcg"] == pytest.approx(103.668)
-    assert a2["low_mcg"] == pytest.approx(102.408)
+    # a, 11-02: 28 g cheddar (MK-4 8.5 * .28 = 2.38, MK-7 0.9 * .28 = 0.252, other 32.3 * .28
+    #   = 9.044; no band: 41.7 * .28 = 11.676) + 100 mcg MK-7 (MK-4 0 by definition)
+    assert a2["mk4_mcg"] == pytest.approx(2.38)
+    assert a2["mk7_mcg"] == pytest.approx(100.252)
+    assert a2["other_mk_mcg"] == pytest.approx(9.044)
+    assert a2["total_mcg"] == pytest.approx(111.676)
+    assert a2["low_mcg"] == pytest.approx(111.676)
     assert a2["status"] == "within"
     # b, 11-01: 50 g gouda, total 47.3 * 0.5 = 23.65, band 16-45, forms not split
     assert (b1["subject"], b1["mk4_mcg"], b1["mk7_mcg"], b1["other_mk_mcg"]) == (
@@ -412,6 +413,7 @@ def test_table_cells_by_column_equal_the_cells_by_row(tmp_path: Path, table: Foo
                     "subject": frame["subject"],
                     "week_start": frame["date"],
                     "days": rng.integers(1, 8, rows),
+                    "days_unknown": rng.integers(0, 2, rows),
                     "mean_mcg": frame["mk4_mcg"],
                     "k1_mean_mcg": frame["k1_mcg"],
                 }

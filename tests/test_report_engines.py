@@ -139,12 +139,12 @@ def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) 
 
     items = [("natto", "1/2 cup"), ("butter", "1 tbsp"), ("cheddar", "2 slices"),
              ("gouda", "50 g"), ("mk-7", "100 mcg"), ("egg", "2"), ("sauerkraut", "1 cup"),
-             ("spinach", "1 cup")]  # fmt: skip
+             ("ghee", "1 tbsp")]  # fmt: skip
     lines = [
         f"s{i % 3},2026-11-0{1 + i % 4},lunch,{items[i % len(items)][0]},{items[i % 8][1]}"
         for i in range(60)
     ]
-    lines += ["s9,2026-11-05,lunch,spinach,1 cup", "s9,2026-11-06,lunch,mk-7,100 mcg"]
+    lines += ["s9,2026-11-05,lunch,ghee,1 tbsp", "s9,2026-11-06,lunch,mk-7,100 mcg"]
     random.Random(5).shuffle(lines)
     path = diary(tmp_path, lines)
     engine = duckdb.connect()
@@ -173,10 +173,10 @@ def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) 
     )
     days = engine.execute(
         f"SELECT date, subject, {sums}, bool_or(partial) AS partial, "
-        "[NULL, 'high', 'medium', 'low'][max(confidence_rank) + 2] AS confidence, "
+        "[NULL, 'inferred', 'high', 'medium', 'low'][max(confidence_rank) + 2] AS confidence, "
         "sum(k1_mcg) AS k1_mcg, count(k1_mcg) > 0 AND count(k1_mcg) < count(*) AS k1_partial, "
         "avg(k2_measured::INT) AS k2_coverage, count(k1_mcg) / count(*) AS k1_coverage, "
-        "coalesce(sum(total_mcg), 0) AS day_total "
+        "CASE WHEN bool_or(k2_measured) THEN sum(total_mcg) END AS day_total "
         "FROM values GROUP BY ALL ORDER BY subject, date"
     ).df()
     days["status"] = Target().statuses(days.pop("day_total"))
@@ -185,7 +185,8 @@ def test_a_second_engine_gets_the_same_report(tmp_path: Path, table: FoodTable) 
         expected = result.days()
     assert len(days) == len(expected) == 14
     assert "low" in set(days["confidence"].dropna())  # sauerkraut's grade reaches its days
-    assert days["confidence"].isna().sum() == 2  # s9: spinach (no K2), mk-7 (no grade)
+    assert days["confidence"].isna().sum() == 2  # s9: ghee (no K2), mk-7 (no grade)
+    assert (days["status"] == "unknown").sum() == 1  # s9's ghee day: no K2 measured
     pd.testing.assert_frame_equal(
         days.astype({"date": str, "subject": str, "status": str, "confidence": object}),
         expected.astype({"date": str, "subject": str, "status": str, "confidence": object}),

@@ -3,10 +3,12 @@ figure; steadiness of K2 and K1 apart over a logged week; the measured shares.
 
 Figures by hand from USDA SR28 rows (USDA ARS 2016, nutrients 430 K1 and 428 MK-4, as
 copied into foods.csv; the source is listed in docs/data-sources.md): spinach raw 11457 K1
-482.9 /100 g, no K2 measured; kale raw 11233 K1 704.8, no K2; olive oil 04053 K1 60.2, no K2;
-broccoli raw 11090 K1 101.6, no K2; chicken breast grilled 05747 MK-4 11.1, K1 0.0 (a
-measured zero); egg 01123 K1 0.3 with MK-4 29.6 + MK-7 0.9 + other 2.4 = 32.9 (DTU barn
-egg), 2 eggs = 100 g; cheddar 01009 K1 2.4 with other MK 13.1 (Dunlop); an MK-7 supplement
+482.9 /100 g, K2 a measured zero (K2viewer 'Spinach', Schurgers 2000: every form analysed not
+detectable); kale raw 11233 K1 704.8, K2 a measured zero (K2viewer 'Kale'); broccoli raw
+11090 K1 101.6, K2 a measured zero (K2viewer 'Broccoli'); olive oil 04053 K1 60.2, no K2
+measured; chicken breast grilled 05747 MK-4 11.1, K1 0.0 (a measured zero); egg 01123 K1 0.3
+with MK-4 29.6 + MK-7 0.9 + other 2.4 = 32.9 (DTU barn egg), 2 eggs = 100 g; cheddar 01009
+K1 2.4 with K2 41.7 (K2viewer 'Cheddar (full fat)', every form, low); an MK-7 supplement
 "100 mcg mk-7": K2 100, K1 not measured.
 """
 
@@ -33,13 +35,13 @@ WEEK = {
 }
 # Each logged day's K2 (what was measured) and K1, by hand from the rows above.
 K2_BY_DAY = [
-    32.9,  # eggs; spinach and olive oil: no K2 measured
-    11.1,  # chicken breast
-    6.55 + 32.9,  # cheddar 13.1 × 0.5 + eggs
+    32.9,  # eggs; spinach a measured zero; olive oil: no K2 measured
+    11.1,  # chicken breast; broccoli a measured zero
+    20.85 + 32.9,  # cheddar 41.7 × 0.5 + eggs
     11.1,
-    6.55 + 100.0,  # cheddar + the supplement
+    20.85 + 100.0,  # cheddar + the supplement
     32.9,
-    0.0,  # kale: no K2 measured (0, a lower bound)
+    0.0,  # kale: a measured zero
 ]
 K1_BY_DAY = [
     241.45 + 6.02 + 0.3,  # spinach 482.9 × 0.5, olive oil 60.2 × 0.1, eggs 0.3
@@ -50,7 +52,7 @@ K1_BY_DAY = [
     0.3 + 101.6,
     352.4,
 ]
-ITEMS, K2_ITEMS, K1_ITEMS = [3, 3, 3, 3, 3, 2, 1], [1, 1, 2, 1, 2, 1, 0], [3, 3, 3, 3, 2, 2, 1]
+ITEMS, K2_ITEMS, K1_ITEMS = [3, 3, 3, 3, 3, 2, 1], [2, 2, 3, 2, 3, 2, 1], [3, 3, 3, 3, 2, 2, 1]
 
 
 def log_week(k2: Invoke) -> None:
@@ -71,10 +73,10 @@ def test_k1_of_greens_and_oil_comes_from_the_usda_rows(k2: Invoke) -> None:
     data = k2("total", "100 g spinach", "100 g kale", "100 g olive oil", "-f", "json").json()
     assert [i["k1_mcg"] for i in data["items"]] == pytest.approx([482.9, 704.8, 60.2])
     assert data["k1_mcg"] == pytest.approx(482.9 + 704.8 + 60.2)
-    # No source measured K2 in any of them: K2 unknown, never the K1 figure.
-    assert [i["total_mcg"] for i in data["items"]] == [None, None, None]
-    assert data["total_mcg"] is None and data["status"] == "below"
-    assert (data["k2_coverage"], data["k1_coverage"]) == (0.0, 1.0)
+    # K2: spinach and kale measured not detectable (0), olive oil not measured; never K1.
+    assert [i["total_mcg"] for i in data["items"]] == [0.0, 0.0, None]
+    assert data["total_mcg"] == 0.0 and data["status"] == "below"
+    assert (data["k2_coverage"], data["k1_coverage"]) == (pytest.approx(2 / 3), 1.0)
 
 
 def test_a_measured_zero_k1_is_not_unmeasured(k2: Invoke) -> None:
@@ -155,9 +157,9 @@ def test_week_steadiness_by_hand(k2: Invoke) -> None:
     assert [d["total_mcg"] or 0.0 for d in days] == pytest.approx(K2_BY_DAY)
     assert [d["k1_mcg"] for d in days] == pytest.approx(K1_BY_DAY)
     assert [d["k1_partial"] for d in days] == [False, False, False, False, True, False, False]
-    # Read back from the log: the least sure K2 grade of the day (egg and chicken medium,
-    # cheddar high, the supplement and kale none).
-    grades = ["medium", "medium", "medium", "medium", "high", "medium", None]
+    # Read back from the log: the least sure K2 grade of the day (egg, chicken and the
+    # greens' measured zeros medium, cheddar low, the supplement none).
+    grades = ["medium", "medium", "low", "medium", "low", "medium", "medium"]
     assert [d["confidence"] for d in days] == grades
     assert [d["k2_coverage"] for d in days] == pytest.approx(
         [k / n for k, n in zip(K2_ITEMS, ITEMS, strict=True)]
@@ -171,21 +173,28 @@ def test_week_steadiness_by_hand(k2: Invoke) -> None:
     assert s["sd_mcg"] == pytest.approx(statistics.stdev(K2_BY_DAY))
     assert s["cv"] == pytest.approx(statistics.stdev(K2_BY_DAY) / (sum(K2_BY_DAY) / 7))
     assert s["max_change_mcg"] == pytest.approx(largest_change(K2_BY_DAY, CONSECUTIVE))
-    assert s["max_change_mcg"] == pytest.approx(106.55 - 11.1)  # Friday to Saturday
+    assert s["max_change_mcg"] == pytest.approx(120.85 - 11.1)  # Friday to Saturday
     assert s["k1_mean_mcg"] == pytest.approx(sum(K1_BY_DAY) / 7)
     assert s["k1_sd_mcg"] == pytest.approx(statistics.stdev(K1_BY_DAY))
     assert s["k1_cv"] == pytest.approx(statistics.stdev(K1_BY_DAY) / (sum(K1_BY_DAY) / 7))
     assert s["k1_max_change_mcg"] == pytest.approx(352.4 - 101.9)  # Sunday to Monday (kale)
-    assert s["k2_coverage"] == pytest.approx(sum(K2_ITEMS) / sum(ITEMS))  # 8 / 18
+    assert s["k2_coverage"] == pytest.approx(sum(K2_ITEMS) / sum(ITEMS))  # 15 / 18
     assert s["k1_coverage"] == pytest.approx(sum(K1_ITEMS) / sum(ITEMS))  # 17 / 18
     assert data["weeks"] == [
         {
             "week_start": "2026-11-09",
             "days": 6,
+            "days_unknown": 0,
             "mean_mcg": pytest.approx(sum(K2_BY_DAY[:6]) / 6),
             "k1_mean_mcg": pytest.approx(sum(K1_BY_DAY[:6]) / 6),
         },
-        {"week_start": "2026-11-16", "days": 1, "mean_mcg": 0.0, "k1_mean_mcg": 352.4},
+        {
+            "week_start": "2026-11-16",
+            "days": 1,
+            "days_unknown": 0,
+            "mean_mcg": 0.0,
+            "k1_mean_mcg": 352.4,
+        },
     ]
 
 

@@ -52,8 +52,20 @@ def _root(
             help="Print the version and exit.",
         ),
     ] = False,
+    measured_only: Annotated[
+        bool,
+        typer.Option(
+            "--measured-only",
+            envvar="K2CALC_MEASURED_ONLY",
+            help="Count measurements only: the inferred zeros of non-fermented plant foods "
+            "(graded 'inferred') become not measured.",
+        ),
+    ] = False,
 ) -> None:
     """Vitamin K2 calculator."""
+    from k2calc.foods import choose_measured_only
+
+    choose_measured_only(measured_only)
 
 
 calc.register(app)

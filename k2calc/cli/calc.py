@@ -29,7 +29,7 @@ from k2calc.errors import CategoryError, K2Error, bad_rows_listing
 from k2calc.foods import sort_foods
 from k2calc.output import Format, emit, titled
 from k2calc.sort_keys import FoodSort
-from k2calc.target import WITHIN
+from k2calc.target import Target
 
 TABLE_ROWS = 25  # a table of foods shows this many unless --limit says otherwise
 
@@ -88,7 +88,7 @@ def total(
     result = total_of(portions, target)
     cited = [p.food.name for p in portions if p.food.origin == "built-in"]
     emit(titled(total_view(result, cited), title), fmt, output)
-    if check and result.status != WITHIN:
+    if check and Target.outside(result.status):
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
 

@@ -31,7 +31,7 @@ from k2calc.cli.common import (
 )
 from k2calc.errors import K2Error
 from k2calc.output import Format, emit
-from k2calc.target import WITHIN
+from k2calc.target import Target
 from k2calc.vitamin import Vitamin
 
 LOG_HELP = """Keep a log of what you eat, day by day, and see how the days add up.
@@ -265,7 +265,7 @@ def show(
     shown = [d for d in shown if d.entries]
     if check and not shown:
         typer.echo("k2calc: nothing logged in the days shown, so nothing to check", err=True)
-    if check and any(d.day.status != WITHIN for d in shown):
+    if check and any(Target.outside(d.day.status) for d in shown):
         raise typer.Exit(EXIT_OUTSIDE_TARGET)
 
 
