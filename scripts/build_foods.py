@@ -1168,8 +1168,8 @@ def desc_of(recipes: dict[str, Recipe], code: str) -> str:
 
 def recipe_values(row: Row, items: list[RecipeLine]) -> None:
     """Each form, K1 and the band as the weighted sum of the ingredients that have them; the
-    grade is the weakest measured ingredient's (``inferred`` only when every K2 value is an
-    inferred zero); coverage is the share of the ingredient weight whose K2
+    grade is the weakest measured ingredient's (a dish whose only K2 values are inferred zeros
+    has K2 not measured); coverage is the share of the ingredient weight whose K2
     is measured in full (every form, or an unsplit total)."""
     weight = sum((i.grams for i in items), Decimal(0))
     sums: dict[str, Decimal] = {}
@@ -1199,11 +1199,12 @@ def recipe_values(row: Row, items: list[RecipeLine]) -> None:
     row.mk4, row.mk7, row.other, row.unsplit, row.k1 = (
         rounded(sums[f]) if f in sums else "" for f in ("mk4", "mk7", "other", "unsplit", "k1")
     )
+    if row.point() and not grades:
+        # only inferred zeros: the rule is for plant foods, not for a dish, whose other
+        # ingredients nobody measured; its K2 stays not measured, never a zero by rule
+        row.mk4 = row.mk7 = row.other = row.unsplit = ""
     if row.point():
-        # the weakest measured ingredient's grade; inferred when every value is an inferred zero
-        row.confidence = (
-            min(grades, key=lambda g: GRADE_RANK.get(g, 0)) if grades else INFERRED["grade"]
-        )
+        row.confidence = min(grades, key=lambda g: GRADE_RANK.get(g, 0))  # the weakest
         row.coverage = rounded(complete / weight * 100)
         total = Decimal(row.point())
         if banded:
