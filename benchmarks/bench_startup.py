@@ -5,7 +5,7 @@
 Prints the median wall time of each command over N runs (default 15), interleaved so that
 machine noise hits all of them alike, and each command's ratio to the baseline
 ``python -c "import typer, rich, pandas, pint; pint.UnitRegistry()"`` measured in the same run,
-with the full table (8,800 foods) and a warm table cache. Also: the first run on an empty
+with the full table (13,900 foods) and a warm table cache. Also: the first run on an empty
 cache (parsing foods.csv), and the median in-process time to resolve a typo'd name.
 Targets: ``total``, ``show natto`` and ``foods cheese`` at most 0.4 x the baseline, ``total``
 with typos (the ranked-match word index read from its cache, each run a new process) as

@@ -21,7 +21,7 @@ from k2calc.diary import Plan
 from k2calc.errors import AmbiguousFoodError, K2Error
 from k2calc.foods import FoodTable
 from k2calc.match import ALIAS, CODE, EXACT, RANKED, TYPO, match_food
-from k2calc.report import ReportFileError, csv_chunks
+from k2calc.report import ReportFileError, csv_chunks, open_diary
 from k2calc.wording import dose_of
 
 UNKNOWN, AMBIGUOUS = "unknown", "ambiguous"
@@ -97,20 +97,24 @@ def count_foods(
     mapping.setdefault("subject", diary.NO_COLUMN)  # whose rows they are does not matter here
     counts: Counter[str] = Counter()
     plan: Plan | None = None
+    recall, reading, overrides = open_diary(source, label, {})
+    if recall is not None:  # NHANES, ASA24: foods by their FNDDS codes
+        return Counter(recall.rows["food"].tolist())
     # blank lines are not rows here; every cell read as text
-    for frame, _ in csv_chunks(source, label, CHUNK_ROWS, dtype=str, skip_blank_lines=True):
+    chunks = csv_chunks(reading, label, CHUNK_ROWS, dtype=str, skip_blank_lines=True, **overrides)
+    for frame, _ in chunks:
         if plan is None:
             plan = diary.plan([str(c) for c in frame.columns], mapping, label)
             if on_plan is not None:
                 on_plan(plan)
-        food = plan.source("food")
-        ndb = plan.source("ndb")
-        pairs = frame[[c for c in (food, ndb) if c is not None]].value_counts(sort=False)
+        kinds = [c for c in ("food", "ndb", "fndds") if plan.source(c)]
+        pairs = frame[[plan.source(c) for c in kinds]].value_counts(sort=False)
         for key, n in pairs.items():
             cells = key if isinstance(key, tuple) else (key,)
-            names = dict(zip([c for c in ("food", "ndb") if plan.source(c)], cells, strict=True))
-            text = diary.food_text(
-                restore(str(names.get("food", ""))), restore(str(names.get("ndb", "")))
+            names = {k: restore(str(v)) for k, v in zip(kinds, cells, strict=True)}
+            text = diary.fndds_text(
+                diary.food_text(names.get("food", ""), names.get("ndb", "")),
+                names.get("fndds", ""),
             )
             counts[text] += int(n)
     if plan is None:

@@ -13,6 +13,25 @@ _DAYS_AGO = re.compile(r"-(\d{1,5})")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# A recall day without a calendar date (NHANES day 1 / day 2, ASA24's RecallNo): ``day N``.
+# Held as a day number below every real date's, so days sort and count as dates do.
+_DAY_NUMBER = re.compile(r"day (\d{1,5})")
+DAY_NUMBER_BASE = -1_000_000
+
+
+def day_number(text: str) -> int | None:
+    """N of a ``day N`` cell (1 to 99999), or ``None``."""
+    found = _DAY_NUMBER.fullmatch(text.strip().lower())
+    return int(found.group(1)) if found and int(found.group(1)) > 0 else None
+
+
+def ordinal_text(ordinal: int) -> str:
+    """The ISO date of a day ordinal, or ``day N`` for a recall day number."""
+    if ordinal < 0:
+        return f"day {ordinal - DAY_NUMBER_BASE}"
+    return dt.date.fromordinal(ordinal).isoformat()
+
+
 class DateError(K2Error):
     """A date that cannot be read."""
 

@@ -20,10 +20,12 @@ from k2calc.bounds import shown
 from k2calc.errors import K2Error
 
 # The columns k2calc reads, in the order they are described.
-CANONICAL = ("date", "subject", "meal", "food", "ndb", "amount", "quantity", "unit", "grams")
-MAPPABLE = ("date", "subject", "meal", "food", "amount", "ndb", "grams")
+CANONICAL = (
+    "date", "subject", "meal", "food", "ndb", "fndds", "amount", "quantity", "unit", "grams"
+)  # fmt: skip
+MAPPABLE = ("date", "subject", "meal", "food", "amount", "ndb", "fndds", "grams")
 COLUMNS_HINT = (
-    "a diary needs the columns date, food (or ndb) and amount (or quantity and unit, or "
+    "a diary needs the columns date, food (or ndb, or fndds) and amount (or quantity and unit, or "
     "grams), and optionally subject and meal"
 )
 # Header names (folded: lower case, runs of space, _ and - as one space) that name people.
@@ -230,7 +232,7 @@ def _check_twice(header: list[str], folded: list[str], known: Sequence[str], lab
 def _check_required(found: set[str], label: str) -> None:
     if "date" not in found:
         raise ColumnError(f"{label}: missing column 'date'; {COLUMNS_HINT}")
-    if not found & {"food", "ndb"}:
+    if not found & {"food", "ndb", "fndds"}:
         raise ColumnError(f"{label}: missing column 'food'; {COLUMNS_HINT}")
     if "amount" in found and found & {"quantity", "unit"}:
         raise ColumnError(f"{label}: give either 'amount' or 'quantity' and 'unit', not both")
@@ -318,6 +320,18 @@ def food_text(food: str, ndb: str) -> str:
     """The food string of a row: ``ndb:NUMBER`` where an NDB number is given, else the name."""
     code = ndb.strip()
     return f"ndb:{code}" if code else food.strip()
+
+
+def fndds_text(food: str, code: str) -> str:
+    """The food string of a row: ``fndds:CODE`` where an FNDDS food code is given, else the
+    name."""
+    given = code.strip()
+    return f"fndds:{given}" if given else food.strip()
+
+
+def is_bare_number(text: str) -> bool:
+    """True for an amount that is a number alone (``60``, ``60.0``): a count, not a weight."""
+    return bool(_PLAIN_NUMBER.fullmatch(text.strip()))
 
 
 def amount_text(amount: str, grams: str) -> str:

@@ -15,6 +15,8 @@ class Hint(StrEnum):
     LOG_IDS = "log ids"  # the log's entries, listed with their ids
     FOODS_FILE = "foods file"  # the file was given as the user's own food table
     SKIP_ROWS = "skip rows"  # the rows that could not be used may be skipped instead
+    GRAMS_COLUMN = "grams column"  # a column of bare numbers may be mapped as grams
+    RECALL_COLUMNS = "recall columns"  # a recall file is read by its own columns: map none
 
 
 def os_reason(exc: OSError) -> str:

@@ -101,3 +101,46 @@ def value_sources(food_name: str) -> tuple[SourceValue, ...]:
     own food)."""
     values = _by_food().get(normalize(food_name), ())
     return tuple(sorted(values, key=lambda v: ROLES.index(v.role)))
+
+
+@dataclass(frozen=True)
+class RecipeIngredient:
+    """One SR28 ingredient of a USDA FNDDS survey food and what it brings to 100 g of the
+    food as eaten (``fndds_ingredients.csv``); ``None`` = not measured."""
+
+    ingredient: str  # the table's name of the SR28 food (or FNDDS's text of a special code)
+    ndb_no: str | None
+    grams: float
+    mk4_mcg: float | None
+    mk7_mcg: float | None
+    other_mk_mcg: float | None
+    unsplit_mk_mcg: float | None
+    k1_mcg: float | None
+
+
+@cache
+def _by_recipe() -> dict[str, tuple[RecipeIngredient, ...]]:
+    data = (resources.files("k2calc") / "data" / "fndds_ingredients.csv").read_text(
+        encoding="utf-8"
+    )
+    found: dict[str, list[RecipeIngredient]] = {}
+    for row in csv.DictReader(io.StringIO(data, newline="")):
+        found.setdefault(row["fndds_code"], []).append(
+            RecipeIngredient(
+                ingredient=row["ingredient"],
+                ndb_no=row["ndb_no"] or None,
+                grams=float(row["grams_per_100g"]),
+                mk4_mcg=_number(row["mk4_mcg"]),
+                mk7_mcg=_number(row["mk7_mcg"]),
+                other_mk_mcg=_number(row["other_mk_mcg"]),
+                unsplit_mk_mcg=_number(row["unsplit_mk_mcg"]),
+                k1_mcg=_number(row["k1_mcg"]),
+            )
+        )
+    return {code: tuple(lines) for code, lines in found.items()}
+
+
+def recipe_ingredients(fndds_code: str) -> tuple[RecipeIngredient, ...]:
+    """The SR28 ingredients a built-in FNDDS food's values were computed from, heaviest first
+    (sub-recipes expanded, moisture change applied); ``()`` for any other food."""
+    return _by_recipe().get(fndds_code, ())

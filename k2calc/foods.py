@@ -45,6 +45,8 @@ TABLE_COLUMNS = (
     "sources",
     "note",
     "forms_not_measured",
+    "fndds_codes",
+    "k2_coverage_pct",
 )
 REQUIRED_COLUMNS = ("name", *FORM_COLUMNS)
 # A user's --foods file written before 0.x may name the unsplit total ``total_mcg_per_100g``.
@@ -60,6 +62,10 @@ class Food:
     ``unsplit_mk_mcg_per_100g`` is K2 a source gave only as a total, not attributed to forms;
     the K2 total is always mk4 + mk7 + other_mk + unsplit (parts not measured skipped).
     ``confidence`` is the grade (high / medium / low) of the value's primary source.
+    ``fndds_codes`` are the USDA FNDDS food codes that name this food: a survey food (a dish)
+    has its own, and as its values are computed from its ingredients, ``k2_coverage_pct``, the
+    share of its ingredient weight whose K2 is measured in full (under 100 its K2 is a lower
+    bound, ``partial``); an SR28 food has those of the FNDDS foods that are it as it is.
     """
 
     name: str
@@ -79,6 +85,8 @@ class Food:
     origin: str = "built-in"
     confidence: str | None = None
     forms_not_measured: tuple[str, ...] = ()  # MK-4 … MK-10 the primary source did not analyse
+    fndds_codes: tuple[str, ...] = ()
+    k2_coverage_pct: float | None = None
 
     @property
     def forms_mcg_per_100g(self) -> tuple[float | None, float | None, float | None]:
@@ -97,9 +105,10 @@ class Food:
             confidence=self.confidence,
         )
         total = forms.total_mcg
-        partial = self.unsplit_mk_mcg_per_100g is None and (
-            None in self.forms_mcg_per_100g or bool(self.forms_not_measured)
-        )
+        partial = (
+            self.unsplit_mk_mcg_per_100g is None
+            and (None in self.forms_mcg_per_100g or bool(self.forms_not_measured))
+        ) or (self.k2_coverage_pct is not None and self.k2_coverage_pct < 100)
         if total is None:
             return replace(forms, partial=partial)
         high = max(self.band_high_mcg_per_100g or total, total)
@@ -135,7 +144,9 @@ class Food:
             "aliases": list(self.aliases),
             "category": self.category,
             "ndb_no": self.ndb_no or None,
+            "fndds_codes": list(self.fndds_codes),
             **self.per_100g.as_dict("_per_100g"),
+            "k2_coverage_pct": self.k2_coverage_pct,
             "measures": dict(self.measures),
             "sources": list(self.sources),
             "note": self.note,
@@ -338,6 +349,10 @@ class FoodTable:
         """USDA NDB number of the food at ``position`` ("" if none)."""
         return str(self._field(position, "ndb_no"))
 
+    def fndds_codes(self, position: int) -> tuple[str, ...]:
+        """USDA FNDDS food codes of the food at ``position``."""
+        return tuple(self._field(position, "fndds_codes"))
+
     def lookup(self, key: str) -> int | None:
         """Position of the food whose folded name or alias is ``key``."""
         return self._index.get(key)
@@ -487,6 +502,8 @@ def _food_from_row(row: dict[str, str], where: str, origin: str) -> Food:
         origin=origin,
         confidence=confidence,
         forms_not_measured=_split_list(row.get("forms_not_measured") or ""),
+        fndds_codes=_split_list(row.get("fndds_codes") or ""),
+        k2_coverage_pct=_number(row.get("k2_coverage_pct") or "", where, "k2_coverage_pct"),
     )
     low, high = food.band_low_mcg_per_100g, food.band_high_mcg_per_100g
     if low is not None and high is not None and low > high:
@@ -545,10 +562,10 @@ CACHE_FORMAT = 3  # bump when the cached shape changes
 def builtin_table() -> tuple[tuple[FoodRow, ...], dict[str, int]]:
     """The table shipped with k2calc (``foods.csv``) as rows and its index of keys.
 
-    Parsing and validating 8,800 rows costs about 0.2 s, so the result is cached in the
-    user's cache folder (``K2CALC_CACHE`` overrides it) under the SHA-256 of ``foods.csv``:
-    an edited or upgraded table never reads a stale cache. The cache is plain ``marshal``
-    data (tuples, strings, numbers), never pickle.
+    Parsing and validating 13,900 rows costs a large part of a second, so the result is
+    cached in the user's cache folder (``K2CALC_CACHE`` overrides it) under the SHA-256 of
+    ``foods.csv``: an edited or upgraded table never reads a stale cache. The cache is plain
+    ``marshal`` data (tuples, strings, numbers), never pickle.
     """
     data = _builtin_bytes()
     cache_file = cache_path("foods", builtin_digest(), CACHE_FORMAT)

@@ -12,7 +12,8 @@ The ranked match reads a query the way a food diary is written:
   first part of a USDA name, ``Babyfood, …`` → ``babyfood``) must be in the query, so
   ``broccoli`` never lands on a baby food or a dish that merely contains it;
 * candidates are ranked by the words they add (descriptive words such as ``whole`` or
-  ``regular`` cost little), curated foods first, baby foods, restaurant and fast-food rows last.
+  ``regular`` cost little), curated foods first, then SR28 rows before FNDDS survey dishes, baby
+  foods, restaurant and fast-food rows last.
 
 A clear winner is taken; a near tie is an ``AmbiguousFoodError`` listing the best few, and no
 candidate is an ``UnknownFoodError`` with the closest names.
@@ -32,6 +33,7 @@ from k2calc.foods import Food, FoodTable, cache_path, fold_key, normalize, words
 
 EXACT, ALIAS, RANKED, TYPO, CODE = "exact", "alias", "ranked", "typo", "code"
 CODE_PREFIX = "ndb:"  # a food by its USDA NDB number: ndb:01009
+FNDDS_PREFIX = "fndds:"  # a food by its USDA FNDDS food code: fndds:58100100
 PREPARATIONS = frozenset(
     [
         "raw",
@@ -173,6 +175,7 @@ SALTED_COST = 0.5
 PLACE_CATEGORIES = {"baby-food": "baby", "restaurant": "restaurant", "fast-food": "fast"}
 UNCURATED_COST = 0.5  # a USDA row nobody named, against a curated food
 PLACE_COST = 3.0  # a baby food, restaurant or fast-food row the query did not ask for
+DISH_COST = 3.0  # a USDA FNDDS survey dish nobody named, against a SR28 food
 MISSING_PREPARATION_COST = 3.0
 EQUIVALENT_PREPARATION_COST = 0.5
 MAX_ALONE_COST = 2.0  # the only candidate may add a little more
@@ -203,19 +206,24 @@ class _Label:
 class UnknownCodeError(UnknownFoodError):
     """An NDB number no food in the table has."""
 
-    def __init__(self, query: str, code: str) -> None:
+    def __init__(self, query: str, code: str, fndds: bool = False) -> None:
         self.query = query
         self.suggestions = []
+        what = (
+            ("FNDDS food code", "USDA FNDDS 2017-2018 food codes, 8 digits, e.g. fndds:58100100")
+            if fndds
+            else ("NDB number", "USDA SR28 numbers, 5 digits, e.g. ndb:01009")
+        )
         K2Error.__init__(
             self,
-            f"unknown NDB number '{code}' in '{query}' — no food in the table has it "
-            "(USDA SR28 numbers, 5 digits, e.g. ndb:01009)",
+            f"unknown {what[0]} '{code}' in '{query}' — no food in the table has it ({what[1]})",
         )
 
 
 def is_code(query: str) -> bool:
-    """True for a food given by its NDB number (``ndb:01009``)."""
-    return query.strip().lower().startswith(CODE_PREFIX)
+    """True for a food given by its NDB number (``ndb:01009``) or FNDDS code
+    (``fndds:58100100``)."""
+    return query.strip().lower().startswith((CODE_PREFIX, FNDDS_PREFIX))
 
 
 def _code_key(code: str) -> str:
@@ -223,25 +231,31 @@ def _code_key(code: str) -> str:
 
 
 def _codes(table: FoodTable) -> dict[str, int]:
-    """Position of each NDB number's food (a later food, such as a user's own, wins)."""
+    """Position of each NDB number's food and of each FNDDS code's (``fndds:`` keys); a later
+    food, such as a user's own, wins."""
     cached: dict[str, int] | None = getattr(table, "_ndb_index", None)
     if cached is None:
         cached = {}
         for position in table.positions():
-            number = table.ndb_no(position) if table.alive(position) else ""
-            if number:
+            if not table.alive(position):
+                continue
+            if number := table.ndb_no(position):
                 cached[_code_key(number)] = position
+            for fndds in table.fndds_codes(position):
+                cached[FNDDS_PREFIX + _code_key(fndds)] = position
         table._ndb_index = cached  # type: ignore[attr-defined]
     return cached
 
 
 def match_code(table: FoodTable, query: str) -> Match:
-    """The food of ``ndb:NUMBER``; ``UnknownCodeError`` when no food has that number."""
+    """The food of ``ndb:NUMBER`` or ``fndds:CODE``; ``UnknownCodeError`` when no food has it."""
     shown = query.strip()
-    code = shown[len(CODE_PREFIX) :].strip()
-    position = _codes(table).get(_code_key(code)) if code.isdigit() else None
+    fndds = shown.lower().startswith(FNDDS_PREFIX)
+    code = shown[len(FNDDS_PREFIX if fndds else CODE_PREFIX) :].strip()
+    key = (FNDDS_PREFIX if fndds else "") + _code_key(code)
+    position = _codes(table).get(key) if code.isdigit() else None
     if position is None:
-        raise UnknownCodeError(shown, code)
+        raise UnknownCodeError(shown, code, fndds)
     return Match(shown, table.food(position), CODE)
 
 
@@ -257,13 +271,16 @@ class _MatchIndex:
         words_of: dict[int, frozenset[str]] = {}
         postings: dict[str, set[int]] = {}
         self.curated: dict[int, bool] = {}
+        self.dish: dict[int, bool] = {}  # an FNDDS survey dish under its USDA name only
         for position in table.positions():
             if not table.alive(position):
                 continue
             names = table.labels(position)
             # A USDA row nobody renamed has its long name only; curated foods have aliases
             # (or no USDA number at all: study foods, supplements, a user's own foods).
-            self.curated[position] = len(names) > 1 or not table.ndb_no(position)
+            coded = table.ndb_no(position) or table.fndds_codes(position)
+            self.curated[position] = len(names) > 1 or not coded
+            self.dish[position] = len(names) == 1 and not table.ndb_no(position) and bool(coded)
             labels = [_Label(frozenset(words(normalize(n))), _heads(n), "," in n) for n in names]
             labels_of[position] = [label for label in labels if label.tokens]
             words_of[position] = frozenset().union(*(label.tokens for label in labels))
@@ -279,16 +296,17 @@ class _MatchIndex:
         labels as one text, parsed when the food is a candidate (``restored``)."""
         labels = {position: _labels_text(ls) for position, ls in self.labels.items()}
         postings = {token: tuple(sorted(found)) for token, found in self.postings.items()}
-        return labels, postings, self.curated, self.vocabulary
+        return labels, postings, self.curated, self.vocabulary, self.dish
 
     @classmethod
     def restored(cls, data: tuple[Any, ...]) -> _MatchIndex:
         """The index ``cached`` wrote."""
-        labels, postings, curated, vocabulary = data
+        labels, postings, curated, vocabulary, dish = data
         index = cls.__new__(cls)
         index.labels = _Parsed(labels, _labels_of_text)
         index.words = _Parsed(labels, _words_of_text)
         index.postings, index.curated, index.vocabulary = postings, curated, vocabulary
+        index.dish = dish
         return index
 
 
@@ -346,7 +364,7 @@ def _heads(name: str) -> frozenset[str]:
     return frozenset(heads)
 
 
-INDEX_FORMAT = 2  # bump when the cached index's shape changes
+INDEX_FORMAT = 4  # bump when the cached index's shape changes
 
 
 def _index(table: FoodTable) -> _MatchIndex:
@@ -437,6 +455,11 @@ def match_food(table: FoodTable, query: str, strict: bool = False) -> Match:
     raise UnknownFoodError(shown, suggestions(table, index, tokens))
 
 
+def _names_a_food(word: str, index: _MatchIndex) -> bool:
+    """True when ``word`` is in the name of some food other than an FNDDS survey dish."""
+    return any(not index.dish[p] for p in index.postings.get(word, ()))
+
+
 def _without_brand(query: str, index: _MatchIndex) -> list[list[str]]:
     """Readings of a branded diary name without its brand, to try in turn: where the first
     comma-separated part has no word of any food name (``Kerrygold, Pure Irish Butter,
@@ -447,7 +470,8 @@ def _without_brand(query: str, index: _MatchIndex) -> list[list[str]]:
     brand = words(parts[0])
     if len(parts) < 2 or not brand:
         return []
-    if any(w in index.postings for w in brand if len(w) > 1):  # "joe's" is "joe" and "s"
+    # "joe's" is "joe" and "s"; a word only survey dishes have ("sloppy joe") is no food's
+    if any(_names_a_food(w, index) for w in brand if len(w) > 1):
         return []
     product = [t for t in query_words(parts[1]) if t not in IGNORED]
     details = [t for t in query_words(",".join(parts[2:])) if t not in IGNORED]
@@ -574,6 +598,8 @@ def _candidates(
         cost, named = found
         if not index.curated[position]:
             cost += UNCURATED_COST
+        if index.dish[position]:
+            cost += DISH_COST
         place = PLACE_CATEGORIES.get(table.category(position))
         if place is not None and place not in " ".join(tokens):
             cost += PLACE_COST

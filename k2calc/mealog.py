@@ -640,7 +640,8 @@ def _canonical_row(row: dict[str, str], plan: Plan) -> dict[str, str]:
     if "quantity" in cells:
         amount = f"{cells['quantity'].strip()} {cells['unit'].strip()}".strip()
     cells["amount"] = diary.amount_text(amount, cells.get("grams", ""))
-    cells["food"] = diary.food_text(cells.get("food", ""), cells.get("ndb", ""))
+    food = diary.food_text(cells.get("food", ""), cells.get("ndb", ""))
+    cells["food"] = diary.fndds_text(food, cells.get("fndds", ""))
     if _EXTRA_FIELDS in row:
         cells[_EXTRA_FIELDS] = ""
     return cells

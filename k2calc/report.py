@@ -29,7 +29,7 @@ import pandas as pd
 from k2calc import diary
 from k2calc.bounds import shown
 from k2calc.csvcells import neutralise, restore
-from k2calc.dates import iso_problem, parse_date
+from k2calc.dates import DAY_NUMBER_BASE, day_number, iso_problem, ordinal_text, parse_date
 from k2calc.days import SUMMARY_FIGURES, WEEK_KEYS, summary_columns, week_columns
 from k2calc.diary import Plan
 from k2calc.errors import LISTED_BAD_ROWS, Hint, K2Error, bad_rows_listing, os_reason
@@ -37,6 +37,7 @@ from k2calc.foods import Food, FoodTable
 from k2calc.frames import as_records, distinct_rows, prefetched
 from k2calc.intake import INTAKE_KEYS, NO_GRADE, intake_columns, per_100g_columns
 from k2calc.parse import EACH, cut_words, grams_per_unit, split_amount
+from k2calc.recall import Recall, header_of, read_recall
 from k2calc.target import ABOVE, BELOW, STATUSES, Target
 from k2calc.vitamin import GRADES, KEYS
 from k2calc.wording import supplement_food
@@ -83,6 +84,9 @@ BoolArray = npt.NDArray[np.bool_]
 ObjectArray = npt.NDArray[np.object_]
 
 
+NO_WEEKS = "weekly means need calendar dates; these days are numbered (day 1, day 2)"
+
+
 class ReportFileError(K2Error):
     """The input cannot be read as a report (no such file, missing column, malformed CSV)."""
 
@@ -112,8 +116,11 @@ class BadRowsError(K2Error):
 
 
 def date_reason(text: str) -> str | None:
-    """Why a date cell is bad (``dates.iso_problem``, the rule ``log`` uses), or ``None``."""
-    return "empty date" if not text else iso_problem(text)
+    """Why a date cell is bad (``dates.iso_problem``, the rule ``log`` uses), or ``None``; a
+    recall's ``day N`` (no calendar date) is good."""
+    if not text:
+        return "empty date"
+    return None if day_number(text) is not None else iso_problem(text)
 
 
 @dataclass
@@ -206,17 +213,22 @@ class _Names:
 
 
 def _ordinals(dates: ObjectArray) -> npt.NDArray[np.int64]:
-    """Day numbers of checked ISO dates (0 for the others, which no kept row uses)."""
-    return np.array(
-        [dt.date.fromisoformat(d).toordinal() if not date_reason(d) else 0 for d in dates],
-        dtype=np.int64,
-    )
+    """Day numbers of checked ISO dates and ``day N`` (below every date; 0 for bad dates,
+    which no kept row uses)."""
+    return np.array([_ordinal(d) for d in dates], dtype=np.int64)
+
+
+def _ordinal(text: str) -> int:
+    number = day_number(text)
+    if number is not None:
+        return DAY_NUMBER_BASE + number
+    return dt.date.fromisoformat(text).toordinal() if not date_reason(text) else 0
 
 
 def _date_text(ordinals: npt.NDArray[np.int64]) -> pd.Categorical:
     """ISO dates of day numbers (the dates as given: they were checked to be strict ISO)."""
     codes, present = pd.factorize(ordinals)
-    return _categorical(codes, [dt.date.fromordinal(int(n)).isoformat() for n in present])
+    return _categorical(codes, [ordinal_text(int(n)) for n in present])
 
 
 def _categorical(codes: npt.NDArray[np.intp], names: list[str]) -> pd.Categorical:
@@ -245,6 +257,7 @@ class _Resolver:
         self.cronometer = False  # a Cronometer export: its rows of no food eaten are left out
         self.foods: list[Food] = []
         self.cuts: list[frozenset[str]] = []  # cut words of each food string ("shredded")
+        self._positions: dict[tuple[Food, frozenset[str]], int] = {}  # (food, cuts) -> index
         self._food_ids: dict[str, int | str] = {}
         self._dates: dict[str, str | None] = {}
         self._amounts: dict[str, tuple[float, str] | str] = {}
@@ -255,6 +268,10 @@ class _Resolver:
         if text not in self._dates:
             self._dates[text] = date_reason(text)
         return self._dates[text]
+
+    def numbered_days(self) -> bool:
+        """True when some date read was a recall's ``day N``."""
+        return any(day_number(text) is not None for text in self._dates)
 
     def food(self, name: str) -> int | str:
         """The food's index in ``foods``, or why the name fits no single food."""
@@ -274,13 +291,12 @@ class _Resolver:
             if supplement is None:
                 return str(exc)
             found = supplement
-        pairs = list(zip(self.foods, self.cuts, strict=True))
         key = (found, cut_words(name))
-        if key not in pairs:
+        if key not in self._positions:  # a dict: a recall file has thousands of foods
+            self._positions[key] = len(self.foods)
             self.foods.append(found)
             self.cuts.append(key[1])
-            pairs.append(key)
-        return pairs.index(key)
+        return self._positions[key]
 
     def amount(self, text: str) -> tuple[float, str] | str:
         """The number and unit word (``each`` when none) of an amount, or why it is bad."""
@@ -914,6 +930,10 @@ class Report:
     sums: _Sums
     today: dt.date = field(default_factory=dt.date.today)  # a subject's day then: in progress
     _counts: dict[str, int] | None = None
+    # A recall file's own K1 per subject and day (``k2calc.recall``): ``k1_file_mcg`` beside.
+    file_k1: pd.DataFrame | None = None
+    recall_kind: str | None = None
+    numbered_days: bool = False  # some day is a recall's "day N", not a date
 
     def __enter__(self) -> Report:
         return self
@@ -924,11 +944,16 @@ class Report:
     @property
     def day_keys(self) -> list[str]:
         """The keys of a day row, as in JSON and the CSV header."""
-        return [
+        keys = [
             k
             for k in DAY_KEYS
             if (k != "subject" or self.has_subject) and (k != "meal" or self.by_meal)
         ]
+        return keys + ["k1_file_mcg"] if self._file_k1_shown else keys
+
+    @property
+    def _file_k1_shown(self) -> bool:
+        return self.file_k1 is not None and not self.by_meal
 
     @property
     def summary_keys(self) -> list[str]:
@@ -956,10 +981,24 @@ class Report:
             previous = (subject[-1], date[-1])
             day_totals = sums["day_total_mcg"].to_numpy(dtype=float)[first]
             counts += np.bincount(self.target.band(day_totals), minlength=len(STATUSES))
-            rows = _day_rows(sums, self.sums, self.target)[self.day_keys]
+            rows = _day_rows(sums, self.sums, self.target)
+            if self._file_k1_shown:
+                rows = self._with_file_k1(rows)
+            rows = rows[self.day_keys]
             for start in range(0, len(rows), BATCH_ROWS):  # batches of a bounded size
                 yield rows.iloc[start : start + BATCH_ROWS]
         self._counts = dict(zip(STATUSES, counts.tolist(), strict=True))
+
+    def _with_file_k1(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Day rows with the recall file's own K1 for the same subject and day beside."""
+        assert self.file_k1 is not None
+        file_k1 = self.file_k1.set_index(["subject", "date"])["k1_file_mcg"]
+        keys = pd.MultiIndex.from_arrays(
+            [rows["subject"].astype(str).to_numpy(), rows["date"].astype(str).to_numpy()]
+        )
+        rows = rows.copy()
+        rows["k1_file_mcg"] = file_k1.reindex(keys).to_numpy()
+        return rows
 
     def status_counts(self) -> dict[str, int]:
         """Days below, within and above the target (each day once, also ``by_meal``)."""
@@ -987,6 +1026,8 @@ class Report:
         """Per subject and week (Monday to Sunday) with a day logged (``week_keys``): days
         logged, mean K2 and mean K1 over them (``days.week_columns``)."""
         for days in self._subject_days():
+            if (days["date"].to_numpy() < 0).any():  # NHANES day 1, day 2: no calendar
+                raise ReportFileError(NO_WEEKS)
             group, subjects = pd.factorize(days["subject"], sort=False)
             weeks = week_columns(self._day_columns(days, group))
             names = np.asarray(subjects, dtype=np.int64)[weeks["group"]]
@@ -1206,6 +1247,9 @@ def _apply_plan(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     if "ndb" in frame:
         food = frame["food"] if "food" in frame else _blank(frame)
         frame["food"] = _joined(food, frame.pop("ndb"), diary.food_text)
+    if "fndds" in frame:
+        food = frame["food"] if "food" in frame else _blank(frame)
+        frame["food"] = _joined(food, frame.pop("fndds"), diary.fndds_text)
     if "grams" in frame:
         if "amount" not in frame and "quantity" in frame:
             quantity, unit = frame.pop("quantity"), frame.pop("unit")
@@ -1249,6 +1293,9 @@ def report(
     label = str(source) if isinstance(source, Path) else "stdin"
     if chunksize is not None and chunksize < 1:
         raise ReportFileError(f"chunk size {chunksize}: give at least 1 row")
+    recall, reading, overrides = open_diary(source, label, mapping)
+    if recall is not None:
+        mapping = None
     resolver = _Resolver(table, strict)
     sums = _Sums(SPILL_ROWS if spill_rows is None else spill_rows, IN_ORDER)
     bad: list[pd.DataFrame] = []
@@ -1257,7 +1304,12 @@ def report(
     extra_lines = 0  # line breaks inside quoted cells so far: rows → physical lines (D11)
     plan: Plan | None = None
     try:
-        for frame, bytes_read in csv_chunks(source, label, chunksize):
+        chunks = (
+            recall.chunks(chunksize)
+            if recall is not None
+            else csv_chunks(reading, label, chunksize, **overrides)
+        )
+        for frame, bytes_read in chunks:
             if plan is None:
                 plan = _column_names(frame, label, mapping)
                 resolver.cronometer = plan.cronometer
@@ -1268,6 +1320,7 @@ def report(
             offsets = extra_lines + np.cumsum(breaks) - breaks
             extra_lines += int(breaks.sum())
             frame = _apply_plan(frame[list(names)].rename(columns=names), plan)
+            _check_amounts(frame, plan, mapping, label)
             has_subject = "subject" in frame
             keys = (sums.subjects, sums.meals)
             sums.add(_chunk_sums(frame, resolver, keys, by_meal, bad, offsets))
@@ -1286,4 +1339,47 @@ def report(
         sums.close()
         raise
     day = parse_date("today") if today is None else today
-    return Report(skipped, target or Target(), has_subject, by_meal, sums, day)
+    result = Report(skipped, target or Target(), has_subject, by_meal, sums, day)
+    if recall is not None:
+        result.file_k1, result.recall_kind = recall.k1_by_day(), recall.kind
+    result.numbered_days = resolver.numbered_days()
+    return result
+
+
+def open_diary(
+    source: Path | IO[str], label: str, mapping: Mapping[str, str] | None
+) -> tuple[Recall | None, Path | IO[Any], dict[str, Any]]:
+    """What to read: an NHANES or ASA24 file as canonical rows (``k2calc.recall``, read
+    from its ``chunks``), or the file as it is, with the ``read_csv`` options it needs
+    (tab-separated)."""
+    if not isinstance(source, Path) or not source.is_file():
+        return None, source, {}
+    found = read_recall(source, label)
+    if found is not None:
+        if mapping:
+            raise ReportFileError(
+                f"{label}: an {found.kind} file is read by its own columns; map none",
+                hint=Hint.RECALL_COLUMNS,
+            )
+        return found, source, {}
+    header = header_of(source)
+    tabs = header is not None and header[1] == "\t"
+    return None, source, {"sep": "\t"} if tabs else {}
+
+
+def _check_amounts(
+    frame: pd.DataFrame, plan: Plan, mapping: Mapping[str, str] | None, label: str
+) -> None:
+    """A column mapped as amount that holds bare numbers (``60.0``) would count pieces: if
+    they are grams the user says so, else the run stops."""
+    column = (mapping or {}).get("amount")
+    if not column or "amount" not in frame or plan.cronometer:
+        return
+    bare = [str(v) for v in frame["amount"].cat.categories if diary.is_bare_number(str(v))]
+    if bare:
+        raise ReportFileError(
+            f"{label}: column '{column}' (given for amount) holds bare numbers such as "
+            f"'{bare[0]}', which would be read as a count of pieces; if they are grams, map "
+            "it as the grams column instead",
+            hint=Hint.GRAMS_COLUMN,
+        )

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
-from k2calc.evidence import value_sources
+from k2calc.evidence import recipe_ingredients, value_sources
 from k2calc.foods import Food, source_citations
 from k2calc.intake import Total
 from k2calc.output import Column, Grid, Legend, Page, View
@@ -334,6 +334,8 @@ def food_view(food: Food) -> View:
         ("Sources", "\n".join(f"{k}: {citations.get(k, '')}" for k in food.sources) or food.origin),
         ("Note", food.note or NOT_MEASURED),
     ]
+    dish = food.origin == "built-in" and not food.ndb_no and len(food.fndds_codes) == 1
+    ingredients = recipe_ingredients(food.fndds_codes[0]) if dish else ()
     story_columns = [
         Column("Source", lambda v: v.source),
         Column("Role", lambda v: v.role),
@@ -362,13 +364,31 @@ def food_view(food: Food) -> View:
             for v in story
             if v.role == "outside-band"
         )
+    if ingredients:
+        blocks.append(
+            Grid(
+                INGREDIENT_COLUMNS,
+                ingredients,
+                "Computed from its ingredients (per 100 g as eaten: grams, mcg)",
+            )
+        )
     record = food.as_dict()
     measured = [asdict(v) for v in story]
+    made_of = {"ingredients": [asdict(i) for i in ingredients]} if ingredients else {}
     cited_foods = [food.name] if food.origin == "built-in" else []
     page = Page(about=f"Vitamin K in {food.name}", foods=cited_foods)
-    document = {**record, "citations": cited, "measured_by": measured}
+    document = {**record, "citations": cited, "measured_by": measured, **made_of}
     return View(document, [record], blocks, page=page)
 
 
 def _figure(key: str) -> Callable[[Any], str]:
     return lambda row: mcg(getattr(row, key))
+
+
+INGREDIENT_COLUMNS = [
+    Column("Ingredient", lambda i: i.ingredient),
+    Column("Grams", lambda i: f"{i.grams:,.1f}", numeric=True),
+    *(Column(h, _figure(k), numeric=True) for h, k, _ in FORM_HEADERS),
+    Column("Unsplit", _figure("unsplit_mk_mcg"), numeric=True),
+    Column("K1", _figure("k1_mcg"), numeric=True),
+]

@@ -54,6 +54,7 @@ CURATION = ROOT / "curation"
 OUT = ROOT / "foods.csv"
 SOURCES_OUT = ROOT / "sources.csv"
 EVIDENCE_OUT = ROOT / "food_sources.csv"
+RECIPES_OUT = ROOT / "fndds_ingredients.csv"
 DOC_OUT = ROOT / "docs" / "data-sources.md"
 VALUE_FILES = ("k2_food_values.csv", "k2_food_values_2.csv")
 USDA = "usda-sr28"
@@ -720,6 +721,8 @@ class Row:
     forms_not_measured: str = ""
     curated: bool = False  # an entry of curation/foods.toml
     range_sources: list[str] = field(default_factory=list)  # keys of its range-only bounds
+    fndds_codes: list[str] = field(default_factory=list)
+    coverage: str = ""  # an FNDDS food's K2 coverage by ingredient weight, in percent
 
     def point(self) -> str:
         """The row's K2 total: the measured forms plus the unsplit total ('' if none)."""
@@ -744,6 +747,8 @@ class Row:
             ";".join(self.sources),
             self.note,
             self.forms_not_measured,
+            ";".join(self.fndds_codes),
+            self.coverage,
         ]
 
     def use(
@@ -924,6 +929,291 @@ def read_names() -> list[dict[str, str]]:
     return lines
 
 
+# --------------------------------------------------------------------------------------------
+# USDA FNDDS 2017-2018: survey foods (dishes) computed from their SR28 ingredients
+# --------------------------------------------------------------------------------------------
+
+FNDDS = "usda-fndds-2017-2018"
+FNDDS_REF = REF / "fndds"
+# The FNDDS codes that are neither an SR28 food nor an FNDDS food (reference/fndds/README.md):
+# their K2 and K1 are not known, so they count as ingredients without a value.
+FNDDS_SPECIAL = "fndds_special"
+FOUR = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Ingredient:
+    """One line of an FNDDS recipe: an SR28 food, another FNDDS food or a special code."""
+
+    kind: str  # sr, fndds_food or fndds_special
+    code: str  # the SR28 NDB number (5 digits) or the FNDDS code
+    desc: str
+    grams: Decimal  # grams in the recipe as written
+
+
+@dataclass(frozen=True)
+class Recipe:
+    code: str
+    desc: str
+    category: str
+    moisture_change_pct: Decimal
+    ingredients: tuple[Ingredient, ...]
+
+
+def load_fndds_recipes(sr28: dict[str, Sr28Food]) -> dict[str, Recipe]:
+    """Every FNDDS food's recipe, checked: each ingredient code exists, each weight is
+    positive, one moisture change per food, no food is its own ingredient (however deep)."""
+    lines: dict[str, list[dict[str, str]]] = {}
+    for row in read_csv(FNDDS_REF / "fndds_2017_2018_ingredients.csv"):
+        lines.setdefault(row["fndds_code"], []).append(row)
+    problems: list[str] = []
+    recipes: dict[str, Recipe] = {}
+    for code, rows in lines.items():
+        changes = {r["moisture_change_pct"] for r in rows}
+        if len(changes) != 1:
+            problems.append(f"FNDDS {code}: moisture change differs between its lines {changes}")
+        ingredients = []
+        for r in rows:
+            kind, grams = r["ingredient_type"], Decimal(r["ingredient_weight_g"])
+            ingredient_code = r["sr_code"] if kind == "sr" else r["ingredient_code"]
+            where = f"FNDDS {code} line {r['seq']}"
+            if grams <= 0:
+                problems.append(f"{where}: ingredient weight {grams} g is not positive")
+            if kind == "sr" and ingredient_code not in sr28:
+                problems.append(f"{where}: SR28 food {ingredient_code!r} does not exist")
+            elif kind == "fndds_food" and ingredient_code not in lines:
+                problems.append(f"{where}: FNDDS food {ingredient_code!r} does not exist")
+            elif kind not in ("sr", "fndds_food", FNDDS_SPECIAL):
+                problems.append(f"{where}: unknown ingredient type {kind!r}")
+            ingredients.append(Ingredient(kind, ingredient_code, r["ingredient_desc"], grams))
+        first = rows[0]
+        recipes[code] = Recipe(
+            code=code,
+            desc=first["fndds_desc"],
+            category=first["wweia_category_desc"],
+            # One food (27118140) leaves the column empty: no change stated.
+            moisture_change_pct=Decimal(first["moisture_change_pct"] or "0"),
+            ingredients=tuple(ingredients),
+        )
+    problems += fndds_cycles(recipes)
+    if problems:
+        raise BuildError("\n  ".join([f"reference/fndds: {len(problems)} problem(s):", *problems]))
+    return recipes
+
+
+def fndds_cycles(recipes: dict[str, Recipe]) -> list[str]:
+    """A line for each FNDDS food that is, through its sub-recipes, its own ingredient."""
+    state: dict[str, int] = {}  # 1 = being expanded, 2 = done
+    found: list[str] = []
+
+    def visit(code: str, path: tuple[str, ...]) -> None:
+        if state.get(code) == 2:
+            return
+        if state.get(code) == 1:
+            found.append(f"FNDDS {code}: a cycle of sub-recipes {' -> '.join((*path, code))}")
+            return
+        state[code] = 1
+        for ingredient in recipes[code].ingredients:
+            if ingredient.kind == "fndds_food" and ingredient.code in recipes:
+                visit(ingredient.code, (*path, code))
+        state[code] = 2
+
+    for code in recipes:
+        visit(code, ())
+    return found
+
+
+def expand(
+    recipes: dict[str, Recipe], code: str, memo: dict[str, dict[tuple[str, str], Decimal]]
+) -> dict[tuple[str, str], Decimal]:
+    """Grams of each SR28 food (or special code) in 1 g of FNDDS food ``code`` as eaten.
+
+    Sub-recipes are expanded recursively. USDA's moisture change is a percent of the recipe's
+    total weight (water lost in cooking when negative, gained when positive): the food as
+    eaten weighs total x (1 + change / 100), and every ingredient's nutrients are spread over
+    that weight (docs/research.md says where this is documented and how it was checked).
+    """
+    if code in memo:
+        return memo[code]
+    recipe = recipes[code]
+    total = sum((i.grams for i in recipe.ingredients), Decimal(0))
+    eaten = total * (1 + recipe.moisture_change_pct / 100)
+    shares: dict[tuple[str, str], Decimal] = {}
+    for ingredient in recipe.ingredients:
+        if ingredient.kind == "fndds_food":
+            for key, share in expand(recipes, ingredient.code, memo).items():
+                shares[key] = shares.get(key, Decimal(0)) + ingredient.grams * share / eaten
+        else:
+            key = (ingredient.kind, ingredient.code)
+            shares[key] = shares.get(key, Decimal(0)) + ingredient.grams / eaten
+    memo[code] = shares
+    return shares
+
+
+def rounded(value: Decimal) -> str:
+    """At most 4 decimals, no trailing zeros (a value computed from ingredients)."""
+    text = format(value.quantize(FOUR), "f").rstrip("0").rstrip(".")
+    return text or "0"
+
+
+@dataclass(frozen=True)
+class RecipeLine:
+    """One SR28 ingredient of an FNDDS food, per 100 g of the food as eaten (``show``)."""
+
+    fndds_code: str
+    ingredient: str  # the table's name of the SR28 food, or the FNDDS text of a special code
+    ndb: str
+    grams: Decimal
+    row: Row | None  # the SR28 food's row in the table (None for a special code)
+
+
+def fndds_rows(rows: list[Row], sr28: dict[str, Sr28Food]) -> tuple[list[Row], list[RecipeLine]]:
+    """A row for every FNDDS 2017-2018 food, its values computed from the SR28 rows already
+    built (so curated study values of an ingredient, such as a cheese's MK-8/MK-9, count)."""
+    recipes = load_fndds_recipes(sr28)
+    by_ndb = {row.ndb: row for row in rows if row.ndb}
+    portions: dict[str, list[tuple[str, str, str]]] = {}
+    for p in read_csv(FNDDS_REF / "fndds_2017_2018_portions.csv"):
+        if p["subcode"]:  # a candy's own portion weights (one brand), not the food's
+            continue
+        found = re.match(r"(\d+(?:\.\d+)?|\d+/\d+)\s+(.+)", p["portion_desc"])
+        if found:
+            amount = found.group(1)
+            if "/" in amount:
+                top, bottom = amount.split("/")
+                amount = str(Decimal(top) / Decimal(bottom))
+            portions.setdefault(p["fndds_code"], []).append(
+                (amount, found.group(2), p["portion_weight_g"])
+            )
+    taken = {fold_key(label) for row in rows for label in (row.name, *row.aliases)}
+    friendly: dict[str, list[str]] = {}
+    for number, line in enumerate(read_csv(CURATION / "fndds_names.csv"), 2):
+        if line["fndds_code"] not in recipes:
+            raise BuildError(
+                f"curation/fndds_names.csv:{number}: no FNDDS food {line['fndds_code']!r}"
+            )
+        friendly.setdefault(line["fndds_code"], []).append(normalize(line["name"]))
+    memo: dict[str, dict[tuple[str, str], Decimal]] = {}
+    out: list[Row] = []
+    lines: list[RecipeLine] = []
+    for code, recipe in recipes.items():
+        shares = expand(recipes, code, memo)
+        items = [
+            RecipeLine(
+                code,
+                by_ndb[c].name if kind == "sr" else desc_of(recipes, c),
+                c if kind == "sr" else "",
+                share * 100,
+                by_ndb.get(c) if kind == "sr" else None,
+            )
+            for (kind, c), share in sorted(shares.items(), key=lambda kv: -kv[1])
+        ]
+        (kind, only), *more = shares
+        if not more and kind == "sr" and recipe.moisture_change_pct == 0:
+            # A plain food: one SR28 food as it is ("Egg, whole, raw" = SR28 01123, 100 g).
+            # It is that SR28 row, which its code now names too (no second row to compete
+            # with the curated name in search and suggestions).
+            by_ndb[only].fndds_codes.append(code)
+            continue
+        lines += items
+        name = usda_name(recipe.desc)
+        if name[0].isdigit():  # "100 grand bar" would read as 100 of "grand bar"
+            name = f"{usda_name(recipe.category)}, {name}"
+        if fold_key(name) in taken:
+            name = f"{name} (fndds {code})"
+        taken.add(fold_key(name))
+        aliases = []
+        for alias in friendly.get(code, []):
+            if fold_key(alias) in taken:
+                raise BuildError(f"curation/fndds_names.csv: {alias!r} is already a food's name")
+            aliases.append(alias)
+            taken.add(fold_key(alias))
+        category = re.sub(r"[^a-z0-9]+", "-", recipe.category.lower()).strip("-")
+        row = Row(name=name, aliases=aliases, category=category, fndds_codes=[code])
+        recipe_values(row, items)
+        keys = [FNDDS, *(k for item in items if item.row for k in item.row.sources)]
+        row.sources = list(dict.fromkeys(keys))
+        row.measures = fndds_measures(portions.get(code, []), category, recipe.desc)
+        out.append(row)
+    return out, lines
+
+
+def fndds_measures(items: list[tuple[str, str, str]], category: str, desc: str) -> str:
+    """``build_measures`` of FNDDS portions, with a portion named by the food's own noun kept
+    under that noun too (``1 sandwich`` of a turkey sandwich: ``sandwich`` as well as each)."""
+    measures = build_measures(items, category, desc)
+    food_words = frozenset(words(normalize(desc.split(",")[0])))
+    keys = {part.partition("=")[0] for part in measures.split(";") if part}
+    extra = []
+    for amount, text, grams in items:
+        noun = (
+            singular(re.findall(r"[a-z]+", text.lower())[0])
+            if re.search("[a-z]", text.lower())
+            else ""
+        )
+        if Decimal(amount) == 1 and noun in food_words and noun not in keys and Decimal(grams) > 0:
+            extra.append(f"{noun}={grams}")
+            keys.add(noun)
+    return ";".join(filter(None, [measures, *extra]))
+
+
+def desc_of(recipes: dict[str, Recipe], code: str) -> str:
+    """The FNDDS text of a special ingredient code (``Vitamin D as ingredient``)."""
+    for recipe in recipes.values():
+        for ingredient in recipe.ingredients:
+            if ingredient.code == code:
+                return ingredient.desc
+    return code
+
+
+def recipe_values(row: Row, items: list[RecipeLine]) -> None:
+    """Each form, K1 and the band as the weighted sum of the ingredients that have them; the
+    grade is the weakest measured ingredient's (a dish whose only K2 values are inferred zeros
+    has K2 not measured); coverage is the share of the ingredient weight whose K2
+    is measured in full (every form, or an unsplit total)."""
+    weight = sum((i.grams for i in items), Decimal(0))
+    sums: dict[str, Decimal] = {}
+    measured = complete = Decimal(0)
+    grades: set[str] = set()
+    low = high = Decimal(0)
+    banded = False
+    for item in items:
+        ing = item.row
+        if ing is None:
+            continue
+        for form in ("mk4", "mk7", "other", "unsplit", "k1"):
+            value = getattr(ing, form)
+            if value:
+                sums[form] = sums.get(form, Decimal(0)) + item.grams * Decimal(value) / 100
+        point = ing.point()
+        if not point:
+            continue
+        measured += item.grams
+        if ing.unsplit or (ing.mk4 and ing.mk7 and ing.other and not ing.forms_not_measured):
+            complete += item.grams
+        if ing.confidence != INFERRED["grade"]:  # an inferred zero is a state, not a grade
+            grades.add(ing.confidence)
+        banded = banded or bool(ing.low or ing.high)
+        low += item.grams * Decimal(ing.low or point) / 100
+        high += item.grams * Decimal(ing.high or point) / 100
+    row.mk4, row.mk7, row.other, row.unsplit, row.k1 = (
+        rounded(sums[f]) if f in sums else "" for f in ("mk4", "mk7", "other", "unsplit", "k1")
+    )
+    if row.point() and not grades:
+        # only inferred zeros: the rule is for plant foods, not for a dish, whose other
+        # ingredients nobody measured; its K2 stays not measured, never a zero by rule
+        row.mk4 = row.mk7 = row.other = row.unsplit = ""
+    if row.point():
+        row.confidence = min(grades, key=lambda g: GRADE_RANK.get(g, 0))  # the weakest
+        row.coverage = rounded(complete / weight * 100)
+        total = Decimal(row.point())
+        if banded:
+            row.low = text(min(Decimal(rounded(low)), total))
+            row.high = text(max(Decimal(rounded(high)), total))
+    share = rounded(measured / weight * 100) if weight else "0"
+    row.note = f"K2 measured for {share}% of the ingredient weight."
+
+
 def add_aliases(rows: list[Row]) -> None:
     """The everyday and regional names of ``curation/aliases.csv``, each on the food it names."""
     by_name = {row.name: row for row in rows}
@@ -975,6 +1265,15 @@ def build_rows() -> list[Row]:
             infer_zero(row)
     validate(rows)
     return rows
+
+
+def build_all() -> tuple[list[Row], list[RecipeLine]]:
+    """The SR28 and study rows, then the FNDDS foods computed from them."""
+    rows = build_rows()
+    dishes, lines = fndds_rows(rows, load_sr28())
+    rows += dishes
+    validate(rows)
+    return rows, lines
 
 
 def add_sr28_values(rows: list[Row], study: StudyValues) -> None:
@@ -1145,13 +1444,42 @@ def data_sources_doc(rows: list[Row], sources: list[dict[str, str]]) -> str:
     )
 
 
+RECIPE_COLUMNS = (
+    "fndds_code",
+    "ingredient",
+    "ndb_no",
+    "grams_per_100g",
+    "mk4_mcg",
+    "mk7_mcg",
+    "other_mk_mcg",
+    "unsplit_mk_mcg",
+    "k1_mcg",
+)
+
+
+def recipe_cells(lines: list[RecipeLine]) -> Iterable[list[str]]:
+    """One line per SR28 ingredient of an FNDDS food: its grams and what it brings, per 100 g
+    of the food as eaten (empty = not measured); read by ``show``."""
+    for line in lines:
+        row = line.row
+        values = [getattr(row, f) if row else "" for f in ("mk4", "mk7", "other", "unsplit", "k1")]
+        yield [
+            line.fndds_code,
+            line.ingredient,
+            line.ndb,
+            rounded(line.grams),
+            *(rounded(line.grams * Decimal(v) / 100) if v else "" for v in values),
+        ]
+
+
 def outputs() -> dict[Path, str]:
-    rows = build_rows()
+    rows, lines = build_all()
     sources = read_csv(CURATION / "sources.csv")
     return {
         OUT: render(list(TABLE_COLUMNS), (row.cells() for row in rows)),
         SOURCES_OUT: render(["key", "citation"], ([s["key"], s["citation"]] for s in sources)),
         EVIDENCE_OUT: render(list(EVIDENCE_COLUMNS), evidence(rows)),
+        RECIPES_OUT: render(list(RECIPE_COLUMNS), recipe_cells(lines)),
         DOC_OUT: data_sources_doc(rows, sources),
     }
 

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLI_DOC = ROOT / "docs" / "cli.md"
 README = ROOT / "README.md"
 # Files whose ```console examples are run and their outputs (and exit codes) written in.
-EXAMPLED_DOCS = ("log.md", "report.md", "cronometer.md", "warfarin.md")
+EXAMPLED_DOCS = ("log.md", "report.md", "cronometer.md", "warfarin.md", "research.md")
 EXAMPLES = [README, *(ROOT / "docs" / name for name in EXAMPLED_DOCS)]
 BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
 PIPED = re.compile(r"^printf (?P<arg>'[^']*'|\"[^\"]*\") \| (?P<command>k2calc .*)$")

@@ -265,7 +265,11 @@ def test_the_word_index_is_cached_beside_the_table(
     (written,) = tmp_path.glob("match-index-*.marshal")
     built = _MatchIndex(first)
     read = _MatchIndex.restored(marshal.loads(written.read_bytes()))
-    assert (read.curated, read.vocabulary) == (built.curated, built.vocabulary)
+    assert (read.curated, read.vocabulary, read.dish) == (
+        built.curated,
+        built.vocabulary,
+        built.dish,
+    )
     assert {t: set(p) for t, p in read.postings.items()} == built.postings
     for position in built.labels:
         assert read.labels[position] == built.labels[position], position

@@ -148,6 +148,8 @@ def row_problems(food_rows: Iterable[Row], evidence_rows: Iterable[Row]) -> list
     problems = []
     for row in food_rows:
         name = row["name"]
+        if row.get("fndds_codes") and not row["ndb_no"]:
+            continue  # an FNDDS dish: computed from its ingredients (tests/test_fndds.py)
         cells = [number(row[f"{c}_mcg_per_100g"]) for c in ("mk4", "mk7", "other_mk", "unsplit_mk")]
         values = by_food.get(name, [])
         primary = [v for v in values if v["role"] == "primary"]

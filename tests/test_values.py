@@ -251,7 +251,7 @@ def test_forms_and_unsplit_add_up_in_a_user_food() -> None:
 
 def test_data_sources_doc_is_generated_from_the_curation() -> None:
     build = load_build_script("build_foods_doc")
-    rows = build.build_rows()
+    rows, _ = build.build_all()
     sources = build.read_csv(ROOT / "curation" / "sources.csv")
     fresh = build.data_sources_doc(rows, sources)
     page = (ROOT / "docs" / "data-sources.md").read_text(encoding="utf-8")

@@ -37,6 +37,7 @@ DateColumnOpt = Annotated[str | None, _column_option("date", "Day")]
 FoodColumnOpt = Annotated[str | None, _column_option("food", "Food Name")]
 AmountColumnOpt = Annotated[str | None, _column_option("amount", "Serving")]
 MealColumnOpt = Annotated[str | None, _column_option("meal", "Group")]
+GramsColumnOpt = Annotated[str | None, _column_option("grams", "FoodAmt")]
 
 
 def diary_columns(
@@ -45,6 +46,7 @@ def diary_columns(
     food_column: FoodColumnOpt = None,
     amount_column: AmountColumnOpt = None,
     meal_column: MealColumnOpt = None,
+    grams_column: GramsColumnOpt = None,
 ) -> dict[str, str]:
     """The mapping the options give (canonical → the file's column)."""
     given = {
@@ -53,6 +55,7 @@ def diary_columns(
         "food": food_column,
         "amount": amount_column,
         "meal": meal_column,
+        "grams": grams_column,
     }
     return {k: v.strip() for k, v in given.items() if v is not None}
 

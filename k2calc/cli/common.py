@@ -328,6 +328,8 @@ HINTS = {
     Hint.LOG_IDS: " (see k2calc log show)",
     Hint.FOODS_FILE: " (given with --foods or K2CALC_FOODS)",
     Hint.SKIP_ROWS: " (fix them, or give --skip-invalid to report the rest)",
+    Hint.GRAMS_COLUMN: " (with --grams-column NAME)",
+    Hint.RECALL_COLUMNS: " (leave out the --*-column options)",
 }
 
 

@@ -140,7 +140,7 @@ def report(
         raise UsageError("--subject picks a subject of the summary: give it with --summary")
     from k2calc.diary import is_left_out
     from k2calc.output import emit, titled
-    from k2calc.report import bad_rows_text, plural
+    from k2calc.report import NO_WEEKS, ReportFileError, bad_rows_text, plural
     from k2calc.report import report as build_report
     from k2calc.views_report import report_view
 
@@ -160,6 +160,8 @@ def report(
             on_plan=announce("stdin" if file == "-" else file),
         )
     with result:
+        if weeks and result.numbered_days:
+            raise ReportFileError(f"{file}: {NO_WEEKS}; --summary gives the means per person")
         left_out = result.skipped["reason"].map(is_left_out).astype(bool)
         for rows, what in (
             (result.skipped[left_out], "left out {count}: no food eaten"),
@@ -172,8 +174,26 @@ def report(
         if subject is not None:
             _check_subject(result, subject, file)
         emit(titled(report_view(result, summary, weeks, subject), title), fmt, output)
+        if result.file_k1 is not None:
+            typer.echo(f"k2calc: {file}: {k1_comparison_text(result)}", err=True)
         if check and result.outside_target:
             raise typer.Exit(EXIT_OUTSIDE_TARGET)
+
+
+def k1_comparison_text(result: Report) -> str:
+    """One line: the report's K1 per person-day against the recall file's own vitamin K."""
+    from k2calc.recall import k1_agreement
+
+    found = k1_agreement(result.days())
+    if found is None:
+        return f"{result.recall_kind} file: no person-day with both K1 values to compare"
+    days, ours, theirs, median = found
+    change = (ours - theirs) / theirs * 100
+    return (
+        f"{result.recall_kind} file: K1 over {days:,} person-days {ours:,.1f} mcg against the "
+        f"file's own vitamin K {theirs:,.1f} mcg ({change:+.1f}%); median person-day "
+        f"difference {median:.1f}%"
+    )
 
 
 def _check_subject(result: Report, subject: str, file: str) -> None:
