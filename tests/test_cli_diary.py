@@ -4,14 +4,13 @@ and grams, the matching audit."""
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from helpers import Invoke
+from test_installed import SCRIPT
 
 DATA = Path(__file__).resolve().parent / "data"
 CRONOMETER = DATA / "cronometer_servings.csv"
@@ -259,11 +258,10 @@ def test_audit_of_the_cronometer_fixture(k2: Invoke) -> None:
     assert sum(r["rows"] for r in rows) == len(names)
 
 
-@pytest.mark.skipif(shutil.which("k2calc") is None, reason="k2calc is not installed")
 def test_installed_k2calc_reads_a_cronometer_export_and_refuses_a_client_file(
     clients: Path,
 ) -> None:
-    exe = shutil.which("k2calc") or sys.executable
+    exe = SCRIPT  # the installed command, found next to this Python when not on PATH
     done = subprocess.run(
         [exe, "report", str(CRONOMETER), "--skip-invalid", "--format", "csv"],
         capture_output=True,

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import shutil
 import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from helpers import Invoke
+from test_installed import SCRIPT
 
 from k2calc.errors import ItemParseError, K2Error, UnitError
 from k2calc.foods import FoodTable
@@ -103,9 +102,8 @@ def test_total_of_one_day_leaves_out_rows_of_no_food_and_skips_on_request(k2: In
     assert run.json()["mk7_mcg"] == pytest.approx(100.0)
 
 
-@pytest.mark.skipif(shutil.which("k2calc") is None, reason="k2calc is not installed")
 def test_installed_command_reads_the_export_and_a_supplement_line() -> None:
-    exe = shutil.which("k2calc") or sys.executable
+    exe = SCRIPT  # the installed command, found next to this Python when not on PATH
     done = subprocess.run(
         [exe, "report", str(EXPORT), "--skip-invalid", "--format", "csv"],
         capture_output=True,
